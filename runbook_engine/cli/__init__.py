@@ -1,0 +1,1 @@
+"""The `runbook` command line: one small module per subcommand, dispatched by name."""

@@ -1,0 +1,29 @@
+"""Argument-parser helpers shared by the subcommands (usage errors exit with status 2)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+DEFAULT_STORE = Path(".runbook") / "incidents.db"
+
+
+def parser(prog: str, description: str) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(prog=prog, description=description)
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """`--store PATH`, falling back to $RUNBOOK_STORE, then `.runbook/incidents.db`."""
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=Path(os.environ.get("RUNBOOK_STORE") or DEFAULT_STORE),
+        help="incident store (SQLite file); env RUNBOOK_STORE; default .runbook/incidents.db",
+    )
+
+
+def add_policy_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy", type=Path, default=None, help="severity policy file (default: the bundled one)"
+    )

@@ -1,0 +1,289 @@
+"""Safe YAML loading with positions: the only module that imports `yaml`.
+
+PyYAML's own loaders drop positions, silently keep the last of two duplicate keys and expand aliases
+without limit. Here the document is composed into nodes (libyaml when present), then turned into
+plain JSON-like values by a small constructor that refuses duplicate keys, unknown tags, recursive
+aliases and alias bombs. Positions stay available through `Document.locate`, built lazily because a
+clean file never needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from runbook_engine.findings import DocPath, Position
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""A runbook is a page of decisions, not a data dump: anything larger is refused before parsing."""
+
+MAX_VALUES = 200_000
+"""How many values alias expansion may produce; a billion-laughs file hits this in milliseconds."""
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+LOADER_CODES: dict[str, tuple[str, str]] = {
+    "RB001": ("YAML syntax error", "fix the YAML at this position; a validating editor shows it as you type"),
+    "RB002": ("file is not UTF-8", "save the file as UTF-8"),
+    "RB003": ("tab character in indentation", "indent with spaces only; YAML forbids tabs there"),
+    "RB004": ("empty file", "a runbook needs at least id, title, start and nodes"),
+    "RB005": ("document is not a mapping", "the top level must be `key: value` pairs (id, title, nodes...)"),
+    "RB006": ("duplicate key", "remove or rename one of the two keys; YAML keeps only the last one"),
+    "RB007": ("unsupported YAML tag", "remove the tag: runbooks hold plain strings, numbers, lists and maps"),
+    "RB008": ("alias expansion too large", "write the values out instead of nesting aliases"),
+    "RB009": ("file too large", f"split the runbook: files over {MAX_FILE_BYTES // 1024} KiB are refused"),
+    "RB010": ("recursive alias", "an anchor may not contain an alias to itself"),
+    "RB011": ("unreadable file", "check the path and its permissions"),
+}
+
+
+class LoadError(Exception):
+    """A file could not be turned into a document: a code from LOADER_CODES, a position, a message."""
+
+    def __init__(self, code: str, position: Position, message: str) -> None:
+        super().__init__(f"{position.line}:{position.column}: {code} {message}")
+        self.code = code
+        self.position = position
+        self.message = message
+
+    @property
+    def hint(self) -> str:
+        return LOADER_CODES[self.code][1]
+
+
+def position_of(mark: Any) -> Position:
+    """The one place where 0-based parser marks become 1-based positions."""
+    return Position(mark.line + 1, mark.column + 1)
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its plain data and a way back from a data path to a position."""
+
+    path: str
+    data: Any
+    _root: yaml.Node | None = field(repr=False, default=None)
+    _index: dict[DocPath, tuple[Position, Position]] | None = field(repr=False, default=None)
+
+    def locate(self, path: DocPath, *, key: bool = False) -> Position:
+        """Position of the value at `path` (or of its key), falling back to the nearest parent."""
+        if self._root is None:
+            return Position()
+        if self._index is None:
+            self._index = dict(_index_nodes(self._root))
+        for end in range(len(path), -1, -1):
+            hit = self._index.get(path[:end])
+            if hit is not None:
+                key_pos, value_pos = hit
+                return key_pos if key and end == len(path) else value_pos
+        return Position()
+
+
+def _index_nodes(root: yaml.Node) -> Iterator[tuple[DocPath, tuple[Position, Position]]]:
+    start = position_of(root.start_mark)
+    stack: list[tuple[DocPath, yaml.Node, Position]] = [((), root, start)]
+    seen: set[int] = set()
+    while stack:
+        path, node, key_pos = stack.pop()
+        yield path, (key_pos, position_of(node.start_mark))
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    child = (*path, key_node.value)
+                    stack.append((child, value_node, position_of(key_node.start_mark)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append(((*path, index), item, position_of(item.start_mark)))
+
+
+def load_path(path: str | Path) -> Document:
+    """Read and load one file; raises LoadError for anything that is not a YAML mapping."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise LoadError("RB011", Position(), f"cannot read file: {exc.strerror}") from None
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str = "<string>") -> Document:
+    """Load YAML bytes into a Document, refusing what a runbook must never contain."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError("RB009", Position(), f"file is {len(raw)} bytes, over the limit")
+    text = _decode(raw)
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str = "<string>") -> Document:
+    """Load YAML text into a Document whose top level is a mapping."""
+    if not text.strip() or _only_comments(text):
+        raise LoadError("RB004", Position(), "the file has no content")
+    root = _compose(text)
+    if root is None:
+        raise LoadError("RB004", Position(), "the file has no content")
+    if not isinstance(root, yaml.MappingNode):
+        raise LoadError(
+            "RB005", position_of(root.start_mark), f"the top level is a {_kind_name(root)}"
+        )
+    data = _Constructor().construct(root)
+    return Document(name, data, root)
+
+
+def load_data_text(text: str, name: str = "<string>") -> Any:
+    """Load YAML text of any shape (policies, drills, configuration) with the same safety rules."""
+    root = _compose(text)
+    return None if root is None else _Constructor().construct(root)
+
+
+def dump(data: Any) -> str:
+    """Plain block-style YAML for values we write ourselves (drill templates, exports)."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(
+            "RB002", Position(line, column), f"byte 0x{raw[exc.start]:02x} is not valid UTF-8"
+        ) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = position_of(mark) if mark is not None else Position()
+        tab = _tab_in_indentation(text, position.line)
+        if tab is not None:
+            raise LoadError("RB003", tab, "tab in indentation") from None
+        problem = exc.problem or "invalid YAML"
+        if "single document" in str(exc.context or ""):
+            problem = "more than one YAML document in the file (remove the `---` separators)"
+        raise LoadError("RB001", position, problem) from None
+    except yaml.YAMLError as exc:
+        raise LoadError("RB001", Position(), str(exc)) from None
+
+
+def _tab_in_indentation(text: str, near_line: int) -> Position | None:
+    """The first indentation tab at or before the line where the parser gave up."""
+    for number, line in enumerate(text.splitlines()[:near_line], start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return Position(number, indent.index("\t") + 1)
+    return None
+
+
+def _kind_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return "scalar value"
+
+
+class _Constructor:
+    """Turns composed nodes into dicts, lists, str, int, float, bool and None."""
+
+    def __init__(self) -> None:
+        self._budget = MAX_VALUES
+        self._active: set[int] = set()
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def construct(self, node: yaml.Node) -> Any:
+        self._budget -= 1
+        if self._budget < 0:
+            raise LoadError("RB008", position_of(node.start_mark), "aliases expand too far")
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if id(node) in self._active:
+            raise LoadError("RB010", position_of(node.start_mark), "alias refers to itself")
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node)
+            return self._sequence(node)
+        finally:
+            self._active.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return self._scalars.construct_yaml_bool(node)
+        if tag == _INT:
+            return self._scalars.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return self._scalars.construct_yaml_float(node)
+        if tag == _TIMESTAMP:
+            return node.value
+        raise _bad_tag(node)
+
+    def _sequence(self, node: yaml.SequenceNode) -> list[Any]:
+        if node.tag != _SEQ:
+            raise _bad_tag(node)
+        return [self.construct(item) for item in node.value]
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        if node.tag != _MAP:
+            raise _bad_tag(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._merge(result, value_node)
+                continue
+            key = self.construct(key_node)
+            if isinstance(key, (list, dict)):
+                raise LoadError(
+                    "RB001", position_of(key_node.start_mark), "a key must be a plain value"
+                )
+            if key in result:
+                raise LoadError(
+                    "RB006", position_of(key_node.start_mark), f"duplicate key {key!r}"
+                )
+            result[key] = self.construct(value_node)
+        return result
+
+    def _merge(self, result: dict[Any, Any], value_node: yaml.Node) -> None:
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for source in sources:
+            merged = self.construct(source)
+            if not isinstance(merged, dict):
+                raise LoadError(
+                    "RB001", position_of(source.start_mark), "`<<` must merge a mapping"
+                )
+            for key, value in merged.items():
+                result.setdefault(key, value)
+
+
+def _bad_tag(node: yaml.Node) -> LoadError:
+    return LoadError("RB007", position_of(node.start_mark), f"tag {node.tag} is not allowed")

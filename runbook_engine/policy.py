@@ -1,0 +1,77 @@
+"""The severity policy: per SEV, response start, update cadence, roles, approver and time windows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from runbook_engine.durations import parse_duration
+from runbook_engine.loader import LoadError, load_data_text
+from runbook_engine.resources import DEFAULT_POLICY
+from runbook_engine.schema import schema_issues
+
+
+class PolicyError(Exception):
+    """A policy file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class SeverityRule:
+    name: str
+    description: str
+    response_start_s: int | None
+    update_cadence_s: int | None
+    required_roles: tuple[str, ...]
+    approver_role: str
+    observation_window_s: int
+    monitoring_window_s: int
+    stakeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    severities: Mapping[str, SeverityRule]
+
+    def rule(self, severity: str) -> SeverityRule:
+        return self.severities[severity]
+
+
+def policy_from_data(data: Mapping[str, Any]) -> Policy:
+    """Build a Policy from already-validated data."""
+    return Policy({name: _severity(name, raw) for name, raw in data["severities"].items()})
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load and validate a policy file (the bundled default when `path` is None)."""
+    source = Path(path) if path is not None else DEFAULT_POLICY
+    try:
+        data = load_data_text(source.read_text(encoding="utf-8"), str(source))
+    except OSError as exc:
+        raise PolicyError(f"{source}: cannot read policy: {exc.strerror}") from None
+    except (LoadError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{source}: {exc}") from None
+    problems = schema_issues(data, "policy")
+    if problems:
+        first = problems[0]
+        raise PolicyError(f"{source}: {first.message} ({first.hint})")
+    return policy_from_data(data)
+
+
+def _severity(name: str, raw: Mapping[str, Any]) -> SeverityRule:
+    return SeverityRule(
+        name=name,
+        description=raw["description"],
+        response_start_s=_optional_duration(raw["response_start"]),
+        update_cadence_s=_optional_duration(raw["update_cadence"]),
+        required_roles=tuple(raw["required_roles"]),
+        approver_role=raw["approver_role"],
+        observation_window_s=parse_duration(raw["observation_window"]),
+        monitoring_window_s=parse_duration(raw["monitoring_window"]),
+        stakeholders=tuple(raw.get("stakeholders", ())),
+    )
+
+
+def _optional_duration(raw: str | None) -> int | None:
+    return None if raw is None else parse_duration(raw)
