@@ -18,7 +18,7 @@ def parse_duration(text: str) -> int:
 
 def format_duration(seconds: float) -> str:
     """Compact human form: 45s, 12m, 1h05m."""
-    whole = int(round(seconds))
+    whole = round(seconds)
     if whole < 60:
         return f"{whole}s"
     minutes, secs = divmod(whole, 60)

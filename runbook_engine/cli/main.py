@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_guarded(name: str, rest: list[str]) -> int:
     """The one error handler: user errors get a message, anything else exit 3 and no traceback."""
     try:
-        module: CommandModule = importlib.import_module(COMMANDS[name][0])  # type: ignore[assignment]
+        module: CommandModule = importlib.import_module(COMMANDS[name][0])
         parser = module.build_parser(f"runbook {name}")
         parsed = parser.parse_args(rest)
         return module.run(parsed)
@@ -85,7 +85,7 @@ def _run_guarded(name: str, rest: list[str]) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:  # the last line of defence: never a traceback
         if os.environ.get("RUNBOOK_DEBUG"):
             raise
         sys.stderr.write(
