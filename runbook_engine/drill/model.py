@@ -1,0 +1,115 @@
+"""A drill as typed, immutable data: the scenario, the steps in order and what must hold."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from runbook_engine.findings import Position
+
+ACTIONS = (
+    "answer",
+    "propose",
+    "start",
+    "approve",
+    "deny",
+    "command",
+    "wait",
+    "note",
+    "hypothesis_stated",
+    "update",
+    "change",
+    "result",
+    "assign",
+    "handover",
+    "severity",
+    "action_item",
+    "mitigate",
+    "monitor",
+    "resolve",
+    "reopen",
+    "check",
+)
+"""The keys that make a step; a step holds exactly one of them."""
+
+DEFAULT_START = "2026-01-05T14:00Z"
+"""When the fake clock starts if the scenario does not say: a fixed moment keeps drills reproducible."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One thing that must hold: a check name (`node`, `phase`, `timeline`...) and its value."""
+
+    name: str
+    value: Any
+    position: Position = field(default_factory=Position)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing that happens during the drill.
+
+    `number` is 1-based as people count; `options` hold the action's qualifiers (evidence, reason,
+    node, hypothesis); `refused` is None when the engine must accept the step.
+    """
+
+    number: int
+    action: str
+    value: Any
+    position: Position
+    actor: str | None = None
+    at: str | None = None
+    refused: str | bool | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    expectations: tuple[Expectation, ...] = ()
+
+    def describe(self) -> str:
+        """Short human form, e.g. `answer at-limit` or `wait 10m`."""
+        if self.value is True or isinstance(self.value, Mapping):
+            detail = _mapping_summary(self.value) if isinstance(self.value, Mapping) else ""
+            return f"{self.action} {detail}".strip()
+        text = str(self.value)
+        return f"{self.action} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The pretend incident and its cast."""
+
+    severity: str
+    roles: Mapping[str, str]
+    title: str = ""
+    start: str = DEFAULT_START
+    started: str | None = None
+    walker: str | None = None
+    policy: str | None = None
+
+    @property
+    def ic(self) -> str:
+        return self.roles["ic"]
+
+    @property
+    def default_walker(self) -> str:
+        return self.walker or self.roles.get("ops") or self.ic
+
+
+@dataclass(frozen=True)
+class Drill:
+    """A parsed drill file."""
+
+    id: str
+    path: str
+    runbook: str
+    scenario: Scenario
+    steps: tuple[Step, ...]
+    expectations: tuple[Expectation, ...] = ()
+    title: str = ""
+    description: str = ""
+
+
+def _mapping_summary(value: Mapping[str, Any]) -> str:
+    for key in ("action", "change", "kind", "role", "text"):
+        if key in value:
+            return str(value[key])[:40]
+    return ""
