@@ -1,0 +1,114 @@
+"""HTML-like DOT labels for nodes, edges and the legend; every runbook string is escaped here."""
+
+from __future__ import annotations
+
+from runbook_engine.durations import format_duration
+from runbook_engine.model import Node, Runbook
+from runbook_engine.render.escape import html, html_lines, wrap
+from runbook_engine.render.overlay import EdgeMark, NodeMark, clock
+from runbook_engine.render.style import FADED_TEXT, LOOKS, Look, risk_mark
+
+TITLE_WIDTH = 28
+DETAIL_WIDTH = 36
+DETAIL_LINES = 4
+"""Details (rollback, consequence) are cut after a few lines; the wiki page carries them in full."""
+
+_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
+
+
+def _row(content: str, *, align: str = "CENTER", bgcolor: str = "") -> str:
+    colour = f' BGCOLOR="{bgcolor}"' if bgcolor else ""
+    return f'<TR><TD ALIGN="{align}" BALIGN="{align}"{colour}>{content}</TD></TR>'
+
+
+def _small(content: str, colour: str = "#4b5563") -> str:
+    return f'<FONT POINT-SIZE="9" COLOR="{colour}">{content}</FONT>'
+
+
+def kind_line(node: Node) -> str:
+    """What sort of node this is, with the one fact that matters for its kind."""
+    if node.kind == "wait" and node.duration_s:
+        return f"wait {format_duration(node.duration_s)}"
+    if node.kind == "escalate" and node.team:
+        return f"escalate: page {node.team}"
+    if node.kind == "resolve" and node.monitoring_s:
+        return f"resolve after {format_duration(node.monitoring_s)} of monitoring"
+    if node.kind == "action":
+        return "safe action" if node.badge in ("SAFE", "") else "action"
+    return node.kind or "node"
+
+
+def details(node: Node) -> list[tuple[str, str]]:
+    """(prefix, text) pairs shown under the title: rollback, consequence, cleanup owed."""
+    found: list[tuple[str, str]] = []
+    if node.irreversible is not None:
+        found.append(("cannot undo: ", node.irreversible.consequence))
+    if node.rollback is not None:
+        found.append(("rollback: ", node.rollback.text))
+    elif node.is_risky and node.irreversible is None:
+        found.append(("rollback: ", "NONE GIVEN"))
+    if node.cleanup:
+        found.append(("leaves cleanup: ", ", ".join(node.cleanup)))
+    return found
+
+
+def node_label(node: Node, marks: tuple[NodeMark, ...] = (), faded: bool = False) -> str:
+    """The label of a runbook node: step numbers, risk mark, title, kind line and details."""
+    text_colour = FADED_TEXT if faded else "#111827"
+    rows = []
+    if marks:
+        visits = "  ".join(f"#{mark.order} {clock(mark.at)}".strip() for mark in marks)
+        rows.append(_row(f'<FONT COLOR="white"><B>{html(visits)}</B></FONT>', bgcolor="#1d4ed8"))
+    mark = risk_mark(node)
+    if mark:
+        bg = FADED_TEXT if faded else LOOKS["action-irreversible" if node.is_irreversible
+                                               else "action-risky"].border
+        rows.append(_row(f'<FONT COLOR="white"><B>{html(mark)}</B></FONT>', bgcolor=bg))
+    title = html_lines(wrap(node.title, TITLE_WIDTH))
+    rows.append(_row(f'<FONT COLOR="{text_colour}"><B>{title}</B></FONT>'))
+    rows.append(_row(_small(html(kind_line(node)), FADED_TEXT if faded else "#4b5563")))
+    for prefix, text in details(node):
+        lines = wrap(prefix + text, DETAIL_WIDTH, DETAIL_LINES)
+        rows.append(_row(_small(html_lines(lines), text_colour), align="LEFT"))
+    return f"<{_TABLE}{''.join(rows)}</TABLE>>"
+
+
+def simple_label(title: str, subtitle: str) -> str:
+    """A label for the nodes that are not runbook nodes: the symptom, links, missing targets."""
+    rows = [_row(f"<B>{html_lines(wrap(title, TITLE_WIDTH))}</B>")]
+    if subtitle:
+        rows.append(_row(_small(html_lines(wrap(subtitle, DETAIL_WIDTH, DETAIL_LINES)))))
+    return f"<{_TABLE}{''.join(rows)}</TABLE>>"
+
+
+def edge_label(label: str, marks: tuple[EdgeMark, ...] = ()) -> str:
+    """An answer on an edge; on an incident's path also the step numbers, times and approvals."""
+    if not marks:
+        return f"<{html(label)}>" if label != "next" else "<>"
+    parts = []
+    for mark in marks:
+        line = f"#{mark.order} {mark.answer} {clock(mark.at)}".strip()
+        approved = f"approved by {', '.join(mark.approvers)}" if mark.approvers else ""
+        parts.append(f"<B>{html(line)}</B>" + (f"<BR/>{html(approved)}" if approved else ""))
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def header_label(runbook: Runbook, looks: list[Look], incident: str | None) -> str:
+    """The graph's caption: title, service and severity, the incident if any, and the legend."""
+    facts = f"{runbook.service} - default {runbook.severity} - owners: {', '.join(runbook.owners)}"
+    rows = [
+        f'<TR><TD COLSPAN="{max(len(looks), 1)}"><FONT POINT-SIZE="14"><B>'
+        f"{html(runbook.title)}</B></FONT></TD></TR>",
+        f'<TR><TD COLSPAN="{max(len(looks), 1)}">{_small(html(facts))}</TD></TR>',
+    ]
+    if incident:
+        path = f"Path taken during {incident} (numbered steps, times in UTC; faded: not taken)"
+        rows.append(f'<TR><TD COLSPAN="{max(len(looks), 1)}">{_small(html(path), "#1d4ed8")}</TD></TR>')
+    if looks:
+        cells = "".join(
+            f'<TD BGCOLOR="{look.fill}" COLOR="{look.border}" BORDER="1">'
+            f"{_small(html(look.legend), '#111827')}</TD>"
+            for look in looks
+        )
+        rows.append(f"<TR>{cells}</TR>")
+    return f'<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3">{"".join(rows)}</TABLE>>'
