@@ -3,13 +3,12 @@
 PyYAML's own loaders drop positions, silently keep the last of two duplicate keys and expand aliases
 without limit. Here the document is composed into nodes (libyaml when present), then turned into
 plain JSON-like values by a small constructor that refuses duplicate keys, unknown tags, recursive
-aliases and alias bombs. Positions stay available through `Document.locate`, built lazily because a
-clean file never needs them.
+aliases and alias bombs. Positions stay available through `Document.locate`, which walks the composed
+tree only when a finding needs a line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,40 +79,36 @@ class Document:
     path: str
     data: Any
     _root: yaml.Node | None = field(repr=False, default=None)
-    _index: dict[DocPath, tuple[Position, Position]] | None = field(repr=False, default=None)
 
     def locate(self, path: DocPath, *, key: bool = False) -> Position:
-        """Position of the value at `path` (or of its key), falling back to the nearest parent."""
+        """Position of the value at `path` (or of its key).
+
+        The composed tree is searched along the path, so a clean file never pays for an index.
+        A path that does not exist (a missing field) falls back to the key of its nearest parent:
+        `nodes.db: 'text' is a required property` points at the line `db:`.
+        """
         if self._root is None:
             return Position()
-        if self._index is None:
-            self._index = dict(_index_nodes(self._root))
-        for end in range(len(path), -1, -1):
-            hit = self._index.get(path[:end])
-            if hit is not None:
-                key_pos, value_pos = hit
-                return key_pos if key and end == len(path) else value_pos
-        return Position()
+        node, key_mark = self._root, self._root.start_mark
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                return position_of(key_mark)
+            key_mark, node = child
+        return position_of(key_mark if key else node.start_mark)
 
 
-def _index_nodes(root: yaml.Node) -> Iterator[tuple[DocPath, tuple[Position, Position]]]:
-    start = position_of(root.start_mark)
-    stack: list[tuple[DocPath, yaml.Node, Position]] = [((), root, start)]
-    seen: set[int] = set()
-    while stack:
-        path, node, key_pos = stack.pop()
-        yield path, (key_pos, position_of(node.start_mark))
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    child = (*path, key_node.value)
-                    stack.append((child, value_node, position_of(key_node.start_mark)))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                stack.append(((*path, index), item, position_of(item.start_mark)))
+def _child(node: yaml.Node, part: str | int) -> tuple[Any, yaml.Node] | None:
+    """The (key mark, value node) for one step of a data path, or None when it is absent."""
+    if isinstance(node, yaml.MappingNode):
+        wanted = str(part)
+        for key_node, value_node in reversed(node.value):
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == wanted:
+                return key_node.start_mark, value_node
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        item = node.value[part]
+        return item.start_mark, item
+    return None
 
 
 def load_path(path: str | Path) -> Document:
@@ -178,7 +173,7 @@ def _decode(raw: bytes) -> str:
 
 def _compose(text: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         position = position_of(mark) if mark is not None else Position()
@@ -226,9 +221,9 @@ class _Constructor:
             raise LoadError("RB010", position_of(node.start_mark), "alias refers to itself")
         self._active.add(id(node))
         try:
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node)
-            return self._sequence(node)
+            if isinstance(node, yaml.SequenceNode):
+                return self._sequence(node)
+            return self._mapping(node)
         finally:
             self._active.discard(id(node))
 
@@ -253,7 +248,7 @@ class _Constructor:
             raise _bad_tag(node)
         return [self.construct(item) for item in node.value]
 
-    def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.Node) -> dict[Any, Any]:
         if node.tag != _MAP:
             raise _bad_tag(node)
         result: dict[Any, Any] = {}

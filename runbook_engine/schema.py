@@ -1,6 +1,8 @@
 """JSON Schema validation whose findings point at lines: each error path is mapped to a position.
 
-For `anyOf`/`oneOf` only the best-matching branch's error is reported, never the whole tree.
+A valid instance is recognised by a compiled check (`compiled_schema`) in a fraction of
+jsonschema's time; jsonschema runs only on failures, to explain them. For `anyOf`/`oneOf` only the
+best-matching branch's error is reported, never the whole tree.
 """
 
 from __future__ import annotations
@@ -12,36 +14,69 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from runbook_engine.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.findings import Issue
 from runbook_engine.resources import load_schema
+
+SchemaIssue = tuple[str, Issue]
+"""The failing JSON Schema keyword (`required`, `type`, `enum`, ...) and the positioned issue."""
 
 
 @cache
 def validator_for(name: str) -> jsonschema.protocols.Validator:
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
-    return cls(schema)  # type: ignore[no-any-return]
+    return cls(schema)
+
+
+@cache
+def fast_check(name: str) -> Check:
+    """The compiled yes/no check for a schema, or jsonschema's own when it cannot be compiled."""
+    try:
+        return compile_schema(load_schema(name))
+    except Unsupported:
+        return validator_for(name).is_valid
 
 
 def schema_issues(data: Any, name: str = "runbook") -> list[Issue]:
     """Every schema problem in `data`, one Issue per error, sorted by where it is."""
+    return [issue for _, issue in classified_issues(data, name)]
+
+
+def classified_issues(data: Any, name: str = "runbook") -> list[SchemaIssue]:
+    """Like `schema_issues`, each with the keyword that failed, so rules can tell kinds apart."""
+    if fast_check(name)(data):
+        return []
     issues = [_issue(error) for error in validator_for(name).iter_errors(data)]
-    return sorted(issues, key=lambda issue: [str(part) for part in issue.path])
+    return sorted(issues, key=lambda item: [str(part) for part in item[1].path])
 
 
 def is_valid(data: Any, name: str = "runbook") -> bool:
-    return bool(validator_for(name).is_valid(data))
+    return bool(fast_check(name)(data))
 
 
-def _issue(error: ValidationError) -> Issue:
+def _issue(error: ValidationError) -> SchemaIssue:
     error = _deepest(error)
     path = tuple(error.absolute_path)
-    if error.validator in ("additionalProperties", "unevaluatedProperties"):
+    keyword = str(error.validator)
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
         extra = _unexpected_keys(error)
         if extra:
-            allowed = ", ".join(sorted(error.schema.get("properties", {}))) or "none"
-            return Issue((*path, extra[0]), f"unknown field {extra[0]!r}", f"allowed here: {allowed}", key=True)
-    return Issue(path, _message(error), _hint(error))
+            allowed = ", ".join(sorted(_schema_of(error).get("properties", {}))) or "none"
+            message = f"unknown field {extra[0]!r}"
+            return keyword, Issue((*path, extra[0]), message, f"allowed here: {allowed}", key=True)
+    if keyword == "required":
+        missing = _missing(error)
+        if missing:
+            return keyword, Issue((*path, missing), _message(error), _hint(error), key=True)
+    return keyword, Issue(path, _message(error), _hint(error))
+
+
+def _missing(error: ValidationError) -> str | None:
+    """The property a `required` error is about; the issue path names it so rules can filter."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    names = error.validator_value if isinstance(error.validator_value, list) else []
+    return next((str(name) for name in names if name not in instance), None)
 
 
 def _deepest(error: ValidationError) -> ValidationError:
@@ -53,8 +88,8 @@ def _deepest(error: ValidationError) -> ValidationError:
 
 def _unexpected_keys(error: ValidationError) -> list[str]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    known = error.schema.get("properties", {})
-    patterns = error.schema.get("patternProperties", {})
+    known = _schema_of(error).get("properties", {})
+    patterns = _schema_of(error).get("patternProperties", {})
     return [str(key) for key in instance if key not in known and not patterns]
 
 
@@ -68,7 +103,7 @@ def _message(error: ValidationError) -> str:
 
 
 def _hint(error: ValidationError) -> str:
-    schema = error.schema if isinstance(error.schema, dict) else {}
+    schema = _schema_of(error)
     if error.validator == "enum":
         return "use one of: " + ", ".join(str(v) for v in schema.get("enum", []))
     if error.validator == "pattern":
@@ -90,3 +125,7 @@ def _schema_chain(error: ValidationError) -> Iterator[Any]:
     while parent is not None:
         yield parent.schema
         parent = parent.parent
+
+
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}

@@ -1,0 +1,201 @@
+"""A fast yes/no JSON Schema check: the schema compiled once into nested Python closures.
+
+python-jsonschema re-interprets the schema for every instance and costs ~10 ms per runbook, most of
+a naive linter's time. Valid files are the common case, so they are answered here; only a file that
+fails is handed to jsonschema, whose errors explain what is wrong. The compiler knows the keywords
+our schemas use; a schema with any other keyword raises `Unsupported` and callers use jsonschema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+ANNOTATIONS = frozenset(
+    {"$schema", "$id", "$defs", "$comment", "title", "description", "default", "examples"}
+)
+
+
+class Unsupported(Exception):
+    """The schema uses a keyword this compiler does not implement."""
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+TYPES: dict[str, Check] = {
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "string": lambda value: isinstance(value, str),
+    "boolean": lambda value: isinstance(value, bool),
+    "null": lambda value: value is None,
+    "integer": _is_integer,
+    "number": _is_number,
+}
+
+
+def json_equal(left: Any, right: Any) -> bool:
+    """Equality as JSON means it: `true` is not `1`, and containers compare element-wise."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(json_equal, left, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(json_equal(v, right[k]) for k, v in left.items())
+    return bool(left == right) and _is_number(left) == _is_number(right)
+
+
+class Compiler:
+    """Compiles one root schema; `$ref`s to `#/...` are resolved lazily so recursion works."""
+
+    def __init__(self, root: Mapping[str, Any]) -> None:
+        self._root = root
+        self._refs: dict[str, Check] = {}
+
+    def compile(self, schema: Any) -> Check:
+        if schema is True or schema == {}:
+            return lambda value: True
+        if schema is False:
+            return lambda value: False
+        if not isinstance(schema, Mapping):
+            raise Unsupported(f"schema {schema!r}")
+        checks = [self._keyword(name, arg, schema) for name, arg in schema.items()]
+        active = tuple(check for check in checks if check is not None)
+        if len(active) == 1:
+            return active[0]
+        return lambda value: all(check(value) for check in active)
+
+    def _keyword(self, name: str, arg: Any, schema: Mapping[str, Any]) -> Check | None:
+        if name in ANNOTATIONS or name in ("then", "else", "patternProperties"):
+            return None
+        handler = getattr(self, "_k_" + name.lstrip("$"), None)
+        if handler is None:
+            raise Unsupported(name)
+        return handler(arg, schema)  # type: ignore[no-any-return]
+
+    def _k_ref(self, ref: str, schema: Mapping[str, Any]) -> Check:
+        if not ref.startswith("#"):
+            raise Unsupported(f"$ref {ref}")
+        refs = self._refs
+        if ref not in refs:
+            refs[ref] = lambda value: refs[ref](value)
+            refs[ref] = self.compile(self._pointer(ref))
+        return lambda value: refs[ref](value)
+
+    def _pointer(self, ref: str) -> Any:
+        target: Any = self._root
+        for part in ref[1:].split("/")[1:]:
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        return target
+
+    def _k_type(self, arg: str | list[str], schema: Mapping[str, Any]) -> Check:
+        checks = tuple(TYPES[name] for name in ([arg] if isinstance(arg, str) else arg))
+        return lambda value: any(check(value) for check in checks)
+
+    def _k_enum(self, arg: list[Any], schema: Mapping[str, Any]) -> Check:
+        if all(isinstance(item, str) for item in arg):
+            allowed = frozenset(arg)
+            return lambda value: isinstance(value, str) and value in allowed
+        return lambda value: any(json_equal(value, item) for item in arg)
+
+    def _k_const(self, arg: Any, schema: Mapping[str, Any]) -> Check:
+        return lambda value: json_equal(value, arg)
+
+    def _k_pattern(self, arg: str, schema: Mapping[str, Any]) -> Check:
+        search = re.compile(arg).search
+        return lambda value: not isinstance(value, str) or search(value) is not None
+
+    def _k_minLength(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        return lambda value: not isinstance(value, str) or len(value) >= arg
+
+    def _k_maxLength(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        return lambda value: not isinstance(value, str) or len(value) <= arg
+
+    def _k_minItems(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        return lambda value: not isinstance(value, list) or len(value) >= arg
+
+    def _k_minProperties(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        return lambda value: not isinstance(value, dict) or len(value) >= arg
+
+    def _k_uniqueItems(self, arg: bool, schema: Mapping[str, Any]) -> Check | None:  # noqa: N802
+        return _unique if arg else None
+
+    def _k_items(self, arg: Any, schema: Mapping[str, Any]) -> Check:
+        item = self.compile(arg)
+        return lambda value: not isinstance(value, list) or all(map(item, value))
+
+    def _k_required(self, arg: list[str], schema: Mapping[str, Any]) -> Check:
+        names = tuple(arg)
+        return lambda value: not isinstance(value, dict) or all(name in value for name in names)
+
+    def _k_properties(self, arg: Mapping[str, Any], schema: Mapping[str, Any]) -> Check:
+        checks = {name: self.compile(sub) for name, sub in arg.items()}
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            return all(checks[key](item) for key, item in value.items() if key in checks)
+
+        return check
+
+    def _k_additionalProperties(self, arg: Any, schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        if schema.get("patternProperties"):
+            raise Unsupported("patternProperties")
+        known = frozenset(schema.get("properties", {}))
+        extra = self.compile(arg)
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            return all(extra(item) for key, item in value.items() if key not in known)
+
+        return check
+
+    def _k_propertyNames(self, arg: Any, schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        name = self.compile(arg)
+        return lambda value: not isinstance(value, dict) or all(map(name, value))
+
+    def _k_allOf(self, arg: list[Any], schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        checks = tuple(self.compile(sub) for sub in arg)
+        return lambda value: all(check(value) for check in checks)
+
+    def _k_anyOf(self, arg: list[Any], schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        checks = tuple(self.compile(sub) for sub in arg)
+        return lambda value: any(check(value) for check in checks)
+
+    def _k_oneOf(self, arg: list[Any], schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        checks = tuple(self.compile(sub) for sub in arg)
+        return lambda value: sum(1 for check in checks if check(value)) == 1
+
+    def _k_not(self, arg: Any, schema: Mapping[str, Any]) -> Check:
+        inner = self.compile(arg)
+        return lambda value: not inner(value)
+
+    def _k_if(self, arg: Any, schema: Mapping[str, Any]) -> Check:
+        condition = self.compile(arg)
+        then = self.compile(schema.get("then", True))
+        otherwise = self.compile(schema.get("else", True))
+        return lambda value: then(value) if condition(value) else otherwise(value)
+
+
+def _unique(value: Any) -> bool:
+    if not isinstance(value, list):
+        return True
+    if all(isinstance(item, str) for item in value):
+        return len(set(value)) == len(value)
+    return not any(
+        json_equal(value[i], value[j]) for i in range(len(value)) for j in range(i + 1, len(value))
+    )
+
+
+def compile_schema(schema: Mapping[str, Any]) -> Check:
+    """A function telling whether an instance is valid; raises Unsupported for unknown keywords."""
+    return Compiler(schema).compile(schema)
