@@ -1,0 +1,123 @@
+"""The hash chain: sealing a new event onto the chain and verifying a stored sequence (pure).
+
+Each event's hash covers the previous event's hash and every field of the event, so editing,
+deleting, inserting or reordering stored events breaks the chain at the first altered position.
+The chain is tamper-evident, not tamper-proof: someone who rewrites every later event and the
+recorded head consistently is not caught without an anchor kept elsewhere (see docs/timeline.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from runbook_engine.timeline.events import (
+    GENESIS_HASH,
+    Actor,
+    Event,
+    EventType,
+    NewEvent,
+    event_hash,
+    parse_utc,
+)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The verdict on one incident's chain; `first_bad_seq` names where it breaks."""
+
+    ok: bool
+    first_bad_seq: int | None
+    reason: str
+    events_checked: int = 0
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """A stored event exactly as read, before any parsing (so corrupt rows can be reported)."""
+
+    seq: int
+    type: str
+    at: str
+    actor: str
+    payload: str
+    prev_hash: str
+    hash: str
+
+
+def seal(incident_id: str, seq: int, prev_hash: str, new: NewEvent, at: datetime) -> Event:
+    """The event `new` becomes at position `seq` after an event whose hash is `prev_hash`."""
+    payload = json.loads(json.dumps(dict(new.payload)))  # a private, JSON-shaped copy
+    digest = event_hash(prev_hash, incident_id, seq, new.type, at, new.actor, payload)
+    return Event(incident_id, seq, new.type, at, new.actor, payload, prev_hash, digest)
+
+
+def parse_row(incident_id: str, row: RawRow) -> Event:
+    """An Event from a stored row; raises ValueError (or KeyError) on a corrupt one."""
+    actor: Mapping[str, Any] = json.loads(row.actor)
+    payload: Mapping[str, Any] = json.loads(row.payload)
+    if not isinstance(payload, dict) or not isinstance(actor, dict):
+        raise ValueError("actor and payload must be JSON objects")
+    return Event(
+        incident_id=incident_id,
+        seq=row.seq,
+        type=EventType(row.type),
+        at=parse_utc(row.at),
+        actor=Actor.from_dict(actor),
+        payload=payload,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def verify_rows(
+    incident_id: str, rows: Iterable[RawRow], head: tuple[int, str] | None = None
+) -> VerifyReport:
+    """Check seqs run 1..n without gaps, each row links to the previous, and each hash matches.
+
+    `head` is the (seq, hash) the store recorded for the last append, when it keeps one: it
+    catches events removed from, or added to, the end of the chain.
+    """
+    prev_hash, expected, checked = GENESIS_HASH, 1, 0
+    for row in rows:
+        problem = _row_problem(incident_id, row, expected, prev_hash)
+        if problem is not None:
+            return VerifyReport(False, expected, problem, checked)
+        prev_hash, expected, checked = row.hash, expected + 1, checked + 1
+    if head is not None and head != (checked, prev_hash):
+        return _head_mismatch(head, checked)
+    return VerifyReport(True, None, f"{checked} events, chain intact", checked)
+
+
+def _row_problem(incident_id: str, row: RawRow, expected: int, prev_hash: str) -> str | None:
+    if row.seq != expected:
+        if row.seq > expected:
+            return f"seq {expected} is missing (next stored seq is {row.seq})"
+        return f"seq {row.seq} appears where seq {expected} should be"
+    if row.prev_hash != prev_hash:
+        return f"seq {expected} does not link to seq {expected - 1} (prev_hash differs)"
+    try:
+        event = parse_row(incident_id, row)
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"seq {expected} cannot be read: {exc}"
+    digest = event_hash(
+        event.prev_hash, incident_id, event.seq, event.type, event.at, event.actor, event.payload
+    )
+    if digest != row.hash:
+        return f"seq {expected} was altered: its content does not match its hash"
+    return None
+
+
+def _head_mismatch(head: tuple[int, str], checked: int) -> VerifyReport:
+    head_seq = head[0]
+    if head_seq > checked:
+        reason = f"events {checked + 1}..{head_seq} were removed from the end"
+        return VerifyReport(False, checked + 1, reason, checked)
+    if head_seq < checked:
+        reason = f"events after seq {head_seq} were added outside the store"
+        return VerifyReport(False, head_seq + 1, reason, checked)
+    reason = f"seq {head_seq} does not match the recorded head hash"
+    return VerifyReport(False, head_seq, reason, checked)

@@ -1,0 +1,165 @@
+"""Timeline events as immutable values, plus the canonical JSON and hash that chain them."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+"""The `prev_hash` of an incident's first event."""
+
+
+class EventType(str, Enum):
+    """Every kind of event an incident timeline can hold."""
+
+    INCIDENT_OPENED = "incident_opened"
+    ROLE_ASSIGNED = "role_assigned"
+    ROLE_HANDED_OVER = "role_handed_over"
+    SEVERITY_CHANGED = "severity_changed"
+    NOTE = "note"
+    HYPOTHESIS_STATED = "hypothesis_stated"
+    HYPOTHESIS_DROPPED = "hypothesis_dropped"
+    NODE_ENTERED = "node_entered"
+    NODE_ANSWERED = "node_answered"
+    CHANGE_PROPOSED = "change_proposed"
+    APPROVAL_REQUESTED = "approval_requested"
+    APPROVAL_GRANTED = "approval_granted"
+    APPROVAL_DENIED = "approval_denied"
+    CHANGE_STARTED = "change_started"
+    CHANGE_RESULT = "change_result"
+    COMMAND_RUN = "command_run"
+    STATUS_UPDATE = "status_update"
+    ACTION_ITEM = "action_item"
+    MITIGATED = "mitigated"
+    MONITORING_STARTED = "monitoring_started"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    OVERRIDE = "override"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it: the declared name, plus the OS account and host it came from (for the audit)."""
+
+    name: str
+    account: str
+    host: str
+
+    @classmethod
+    def current(cls, name: str) -> Actor:
+        """The declared `name` with this process's OS account and host name."""
+        return cls(name=name, account=_os_account(), host=socket.gethostname())
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "account": self.account, "host": self.host}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Actor:
+        return cls(name=str(raw["name"]), account=str(raw["account"]), host=str(raw["host"]))
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """What a caller appends; the store adds incident id, seq, time and hashes."""
+
+    type: EventType
+    actor: Actor
+    payload: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded timeline event, chained to the previous one by `prev_hash`."""
+
+    incident_id: str
+    seq: int
+    type: EventType
+    at: datetime
+    actor: Actor
+    payload: Mapping[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (as exported and as described by the timeline-event schema)."""
+        return {
+            "incident_id": self.incident_id,
+            "seq": self.seq,
+            "type": self.type.value,
+            "at": iso_utc(self.at),
+            "actor": self.actor.to_dict(),
+            "payload": dict(self.payload),
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> Event:
+        return cls(
+            incident_id=str(raw["incident_id"]),
+            seq=int(raw["seq"]),
+            type=EventType(raw["type"]),
+            at=parse_utc(str(raw["at"])),
+            actor=Actor.from_dict(raw["actor"]),
+            payload=dict(raw["payload"]),
+            prev_hash=str(raw["prev_hash"]),
+            hash=str(raw["hash"]),
+        )
+
+
+def canonical_json(obj: Any) -> str:
+    """One fixed text for a JSON value: sorted keys, no spaces, UTF-8 kept as is."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def event_hash(
+    prev_hash: str,
+    incident_id: str,
+    seq: int,
+    type: EventType | str,
+    at: datetime,
+    actor: Actor,
+    payload: Mapping[str, Any],
+) -> str:
+    """sha256 over the canonical JSON of the previous hash and every field of the event."""
+    body = {
+        "prev_hash": prev_hash,
+        "incident_id": incident_id,
+        "seq": seq,
+        "type": EventType(type).value,
+        "at": iso_utc(at),
+        "actor": actor.to_dict(),
+        "payload": dict(payload),
+    }
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def iso_utc(at: datetime) -> str:
+    """ISO 8601 in UTC with microseconds, the one form times are stored and hashed in."""
+    if at.tzinfo is None:
+        raise ValueError("timeline times must be timezone-aware")
+    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def parse_utc(text: str) -> datetime:
+    """Parse an ISO 8601 time (a trailing `Z` is accepted); naive times are taken as UTC."""
+    parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def _os_account() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        # No passwd entry (e.g. an arbitrary uid in a container): the uid is still an audit trail.
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"

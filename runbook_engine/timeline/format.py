@@ -1,0 +1,154 @@
+"""One human line per event, e.g. `[14:07 UTC] @alice Hypothesis: Redis is at max connections`."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from runbook_engine.durations import format_duration
+from runbook_engine.timeline.events import Event, EventType, parse_utc
+
+ROLE_NAMES = {
+    "ic": "IC",
+    "comms": "Comms",
+    "ops": "Ops",
+    "scribe": "Scribe",
+    "tech_lead": "Tech lead",
+    "primary": "Primary",
+    "owner": "Owner",
+}
+_SPACE = re.compile(r"\s+")
+
+Describe = Callable[[Mapping[str, Any]], str]
+
+
+def human_line(event: Event) -> str:
+    """The event as one line of the timeline: time, actor, what happened (never multi-line)."""
+    return f"[{clock_time(event.at)}] @{event.actor.name} {describe(event.type, event.payload)}"
+
+
+def describe(event_type: EventType, payload: Mapping[str, Any]) -> str:
+    """What happened, without time or actor."""
+    return _one_line(_DESCRIBE[event_type](payload))
+
+
+def clock_time(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime("%H:%M UTC")
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _opened(p: Mapping[str, Any]) -> str:
+    where = f" on {p['service']}" if p.get("service") else ""
+    return f"Opened {p['severity']}{where}: {p['title']} (IC @{p['ic']})"
+
+
+def _assigned(p: Mapping[str, Any]) -> str:
+    return f"@{p['person']} is now {role_name(str(p['role']))}"
+
+
+def _handover(p: Mapping[str, Any]) -> str:
+    role = role_name(str(p["role"]))
+    return f"Handed over {role} from @{p['from']} to @{p['to']}: {p['reason']}"
+
+
+def _severity(p: Mapping[str, Any]) -> str:
+    return f"Severity {p['from']} -> {p['to']}: {p['reason']}"
+
+
+def _entered(p: Mapping[str, Any]) -> str:
+    return f"Entered {p['runbook']}#{p['node']}{_for_walker(p)}"
+
+
+def _answered(p: Mapping[str, Any]) -> str:
+    evidence = f" (evidence: {p['evidence']})" if p.get("evidence") else ""
+    return f"Answered {p['runbook']}#{p['node']}: {p['answer']}{evidence}{_for_walker(p)}"
+
+
+def _for_walker(p: Mapping[str, Any]) -> str:
+    return f" [walker @{p['walker']}]" if p.get("walker") else ""
+
+
+def _proposed(p: Mapping[str, Any]) -> str:
+    badge = "IRREVERSIBLE" if p.get("irreversible") else ("RISKY" if p.get("risky") else "SAFE")
+    parts = [f"Proposed change {p['change_id']} [{badge}]: {p['action']}"]
+    if p.get("hypothesis"):
+        parts.append(f"tests: {p['hypothesis']}")
+    if p.get("rollback"):
+        parts.append(f"rollback: {p['rollback']}")
+    parts.append(f"owner @{p['owner']}")
+    return "; ".join(parts)
+
+
+def _granted(p: Mapping[str, Any]) -> str:
+    reason = f": {p['reason']}" if p.get("reason") else ""
+    return f"Approved change {p['change_id']} (decided by @{p['by']}){reason}"
+
+
+def _result(p: Mapping[str, Any]) -> str:
+    result = str(p["result"]).replace("_", " ")
+    return f"Result of change {p['change_id']}: {result} - {p['observation']}"
+
+
+def _command(p: Mapping[str, Any]) -> str:
+    line = shlex.join(str(arg) for arg in p["argv"])
+    of = f" for change {p['change_id']}" if p.get("change_id") else ""
+    if p.get("dry_run"):
+        return f"Dry run{of}: {line}"
+    return f"Ran{of}: {line} -> exit {p.get('exit_code')}"
+
+
+def _status(p: Mapping[str, Any]) -> str:
+    promised = p.get("next_update_at")
+    nxt = f"; next update {clock_time(parse_utc(str(promised)))}" if promised else ""
+    impact = f": {p['impact']}" if p.get("impact") else ""
+    return f"Posted {p['kind']} status update{impact}{nxt}"
+
+
+def _action_item(p: Mapping[str, Any]) -> str:
+    return f"Action item ({p['bucket']}, @{p['owner']}, due {p['due']}): {p['text']}"
+
+
+def _resolved(p: Mapping[str, Any]) -> str:
+    override = f" (IC override: {p['override_reason']})" if p.get("override_reason") else ""
+    return f"Resolved: {p['summary']}{override}"
+
+
+_DESCRIBE: dict[EventType, Describe] = {
+    EventType.INCIDENT_OPENED: _opened,
+    EventType.ROLE_ASSIGNED: _assigned,
+    EventType.ROLE_HANDED_OVER: _handover,
+    EventType.SEVERITY_CHANGED: _severity,
+    EventType.NOTE: lambda p: f"Note: {p['text']}",
+    EventType.HYPOTHESIS_STATED: lambda p: f"Hypothesis: {p['text']} ({p['id']})",
+    EventType.HYPOTHESIS_DROPPED: lambda p: f"Dropped hypothesis {p['id']}: {p['reason']}",
+    EventType.NODE_ENTERED: _entered,
+    EventType.NODE_ANSWERED: _answered,
+    EventType.CHANGE_PROPOSED: _proposed,
+    EventType.APPROVAL_REQUESTED: lambda p: (
+        f"Requested approval of change {p['change_id']} from the {role_name(str(p['approver_role']))}"
+    ),
+    EventType.APPROVAL_GRANTED: _granted,
+    EventType.APPROVAL_DENIED: lambda p: (
+        f"Denied change {p['change_id']} (decided by @{p['by']}): {p['reason']}"
+    ),
+    EventType.CHANGE_STARTED: lambda p: f"Started change {p['change_id']}",
+    EventType.CHANGE_RESULT: _result,
+    EventType.COMMAND_RUN: _command,
+    EventType.STATUS_UPDATE: _status,
+    EventType.ACTION_ITEM: _action_item,
+    EventType.MITIGATED: lambda p: f"Mitigated: {p['summary']}",
+    EventType.MONITORING_STARTED: lambda p: f"Monitoring for {format_duration(p['window_s'])}",
+    EventType.RESOLVED: _resolved,
+    EventType.REOPENED: lambda p: f"Reopened: {p['reason']}",
+    EventType.OVERRIDE: lambda p: f"Override of rule {p['rule']}: {p['reason']}",
+}

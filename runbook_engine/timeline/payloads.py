@@ -1,0 +1,60 @@
+"""Event payloads checked against `schemas/timeline-event.schema.json` (a cached validator per type)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from runbook_engine.errors import UsageError
+from runbook_engine.resources import load_schema
+from runbook_engine.timeline.events import EventType, NewEvent, parse_utc
+
+_TIME_FIELDS = {
+    EventType.INCIDENT_OPENED: ("started_at",),
+    EventType.STATUS_UPDATE: ("next_update_at",),
+}
+"""Fields the reducers parse as times; checked here because JSON Schema formats only annotate."""
+
+
+@cache
+def _validator(event_type: EventType) -> Any:
+    schema = load_schema("timeline-event")
+    sub = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{event_type.value}"}
+    return jsonschema.validators.validator_for(schema)(sub)
+
+
+def payload_problem(event: NewEvent) -> str | None:
+    """The first thing wrong with the event's payload, or None when it is valid."""
+    error = best_match(_validator(event.type).iter_errors(dict(event.payload)))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "payload"
+        return f"{event.type.value}: {where}: {error.message}"
+    return _time_problem(event)
+
+
+def validate_payload(event: NewEvent) -> None:
+    """Raise UsageError when the payload does not fit its event type's schema."""
+    problem = payload_problem(event)
+    if problem is not None:
+        raise UsageError(f"invalid {problem}", "see schemas/timeline-event.schema.json")
+
+
+def _time_problem(event: NewEvent) -> str | None:
+    for name in _TIME_FIELDS.get(event.type, ()):
+        value = event.payload.get(name)
+        if value is None:
+            continue
+        try:
+            parse_utc(str(value))
+        except ValueError:
+            return f"{event.type.value}: {name}: {value!r} is not an ISO 8601 time"
+    if event.type is EventType.ACTION_ITEM:
+        try:
+            date.fromisoformat(str(event.payload["due"]))
+        except ValueError:
+            return f"action_item: due: {event.payload['due']!r} is not a date (YYYY-MM-DD)"
+    return None

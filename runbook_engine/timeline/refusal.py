@@ -1,0 +1,49 @@
+"""The refusal value every rule returns, its error form, and helpers the rule modules share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from runbook_engine.errors import Refused
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.events import NewEvent
+from runbook_engine.timeline.values import IncidentState
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action is not allowed now (`rule` names the rule) and what to do about it."""
+
+    rule: str
+    reason: str
+    hint: str
+
+
+class RuleRefused(Refused):
+    """A `Refused` error that keeps the structured refusal for front ends that want the rule name."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.reason, refusal.hint)
+        self.refusal = refusal
+
+
+Check = Callable[[IncidentState, NewEvent, datetime, Policy], "Refusal | None"]
+"""One rule: (state, event, now, policy) -> a refusal or None."""
+
+
+def refuse_if(refusal: Refusal | None) -> None:
+    """Raise the refusal as a user-facing error (exit 1); do nothing for None."""
+    if refusal is not None:
+        raise RuleRefused(refusal)
+
+
+def missing(text: object) -> bool:
+    """A reason or text that is absent or only whitespace."""
+    return not str(text or "").strip()
+
+
+def overridden_since(state: IncidentState, rule: str, since: datetime | None) -> bool:
+    """Whether the IC logged an override of `rule` at or after `since`."""
+    return since is not None and any(o.rule == rule and o.at >= since for o in state.overrides)

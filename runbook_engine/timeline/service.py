@@ -1,0 +1,316 @@
+"""The one entry point every front end acts on an incident through: build the event, check, append.
+
+Each method builds a `NewEvent`, appends it through the store with the incident rules checked
+inside the store's transaction, and returns the recorded `Event`; a refusal raises `Refused`.
+Values that depend on the current state (the next hypothesis or change id, the current severity
+or role holder) are filled in inside that transaction, so racing terminals never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.clock import Clock, SystemClock
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent, iso_utc
+from runbook_engine.timeline.refusal import Refusal, refuse_if
+from runbook_engine.timeline.rules import check, check_open
+from runbook_engine.timeline.state import IncidentState, next_update_due, severity_rule
+from runbook_engine.timeline.store import IncidentSummary, Store
+
+OUTPUT_LIMIT = 4000
+"""Characters of command output kept in the timeline (the head and the tail)."""
+
+Builder = Callable[[IncidentState], NewEvent]
+
+
+class IncidentService:
+    def __init__(self, store: Store, policy: Policy, clock: Clock | None = None) -> None:
+        self.store = store
+        self.policy = policy
+        self.clock: Clock = clock or SystemClock()
+
+    def state(self, incident_id: str) -> IncidentState:
+        """The folded state, with the status-update due time under this service's policy."""
+        state = self.store.state(incident_id)
+        return replace(state, next_update_due_at=next_update_due(state, self.policy))
+
+    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
+        return self.store.events(incident_id, after_seq)
+
+    def incidents(self) -> list[IncidentSummary]:
+        return self.store.incidents()
+
+    def open(
+        self,
+        title: str,
+        severity: str,
+        ic: str,
+        actor: Actor,
+        runbook: str | None = None,
+        started_at: datetime | None = None,
+        service: str | None = None,
+    ) -> Event:
+        """Declare an incident; `ic` is incident commander from the first event."""
+        now = self.clock.now()
+        payload = {
+            "title": title,
+            "severity": severity,
+            "ic": ic,
+            "started_at": iso_utc(started_at or now),
+            "runbook": runbook,
+            "service": service,
+        }
+        new = NewEvent(EventType.INCIDENT_OPENED, actor, payload)
+        refuse_if(check_open(new, self.policy))
+        return self.store.create_incident(new, now)
+
+    def assign(self, incident_id: str, role: str, person: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.ROLE_ASSIGNED, actor, role=role, person=person)
+
+    def handover(self, incident_id: str, role: str, to: str, reason: str, actor: Actor) -> Event:
+        def build(state: IncidentState) -> NewEvent:
+            holder = state.roles.get(role)
+            if holder is None:
+                refuse_if(Refusal("not_holder", f"nobody holds {role}", "assign it instead"))
+            payload = {"role": role, "from": holder, "to": to, "reason": reason}
+            return NewEvent(EventType.ROLE_HANDED_OVER, actor, payload)
+
+        return self._append_built(incident_id, build)
+
+    def set_severity(self, incident_id: str, severity: str, reason: str, actor: Actor) -> Event:
+        def build(state: IncidentState) -> NewEvent:
+            payload = {"from": state.severity, "to": severity, "reason": reason}
+            return NewEvent(EventType.SEVERITY_CHANGED, actor, payload)
+
+        return self._append_built(incident_id, build)
+
+    def note(self, incident_id: str, text: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.NOTE, actor, text=text)
+
+    def hypothesis(
+        self, incident_id: str, text: str, actor: Actor, hypothesis_id: str | None = None
+    ) -> Event:
+        """State a hypothesis; its id is `H<n>` unless given."""
+
+        def build(state: IncidentState) -> NewEvent:
+            hid = hypothesis_id or _next_id("H", state.hypotheses)
+            return NewEvent(EventType.HYPOTHESIS_STATED, actor, {"id": hid, "text": text})
+
+        return self._append_built(incident_id, build)
+
+    def drop_hypothesis(self, incident_id: str, hypothesis_id: str, reason: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.HYPOTHESIS_DROPPED, actor, id=hypothesis_id, reason=reason)
+
+    def enter_node(
+        self, incident_id: str, runbook: str, node: str, actor: Actor, walker: str | None = None
+    ) -> Event:
+        return self._append(
+            incident_id,
+            EventType.NODE_ENTERED,
+            actor,
+            runbook=runbook,
+            node=node,
+            walker=walker or actor.name,
+        )
+
+    def answer_node(
+        self,
+        incident_id: str,
+        runbook: str,
+        node: str,
+        answer: str,
+        actor: Actor,
+        evidence: str | None = None,
+        walker: str | None = None,
+        cleanup: Sequence[str] = (),
+    ) -> Event:
+        """Record a walker's answer; `cleanup` lists cleanup node ids this step makes owed."""
+        fields: dict[str, Any] = {"runbook": runbook, "node": node, "answer": answer}
+        fields.update(evidence=evidence, walker=walker or actor.name)
+        if cleanup:
+            fields["cleanup"] = list(cleanup)
+        return self._append(incident_id, EventType.NODE_ANSWERED, actor, **fields)
+
+    def propose_change(
+        self,
+        incident_id: str,
+        action: str,
+        owner: str,
+        actor: Actor,
+        *,
+        hypothesis: str = "",
+        rollback: str | None = None,
+        irreversible: bool = False,
+        risky: bool = False,
+        runbook: str | None = None,
+        node: str | None = None,
+        cleanup: Sequence[str] = (),
+        change_id: str | None = None,
+    ) -> Event:
+        """Propose a change (`C<n>` unless an id is given); risky ones then need approval."""
+        fields: dict[str, Any] = {"action": action, "owner": owner, "hypothesis": hypothesis}
+        fields.update(rollback=rollback, irreversible=irreversible, risky=risky)
+        fields.update(runbook=runbook, node=node, cleanup=list(cleanup))
+
+        def build(state: IncidentState) -> NewEvent:
+            cid = change_id or _next_id("C", state.changes)
+            return NewEvent(EventType.CHANGE_PROPOSED, actor, {"change_id": cid, **fields})
+
+        return self._append_built(incident_id, build)
+
+    def request_approval(self, incident_id: str, change_id: str, actor: Actor) -> Event:
+        """Ask the role the policy names for the current severity to decide."""
+
+        def build(state: IncidentState) -> NewEvent:
+            rule = severity_rule(self.policy, state.severity)
+            payload = {"change_id": change_id, "approver_role": rule.approver_role if rule else "ic"}
+            return NewEvent(EventType.APPROVAL_REQUESTED, actor, payload)
+
+        return self._append_built(incident_id, build)
+
+    def approve(
+        self,
+        incident_id: str,
+        change_id: str,
+        actor: Actor,
+        by: str | None = None,
+        reason: str | None = None,
+    ) -> Event:
+        """Approve as `by` (default: the actor); refused unless `by` is the policy's approver."""
+        by = by or actor.name
+        return self._append(
+            incident_id, EventType.APPROVAL_GRANTED, actor, change_id=change_id, by=by, reason=reason
+        )
+
+    def deny(
+        self, incident_id: str, change_id: str, reason: str, actor: Actor, by: str | None = None
+    ) -> Event:
+        by = by or actor.name
+        return self._append(
+            incident_id, EventType.APPROVAL_DENIED, actor, change_id=change_id, by=by, reason=reason
+        )
+
+    def start_change(self, incident_id: str, change_id: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.CHANGE_STARTED, actor, change_id=change_id)
+
+    def record_result(
+        self, incident_id: str, change_id: str, result: str, observation: str, actor: Actor
+    ) -> Event:
+        """Record what the change did: `helped`, `no_change` or `worse`, with what was seen."""
+        return self._append(
+            incident_id,
+            EventType.CHANGE_RESULT,
+            actor,
+            change_id=change_id,
+            result=result,
+            observation=observation,
+        )
+
+    def command_run(
+        self,
+        incident_id: str,
+        argv: Sequence[str],
+        exit_code: int | None,
+        output: str,
+        actor: Actor,
+        change_id: str | None = None,
+        dry_run: bool = False,
+    ) -> Event:
+        fields: dict[str, Any] = {"argv": list(argv), "exit_code": exit_code}
+        fields.update(output=truncate(output), dry_run=dry_run, change_id=change_id)
+        return self._append(incident_id, EventType.COMMAND_RUN, actor, **fields)
+
+    def status_update(
+        self,
+        incident_id: str,
+        kind: str,
+        text: str,
+        actor: Actor,
+        *,
+        impact: str = "",
+        hypothesis: str = "",
+        actions: Sequence[Mapping[str, str]] = (),
+        trend: str | None = None,
+        next_update_at: datetime | None = None,
+    ) -> Event:
+        """Record a posted status update (`initial`, `update` or `resolution`) and its promise."""
+        fields: dict[str, Any] = {"kind": kind, "text": text, "impact": impact}
+        fields.update(hypothesis=hypothesis, actions=[dict(a) for a in actions], trend=trend)
+        fields["next_update_at"] = iso_utc(next_update_at) if next_update_at else None
+        return self._append(incident_id, EventType.STATUS_UPDATE, actor, **fields)
+
+    def action_item(
+        self, incident_id: str, text: str, owner: str, due: date, bucket: str, actor: Actor
+    ) -> Event:
+        return self._append(
+            incident_id,
+            EventType.ACTION_ITEM,
+            actor,
+            text=text,
+            owner=owner,
+            due=due.isoformat(),
+            bucket=bucket,
+        )
+
+    def mitigate(self, incident_id: str, summary: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.MITIGATED, actor, summary=summary)
+
+    def start_monitoring(self, incident_id: str, actor: Actor, window_s: int | None = None) -> Event:
+        """Start the monitoring window: `window_s`, or the policy's for the current severity."""
+
+        def build(state: IncidentState) -> NewEvent:
+            rule = severity_rule(self.policy, state.severity)
+            window = window_s if window_s is not None else (rule.monitoring_window_s if rule else 0)
+            return NewEvent(EventType.MONITORING_STARTED, actor, {"window_s": window})
+
+        return self._append_built(incident_id, build)
+
+    def resolve(
+        self, incident_id: str, summary: str, actor: Actor, override_reason: str | None = None
+    ) -> Event:
+        """Resolve; an IC-only `override_reason` sets the monitoring rules aside (and is logged)."""
+        return self._append(
+            incident_id,
+            EventType.RESOLVED,
+            actor,
+            summary=summary,
+            override_reason=override_reason,
+        )
+
+    def reopen(self, incident_id: str, reason: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.REOPENED, actor, reason=reason)
+
+    def override(self, incident_id: str, rule: str, reason: str, actor: Actor) -> Event:
+        """The IC sets `observation_window` or `monitoring_window` aside once, with a reason."""
+        return self._append(incident_id, EventType.OVERRIDE, actor, rule=rule, reason=reason)
+
+    def _append(self, incident_id: str, event_type: EventType, actor: Actor, **payload: Any) -> Event:
+        return self._append_built(incident_id, NewEvent(event_type, actor, payload))
+
+    def _append_built(self, incident_id: str, new: NewEvent | Builder) -> Event:
+        now = self.clock.now()
+
+        def rules(state: IncidentState, event: NewEvent) -> Refusal | None:
+            return check(state, event, now, self.policy)
+
+        return self.store.append(incident_id, new, now, rules)
+
+
+def truncate(output: str, limit: int = OUTPUT_LIMIT) -> str:
+    """Keep the head and tail of long output, saying how much was cut."""
+    if len(output) <= limit:
+        return output
+    half = limit // 2
+    cut = len(output) - 2 * half
+    return f"{output[:half]}\n... [{cut} characters cut] ...\n{output[-half:]}"
+
+
+def _next_id(prefix: str, existing: Mapping[str, Any]) -> str:
+    number = len(existing) + 1
+    while f"{prefix}{number}" in existing:
+        number += 1
+    return f"{prefix}{number}"

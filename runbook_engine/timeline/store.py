@@ -1,0 +1,319 @@
+"""Durable incident timelines: the `Store` interface and its SQLite implementation (one file, WAL).
+
+Every append runs read-fold-check-insert inside one `BEGIN IMMEDIATE` transaction, so the rules
+see exactly the state the event lands on: two terminals racing cannot both start a change. With
+`synchronous=FULL` an append is on disk once it returns; a crash leaves no half event.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from runbook_engine.errors import InputError
+from runbook_engine.policy import Policy, load_policy
+from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.events import GENESIS_HASH, Event, NewEvent, canonical_json, iso_utc
+from runbook_engine.timeline.payloads import validate_payload
+from runbook_engine.timeline.refusal import Refusal, refuse_if
+from runbook_engine.timeline.state import IncidentState, apply, fold
+
+DEFAULT_STORE = Path(".runbook") / "incidents.db"
+STORE_ENV = "RUNBOOK_STORE"
+BUSY_TIMEOUT_S = 30.0
+APPLICATION_ID = 0x52424B54
+"""Marks the SQLite file as ours ("RBKT"), so another program's database is never written to."""
+
+AppendCheck = Callable[[IncidentState, NewEvent], "Refusal | None"]
+EventSource = NewEvent | Callable[[IncidentState], NewEvent]
+"""A ready event, or a builder called with the current state inside the transaction (for ids)."""
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    incident_id: str
+    title: str
+    severity: str
+    phase: str
+    opened_at: datetime | None
+    last_event_at: datetime | None
+    events_count: int
+
+
+class Store(Protocol):
+    """What the engine needs from a timeline store; a server database can implement it next."""
+
+    def create_incident(self, new_event: NewEvent, at: datetime) -> Event: ...
+
+    def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event: ...
+
+    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]: ...
+
+    def state(self, incident_id: str) -> IncidentState: ...
+
+    def incidents(self) -> list[IncidentSummary]: ...
+
+    def verify(self, incident_id: str) -> VerifyReport: ...
+
+    def close(self) -> None: ...
+
+
+def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`$RUNBOOK_STORE` when set, else `.runbook/incidents.db` under the working directory."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(STORE_ENV) or DEFAULT_STORE)
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS incidents (
+    incident_id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    head_seq INTEGER NOT NULL,
+    head_hash TEXT NOT NULL,
+    UNIQUE (day, number)
+);
+CREATE TABLE IF NOT EXISTS events (
+    incident_id TEXT NOT NULL REFERENCES incidents (incident_id),
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    PRIMARY KEY (incident_id, seq)
+);
+"""
+_COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
+
+
+class SqliteStore:
+    """A `Store` in one SQLite file, safe for many processes on one machine."""
+
+    def __init__(self, path: str | Path, policy: Policy | None = None) -> None:
+        self.path = Path(path)
+        self.policy = policy if policy is not None else load_policy()
+        self._cache: dict[str, IncidentState] = {}
+        self._db = _connect(self.path)
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
+        """Open a new incident (id `INC-YYYYMMDD-NNNN`) whose first event is `new_event`."""
+        validate_payload(new_event)
+        day = at.strftime("%Y%m%d")
+        with self._immediate():
+            (number,) = self._db.execute(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE day = ?", (day,)
+            ).fetchone()
+            incident_id = f"INC-{day}-{number:04d}"
+            event = seal(incident_id, 1, GENESIS_HASH, new_event, at)
+            self._db.execute(
+                "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",
+                (incident_id, day, number, iso_utc(at), 1, event.hash),
+            )
+            self._insert(event)
+        self._cache[incident_id] = apply(IncidentState(), event, self.policy)
+        return event
+
+    def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event:
+        """Fold, check and insert in one transaction; raises `Refused` when `check` refuses."""
+        if isinstance(new_event, NewEvent):
+            validate_payload(new_event)
+        with self._immediate():
+            state = self._current(incident_id)
+            ready = new_event if isinstance(new_event, NewEvent) else new_event(state)
+            if ready is not new_event:
+                validate_payload(ready)
+            refuse_if(check(state, ready))
+            event = seal(incident_id, state.last_seq + 1, state.last_hash, ready, at)
+            self._insert(event)
+            self._db.execute(
+                "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE incident_id = ?",
+                (event.seq, event.hash, incident_id),
+            )
+        self._cache[incident_id] = apply(state, event, self.policy)
+        return event
+
+    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
+        self._head(incident_id)
+        return [parse_row(incident_id, row) for row in self._rows(incident_id, after_seq)]
+
+    def state(self, incident_id: str) -> IncidentState:
+        """The folded state (cached per store; only new events are folded on each call)."""
+        with self._reading():
+            return self._current(incident_id)
+
+    def incidents(self) -> list[IncidentSummary]:
+        ids = [row[0] for row in self._db.execute("SELECT incident_id FROM incidents ORDER BY rowid")]
+        return [_summary(self.state(incident_id)) for incident_id in ids]
+
+    def verify(self, incident_id: str) -> VerifyReport:
+        with self._reading():
+            head = self._head(incident_id)
+            return verify_rows(incident_id, self._rows(incident_id, 0), head)
+
+    def _current(self, incident_id: str) -> IncidentState:
+        """The state at the stored head: the cache plus any events other processes appended."""
+        head_seq, head_hash = self._head(incident_id)
+        cached = self._cache.get(incident_id)
+        if cached is not None and (cached.last_seq, cached.last_hash) == (head_seq, head_hash):
+            return cached
+        if cached is None or cached.last_seq > head_seq or not self._still_has(cached):
+            cached = None
+        after = cached.last_seq if cached else 0
+        state = fold(self.events(incident_id, after), self.policy, cached)
+        self._cache[incident_id] = state
+        return state
+
+    def _still_has(self, state: IncidentState) -> bool:
+        row = self._db.execute(
+            "SELECT hash FROM events WHERE incident_id = ? AND seq = ?",
+            (state.incident_id, state.last_seq),
+        ).fetchone()
+        return row is not None and row[0] == state.last_hash
+
+    def _head(self, incident_id: str) -> tuple[int, str]:
+        row = self._db.execute(
+            "SELECT head_seq, head_hash FROM incidents WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        if row is None:
+            raise InputError(f"no incident {incident_id} in {self.path}", "list them: runbook incident list")
+        return int(row[0]), str(row[1])
+
+    def _rows(self, incident_id: str, after_seq: int) -> Iterator[RawRow]:
+        cursor = self._db.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq",  # noqa: S608
+            (incident_id, after_seq),
+        )
+        for row in cursor:
+            yield RawRow(*row)
+
+    def _insert(self, event: Event) -> None:
+        self._db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.incident_id,
+                event.seq,
+                event.type.value,
+                iso_utc(event.at),
+                canonical_json(event.actor.to_dict()),
+                canonical_json(dict(event.payload)),
+                event.prev_hash,
+                event.hash,
+            ),
+        )
+
+    @contextmanager
+    def _immediate(self) -> Iterator[None]:
+        """A write transaction: the lock is taken up front so the fold cannot go stale."""
+        with _store_errors(self.path):
+            self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        with _store_errors(self.path):
+            self._db.execute("COMMIT")
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A read transaction, so head and rows come from one snapshot."""
+        with _store_errors(self.path):
+            self._db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
+
+
+def _summary(state: IncidentState) -> IncidentSummary:
+    return IncidentSummary(
+        incident_id=state.incident_id,
+        title=state.title,
+        severity=state.severity,
+        phase=state.phase,
+        opened_at=state.opened_at,
+        last_event_at=state.last_event_at,
+        events_count=state.events_count,
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (creating parents and tables) or refuse with InputError when it is not our store."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except (OSError, sqlite3.Error) as exc:
+        raise InputError(f"{path}: cannot open the incident store: {exc}") from None
+    try:
+        with _store_errors(path):
+            _prepare(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _prepare(db: sqlite3.Connection, path: Path) -> None:
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute("PRAGMA foreign_keys = ON")
+    if _application_id(db) == APPLICATION_ID:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        _create_tables(db, path)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _create_tables(db: sqlite3.Connection, path: Path) -> None:
+    """Inside the write lock: another process may have created the store meanwhile."""
+    if _application_id(db) == APPLICATION_ID:
+        return
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone():
+        raise InputError(f"{path} is an SQLite file of another program, not an incident store")
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _application_id(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA application_id").fetchone()[0])
+
+
+@contextmanager
+def _store_errors(path: Path) -> Iterator[None]:
+    """sqlite3 errors become InputError with a message a person can act on."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise InputError(
+                f"{path}: the incident store stayed locked for {BUSY_TIMEOUT_S:.0f}s",
+                "another process holds it; retry",
+            ) from None
+        raise InputError(f"{path}: incident store error: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path}: not a readable incident store ({exc})") from None

@@ -1,0 +1,275 @@
+"""The value types of an incident's state: roles, changes, walks, updates, flags (all frozen)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from runbook_engine.policy import Policy, SeverityRule
+from runbook_engine.timeline.events import Actor
+
+PHASES = ("open", "mitigated", "monitoring", "resolved")
+CHANGE_STATUSES = ("proposed", "approved", "denied", "in_flight", "done")
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """One assignment or handover of a role: who took it, who gave it, by whose hand and why."""
+
+    seq: int
+    at: datetime
+    role: str
+    person: str
+    previous: str | None
+    by: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SeverityChange:
+    seq: int
+    at: datetime
+    before: str
+    after: str
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    id: str
+    text: str
+    stated_by: str
+    stated_at: datetime
+    dropped_at: datetime | None = None
+    drop_reason: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.dropped_at is None
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change to production from proposal to measured result (`status` follows CHANGE_STATUSES)."""
+
+    change_id: str
+    action: str
+    owner: str
+    hypothesis: str
+    rollback: str | None
+    irreversible: bool
+    risky: bool
+    proposed_by: Actor
+    proposed_at: datetime
+    status: str = "proposed"
+    runbook: str | None = None
+    node: str | None = None
+    cleanup: tuple[str, ...] = ()
+    approver_role: str | None = None
+    approval_requested_at: datetime | None = None
+    approved_by: str | None = None
+    approved_by_actor: Actor | None = None
+    approved_at: datetime | None = None
+    approval_reason: str = ""
+    denied_by: str | None = None
+    denial_reason: str = ""
+    started_at: datetime | None = None
+    started_by: Actor | None = None
+    result: str | None = None
+    result_at: datetime | None = None
+    observation: str = ""
+    same_account_approval: bool = False
+    """The approval was logged from the OS account that proposed or started the change."""
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return self.status == "proposed" and self.approval_requested_at is not None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One stop on a walker's path through a runbook."""
+
+    node: str
+    entered_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Walk:
+    walker: str
+    runbook: str
+    path: tuple[Visit, ...] = ()
+
+    @property
+    def position(self) -> str | None:
+        return self.path[-1].node if self.path else None
+
+
+@dataclass(frozen=True)
+class StatusUpdate:
+    seq: int
+    at: datetime
+    by: str
+    kind: str
+    text: str
+    next_update_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    seq: int
+    at: datetime
+    text: str
+    owner: str
+    due: str
+    bucket: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Override:
+    """An IC's logged decision to set a rule aside once, with the reason."""
+
+    seq: int
+    at: datetime
+    rule: str
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class AuditFlag:
+    """Something the postmortem must point out (e.g. an approval from the change's own account)."""
+
+    seq: int
+    at: datetime
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class IncidentState:
+    incident_id: str = ""
+    title: str = ""
+    severity: str = ""
+    phase: str = "open"
+    opened_at: datetime | None = None
+    started_at: datetime | None = None
+    runbook: str | None = None
+    service: str | None = None
+    opened_by: Actor | None = None
+    roles: Mapping[str, str] = field(default_factory=dict)
+    role_history: tuple[RoleChange, ...] = ()
+    severity_history: tuple[SeverityChange, ...] = ()
+    hypotheses: Mapping[str, Hypothesis] = field(default_factory=dict)
+    changes: Mapping[str, Change] = field(default_factory=dict)
+    in_flight_id: str | None = None
+    last_started_id: str | None = None
+    walks: Mapping[tuple[str, str], Walk] = field(default_factory=dict)
+    status_updates: tuple[StatusUpdate, ...] = ()
+    next_update_due_at: datetime | None = None
+    action_items: tuple[ActionItem, ...] = ()
+    cleanup_owed: tuple[str, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    audit_flags: tuple[AuditFlag, ...] = ()
+    notes_count: int = 0
+    commands_count: int = 0
+    mitigated_at: datetime | None = None
+    mitigation_summary: str = ""
+    monitoring_started_at: datetime | None = None
+    monitoring_window_s: int | None = None
+    resolved_at: datetime | None = None
+    resolution_summary: str = ""
+    resolve_override_reason: str = ""
+    reopened_count: int = 0
+    last_event_at: datetime | None = None
+    last_seq: int = 0
+    last_hash: str = ""
+    events_count: int = 0
+
+    @property
+    def ic(self) -> str | None:
+        return self.roles.get("ic")
+
+    @property
+    def change_in_flight(self) -> Change | None:
+        return self.changes.get(self.in_flight_id) if self.in_flight_id else None
+
+    @property
+    def last_started_change(self) -> Change | None:
+        return self.changes.get(self.last_started_id) if self.last_started_id else None
+
+    @property
+    def pending_approvals(self) -> tuple[Change, ...]:
+        return tuple(change for change in self.changes.values() if change.awaiting_approval)
+
+    @property
+    def active_hypotheses(self) -> tuple[Hypothesis, ...]:
+        return tuple(h for h in self.hypotheses.values() if h.active)
+
+    @property
+    def last_status_update(self) -> StatusUpdate | None:
+        return self.status_updates[-1] if self.status_updates else None
+
+    @property
+    def last_status_update_at(self) -> datetime | None:
+        last = self.last_status_update
+        return last.at if last else None
+
+    @property
+    def worse_since_mitigation(self) -> tuple[Change, ...]:
+        """Changes whose recorded result was `worse` at or after the (latest) mitigation."""
+        if self.mitigated_at is None:
+            return ()
+        return tuple(
+            change
+            for change in self.changes.values()
+            if change.result == "worse" and change.result_at and change.result_at >= self.mitigated_at
+        )
+
+    def update_overdue_s(self, now: datetime) -> float | None:
+        """Seconds the next status update is late by at `now`; None when it is not late."""
+        if self.next_update_due_at is None or now <= self.next_update_due_at:
+            return None
+        return (now - self.next_update_due_at).total_seconds()
+
+    def walk(self, walker: str, runbook: str) -> Walk | None:
+        return self.walks.get((walker, runbook))
+
+    def visited_nodes(self, runbook: str) -> tuple[str, ...]:
+        """Every node of `runbook` anyone entered, in first-visit order (for a diagram overlay)."""
+        seen: dict[str, None] = {}
+        for (_, walked), walk in self.walks.items():
+            if walked == runbook:
+                seen.update((visit.node, None) for visit in walk.path)
+        return tuple(seen)
+
+
+def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
+    """The policy's rule for `severity`, or None for a severity the policy does not know."""
+    return policy.severities.get(severity)
+
+
+def next_update_due(state: IncidentState, policy: Policy) -> datetime | None:
+    """When the next status update is owed: the sooner of the promised time and the cadence."""
+    if state.phase == "resolved" or state.opened_at is None:
+        return None
+    last = state.last_status_update
+    rule = severity_rule(policy, state.severity)
+    cadence = rule.update_cadence_s if rule else None
+    base = last.at if last else state.opened_at
+    candidates = [base + timedelta(seconds=cadence)] if cadence else []
+    if last and last.next_update_at:
+        candidates.append(last.next_update_at)
+    return min(candidates) if candidates else None
+
+
+def payload_text(payload: Mapping[str, Any], key: str) -> str:
+    value = payload.get(key)
+    return "" if value is None else str(value)

@@ -1,0 +1,51 @@
+"""Fixtures for timeline tests: a fake clock, a store in tmp_path, a service and named actors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.policy import Policy, load_policy
+from runbook_engine.timeline.clock import FakeClock
+from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
+
+ALICE = Actor("alice", "alice-os", "laptop-a")
+BOB = Actor("bob", "bob-os", "laptop-b")
+CAROL = Actor("carol", "carol-os", "laptop-c")
+DAVE = Actor("dave", "dave-os", "laptop-d")
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    return load_policy()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "state" / "incidents.db"
+
+
+@pytest.fixture
+def store(store_path: Path, policy: Policy) -> Iterator[SqliteStore]:
+    with SqliteStore(store_path, policy) as opened:
+        yield opened
+
+
+@pytest.fixture
+def svc(store: SqliteStore, policy: Policy, clock: FakeClock) -> IncidentService:
+    return IncidentService(store, policy, clock)
+
+
+@pytest.fixture
+def incident(svc: IncidentService) -> str:
+    """A SEV-2 incident with bob as IC, opened by alice."""
+    return svc.open("Checkout errors above 5%", "SEV-2", "bob", ALICE, service="checkout").incident_id
