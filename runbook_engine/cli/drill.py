@@ -1,0 +1,97 @@
+"""`runbook drill`: run scripted drills against runbooks without a terminal, for CI and training.
+
+Exit codes: 0 every drill passed (and coverage met the minimum), 1 a drill failed or coverage is
+below `--min-coverage`, 2 a drill, runbook or policy could not be read (or a usage mistake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runbook_engine.cli.args import add_policy_option, parser
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
+
+if TYPE_CHECKING:
+    from runbook_engine.drill.report import DrillReport, Reporter
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    p = parser(prog, "Run drills (scripted incident walks) and report which expectations failed.")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATHS",
+        help="drill files, folders (drills/ folders and *.drill.yaml inside) or globs; default: .",
+    )
+    p.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
+    p.add_argument("-o", "--output", type=Path, default=None, help="write the report to this file")
+    p.add_argument(
+        "--coverage", action="store_true", help="report, per runbook, the nodes and edges no drill exercises"
+    )
+    p.add_argument(
+        "--min-coverage",
+        type=_percent,
+        default=None,
+        metavar="PCT",
+        help="fail (exit 1) when a runbook's coverage is below PCT percent (implies --coverage)",
+    )
+    p.add_argument(
+        "--runbooks",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        help="also look for runbooks here (repeatable)",
+    )
+    add_policy_option(p)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from runbook_engine.drill.coverage import library_coverage
+    from runbook_engine.drill.library import Library, Policies, discover_drills, run_one
+    from runbook_engine.drill.report import REPORTERS, DrillReport
+    from runbook_engine.drill.result import ERROR
+
+    paths = discover_drills(args.paths)
+    if not paths:
+        hint = "drills live in a drills/ folder or beside their runbook as NAME.drill.yaml"
+        raise UsageError(f"no drill files in {' '.join(args.paths)}", hint)
+    library = Library(extra_dirs=tuple(args.runbooks))
+    policies = Policies(args.policy)
+    results = tuple(run_one(path, library, policies) for path in paths)
+    wants_coverage = args.coverage or args.min_coverage is not None
+    for folder in args.runbooks:
+        library.scan(folder)
+    coverage = tuple(library_coverage(library.runbooks(), results)) if wants_coverage else None
+    report = DrillReport(results, coverage, args.min_coverage)
+    _write(REPORTERS[args.format], report, args.output)
+    if any(result.status == ERROR for result in results):
+        return EXIT_USAGE
+    failing = any(not r.passed for r in results) or any(report.coverage_failing(c) for c in coverage or ())
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _write(write: Reporter, report: DrillReport, output: Path | None) -> None:
+    if output is None:
+        write(report, sys.stdout)
+        return
+    try:
+        with output.open("w", encoding="utf-8") as stream:
+            write(report, stream)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.rstrip("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a percentage") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 100")
+    return value

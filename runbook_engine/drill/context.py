@@ -1,0 +1,168 @@
+"""One drill's running incident: the throw-away store, the fake clock, the cast and the walkers.
+
+Every event goes through the store's append with the real incident rules, exactly as a terminal's
+would; people are `Actor`s whose account is their own name, so the audit never mistakes the cast
+of a drill for one person approving their own change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from runbook_engine.durations import parse_duration
+from runbook_engine.model import Runbook
+from runbook_engine.policy import Policy
+from runbook_engine.timeline import rules
+from runbook_engine.timeline.clock import FakeClock
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
+from runbook_engine.timeline.refusal import refuse_if
+from runbook_engine.timeline.state import IncidentState, severity_rule
+from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.walk import gate
+from runbook_engine.walk.walker import Walker, next_change_id
+
+from .model import Drill, Step
+
+DRILL_HOST = "drill"
+
+
+class StepProblem(Exception):
+    """The step does not fit the runbook or the incident (not a refusal: the drill is wrong)."""
+
+    def __init__(self, expectation: str, message: str) -> None:
+        super().__init__(message)
+        self.expectation = expectation
+        self.message = message
+
+
+def actor(name: str) -> Actor:
+    return Actor(name=name, account=name, host=DRILL_HOST)
+
+
+def parse_start(text: str) -> datetime:
+    """`2026-03-15T14:05Z` or with seconds, as an aware UTC time."""
+    stamp = text[:-1] if text.endswith("Z") else text
+    return datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc)
+
+
+class Context:
+    """The incident a drill runs in, and the few lookups every step handler needs."""
+
+    def __init__(self, drill: Drill, runbook: Runbook, policy: Policy, store: SqliteStore) -> None:
+        self.drill = drill
+        self.runbook = runbook
+        self.policy = policy
+        self.store = store
+        self.clock = FakeClock(parse_start(drill.scenario.start))
+        self.aliases: dict[str, str] = {}
+        self.incident_id = ""
+
+    # -- the incident ---------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Open the incident as the IC, give every other role to its player, start the walk."""
+        scenario = self.drill.scenario
+        payload: dict[str, Any] = {
+            "title": scenario.title,
+            "severity": scenario.severity,
+            "ic": scenario.ic,
+            "started_at": _iso(self._started()),
+            "runbook": self.runbook.id,
+            "service": self.runbook.service,
+        }
+        event = NewEvent(EventType.INCIDENT_OPENED, actor(scenario.ic), payload)
+        refuse_if(rules.check_open(event, self.policy))
+        self.incident_id = self.store.create_incident(event, self.clock.now()).incident_id
+        for role, person in scenario.roles.items():
+            if role != "ic":
+                assigned = {"role": role, "person": person}
+                self.append(NewEvent(EventType.ROLE_ASSIGNED, actor(scenario.ic), assigned))
+        self.walker_named(scenario.default_walker)
+
+    def _started(self) -> datetime:
+        started = self.drill.scenario.started
+        return moment(started, self.clock.now()) if started else self.clock.now()
+
+    def append(self, *events: NewEvent) -> None:
+        """Append in order through the rules; the first refusal raises and stops the rest."""
+        for event in events:
+            self.store.append(self.incident_id, event, self.clock.now(), self._check)
+
+    def _check(self, state: IncidentState, event: NewEvent) -> rules.Refusal | None:
+        return rules.check(state, event, self.clock.now(), self.policy)
+
+    def state(self) -> IncidentState:
+        return self.store.state(self.incident_id)
+
+    def events(self) -> list[Event]:
+        return self.store.events(self.incident_id)
+
+    # -- people and walkers ---------------------------------------------------------------------
+
+    def actor_name(self, step: Step, default: str | None = None) -> str:
+        return step.actor or default or self.drill.scenario.default_walker
+
+    def event(
+        self, step: Step, kind: EventType, payload: Mapping[str, Any], default: str | None = None
+    ) -> NewEvent:
+        return NewEvent(kind, actor(self.actor_name(step, default)), dict(payload))
+
+    def walker(self, step: Step) -> Walker:
+        return self.walker_named(self.actor_name(step))
+
+    def walker_named(self, name: str) -> Walker:
+        """The walker for `name`, entering the start node on its first move (as `runbook walk`)."""
+        walker = Walker(self.runbook, actor(name), self.policy)
+        self.append(*walker.begin(self.state()))
+        return walker
+
+    def move_clock_to(self, text: str) -> None:
+        """`T+6m` (since the incident opened) or `14:11` (UTC, the start's day); never backwards."""
+        target = moment(text, parse_start(self.drill.scenario.start))
+        if target < self.clock.now():
+            raise StepProblem("at", f"{text} is before the drill's clock ({self.clock.now():%H:%M} UTC)")
+        self.clock.set(target)
+
+    def ic(self) -> str:
+        return self.state().ic or self.drill.scenario.ic
+
+    # -- changes and policy ---------------------------------------------------------------------
+
+    def new_alias(self, alias: str | None, *, announced: bool = True) -> str:
+        """A change id for an off-runbook change, remembered under its alias.
+
+        An unannounced change never reaches the timeline, so it gets an id of its own that a
+        later announced change cannot collide with.
+        """
+        state = self.state()
+        change_id = next_change_id(state) if announced else f"U{len(self.aliases) + 1}"
+        if alias:
+            self.aliases[alias] = change_id
+        return change_id
+
+    def alias(self, name: str) -> str:
+        return self.aliases.get(name, name)
+
+    def cadence_s(self) -> int | None:
+        rule = severity_rule(self.policy, self.state().severity)
+        return rule.update_cadence_s if rule else None
+
+    def approver_role(self) -> str:
+        return gate.approver_role(self.state(), self.policy)
+
+    def monitoring_window_s(self) -> int:
+        return gate.monitoring_window_s(self.state(), self.policy)
+
+
+def moment(text: str, opened: datetime) -> datetime:
+    """The time a drill names: `T+6m` after `opened`, or `14:11` on the day of `opened`."""
+    if text.startswith("T+"):
+        return opened + timedelta(seconds=parse_duration(text[2:]))
+    hours, minutes = (int(part) for part in text.split(":"))
+    return opened.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")

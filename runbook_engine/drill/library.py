@@ -1,0 +1,127 @@
+"""Finding drill files, the runbooks they name and the policy they run under; running them all.
+
+A drill lives in a `drills/` folder (beside the runbooks' folder) or beside its runbook as
+`NAME.drill.yaml`. Its `runbook` is a path when it ends in .yaml, else an id looked up among the
+runbooks of the drill's folder and the folder above it (plus any `--runbooks` folders).
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runbook_engine.findings import Finding, Position
+from runbook_engine.library import RunbookInvalid, is_runbook_file, load_runbook
+from runbook_engine.model import Runbook
+from runbook_engine.policy import Policy, PolicyError, load_policy
+
+from .model import Drill
+from .parse import DrillInvalid, load_drill
+from .result import DrillResult, error_result
+from .runner import run_drill
+
+DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
+
+
+def is_drill_file(path: Path) -> bool:
+    if path.name.endswith(DRILL_SUFFIXES):
+        return True
+    return path.suffix in (".yaml", ".yml") and "drills" in path.parent.parts
+
+
+def discover_drills(targets: Iterable[str]) -> list[Path]:
+    """Drill files named by paths, folders (searched recursively) and glob patterns."""
+    found: dict[Path, None] = {}
+    for target in targets:
+        pattern = glob.glob(target, recursive=True)  # noqa: PTH207 - absolute patterns and ** too
+        matches = [Path(p) for p in sorted(pattern)] or [Path(target)]
+        for match in matches:
+            if match.is_dir():
+                inside = sorted(p for p in match.rglob("*") if p.is_file())
+                found.update(dict.fromkeys(p for p in inside if is_drill_file(_relative(p, match))))
+            else:
+                found[match] = None
+    return list(found)
+
+
+def _relative(path: Path, root: Path) -> Path:
+    """Judge a file by its place under the folder given, plus that folder's own name."""
+    return Path(root.resolve().name) / path.relative_to(root)
+
+
+@dataclass
+class Library:
+    """Runbooks by id from the folders searched so far, loaded once each."""
+
+    extra_dirs: Sequence[Path] = ()
+    by_id: dict[str, Runbook] = field(default_factory=dict)
+    broken: dict[Path, RunbookInvalid] = field(default_factory=dict)
+    _scanned: set[Path] = field(default_factory=set)
+
+    def scan(self, folder: Path) -> None:
+        folder = folder.resolve()
+        if folder in self._scanned or not folder.is_dir():
+            return
+        self._scanned.add(folder)
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and is_runbook_file(path) and not path.name.endswith(DRILL_SUFFIXES):
+                self._load(path)
+
+    def _load(self, path: Path) -> Runbook | None:
+        try:
+            runbook = load_runbook(path)
+        except RunbookInvalid as exc:
+            self.broken[path.resolve()] = exc
+            return None
+        self.by_id.setdefault(runbook.id, runbook)
+        return runbook
+
+    def find(self, drill: Drill) -> Runbook:
+        """The runbook a drill walks; raises RunbookInvalid with a positioned finding if none."""
+        here = Path(drill.path).parent
+        if drill.runbook.endswith((".yaml", ".yml")):
+            return load_runbook(here / drill.runbook)
+        for folder in (here, here.parent, *self.extra_dirs):
+            self.scan(folder)
+            if drill.runbook in self.by_id:
+                return self.by_id[drill.runbook]
+        message = f"no runbook with id {drill.runbook!r} beside the drill or in the folder above"
+        hint = "name it by path (runbook: ../NAME.yaml) or pass --runbooks FOLDER"
+        raise RunbookInvalid([Finding(drill.path, Position(), "DR200", message, hint)])
+
+    def runbooks(self) -> list[Runbook]:
+        return sorted(self.by_id.values(), key=lambda runbook: runbook.id)
+
+
+@dataclass
+class Policies:
+    """The default policy and any per-drill policy files, each loaded once."""
+
+    default_path: Path | None = None
+    _loaded: dict[Path | None, Policy] = field(default_factory=dict)
+
+    def for_drill(self, drill: Drill) -> Policy:
+        path = Path(drill.path).parent / drill.scenario.policy if drill.scenario.policy else self.default_path
+        if path not in self._loaded:
+            self._loaded[path] = load_policy(path)
+        return self._loaded[path]
+
+
+def run_one(path: Path, library: Library, policies: Policies) -> DrillResult:
+    """Load and run one drill file; unreadable drills, runbooks or policies give an error result."""
+    try:
+        drill = load_drill(path)
+    except DrillInvalid as exc:
+        return error_result(str(path), exc.findings)
+    try:
+        runbook = library.find(drill)
+    except RunbookInvalid as exc:
+        return error_result(str(path), exc.findings, drill.id, drill.runbook)
+    try:
+        policy = policies.for_drill(drill)
+    except PolicyError as exc:
+        finding = Finding(str(path), Position(), "DR201", str(exc), "fix the policy file")
+        return error_result(str(path), [finding], drill.id, runbook.id)
+    return run_drill(drill, runbook, policy)
