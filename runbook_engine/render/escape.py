@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import textwrap
+from urllib.parse import quote
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Characters XML (hence SVG) forbids outright; tabs and newlines are handled separately."""
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|~$])")
+"""Markdown characters that act anywhere in a line. Line-start markers (`#`, `-`, `1.`) need no
+escape because escaped text never starts a line: a list marker, heading or cell comes first."""
 
 
 def clean(text: str) -> str:
@@ -103,3 +106,8 @@ def mermaid(text: str) -> str:
 
 def mermaid_lines(lines: list[str]) -> str:
     return "<br/>".join(mermaid(line) for line in lines)
+
+
+def page_link(runbook_id: str, suffix: str = ".md") -> str:
+    """The relative link to a runbook's wiki page (or diagram), percent-encoded to stay a link."""
+    return quote(runbook_id, safe="") + suffix

@@ -1,0 +1,43 @@
+"""One runbook to the bytes of one output format: DOT and Mermaid text, or an image from `dot`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runbook_engine.model import Runbook
+from runbook_engine.render.dot import DotOptions, runbook_dot
+from runbook_engine.render.mermaid import runbook_mermaid
+from runbook_engine.render.overlay import Overlay
+
+TEXT_FORMATS = ("dot", "mermaid")
+FORMATS = ("svg", "png", "pdf", "dot", "mermaid")
+SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
+            ".mmd": "mermaid", ".mermaid": "mermaid"}
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    fmt: str = "svg"
+    options: DotOptions = field(default_factory=DotOptions)
+    overlay: Overlay | None = None
+
+
+def guess_format(output: Path | None) -> str:
+    """The format an output file name implies (`out.png` -> png); svg when it implies none."""
+    return SUFFIXES.get(output.suffix.lower(), "svg") if output is not None else "svg"
+
+
+def render_runbook(runbook: Runbook, request: RenderRequest) -> bytes:
+    """The runbook drawn in `request.fmt`; only image formats start `dot`."""
+    if request.fmt == "mermaid":
+        options = request.options
+        text = runbook_mermaid(runbook, options.direction, options.legend, options.clusters,
+                               request.overlay)
+        return text.encode("utf-8")
+    dot_text = runbook_dot(runbook, request.options, request.overlay)
+    if request.fmt == "dot":
+        return dot_text.encode("utf-8")
+    from runbook_engine.render.backend import render
+
+    return render(dot_text, request.fmt)
