@@ -1,0 +1,159 @@
+"""Change control as the walker shows it: action and resolve phases, and the risky-change gate.
+
+The incident rules (`timeline.rules`) are what refuse; these functions only explain ahead of time,
+from the same state, what a risky change still needs and what the walker can do next.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from runbook_engine.durations import format_duration
+from runbook_engine.model import Node
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.state import Change, IncidentState
+from runbook_engine.walk.view import Choice, GateItem, Move, Phase
+
+DEFAULT_MONITORING_S = 15 * 60
+ROLE_NAMES = {"ic": "IC", "comms": "Comms lead", "ops": "Ops lead", "tech_lead": "Tech lead"}
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, role)
+
+
+def approver_role(state: IncidentState, policy: Policy) -> str:
+    rule = policy.severities.get(state.severity)
+    return rule.approver_role if rule is not None else "ic"
+
+
+def monitoring_window_s(state: IncidentState, policy: Policy) -> int:
+    rule = policy.severities.get(state.severity)
+    return rule.monitoring_window_s if rule is not None else DEFAULT_MONITORING_S
+
+
+def monitoring_left_s(state: IncidentState, policy: Policy, now: datetime) -> float | None:
+    if state.monitoring_started_at is None:
+        return None
+    window = state.monitoring_window_s or monitoring_window_s(state, policy)
+    return window - (now - state.monitoring_started_at).total_seconds()
+
+
+def action_phase(change: Change | None) -> Phase:
+    if change is None:
+        return Phase.READY
+    if change.status == "in_flight":
+        return Phase.IN_FLIGHT
+    if change.status == "approved":
+        return Phase.APPROVED
+    if change.status == "denied":
+        return Phase.DENIED
+    return Phase.AWAITING_APPROVAL if change.awaiting_approval else Phase.READY
+
+
+def resolve_phase(state: IncidentState, policy: Policy, now: datetime) -> Phase:
+    if state.phase == "resolved":
+        return Phase.RESOLVED
+    left = monitoring_left_s(state, policy, now)
+    if left is None:
+        return Phase.MITIGATE
+    return Phase.MONITORING if left > 0 else Phase.RESOLVABLE
+
+
+def phase_choices(
+    node: Node, phase: Phase, state: IncidentState, runnable: bool, walker: str
+) -> tuple[Choice, ...]:
+    """The moves open at an action or resolve node (answers are the walker's business)."""
+    run = (Choice("", "run", Move.RUN, hint="start the change and run its command"),) if runnable else ()
+    if phase in (Phase.READY, Phase.DENIED) and node.is_risky:
+        label = "propose again, ask for approval" if phase is Phase.DENIED else "ask for approval"
+        return (Choice("", "propose", Move.PROPOSE, hint=label),)
+    if phase is Phase.READY or phase is Phase.APPROVED:
+        return (Choice("", "start", Move.START, hint="log the change as started (you carry it out)"), *run)
+    if phase is Phase.MITIGATE:
+        return (Choice("", "mitigated", Move.MITIGATE, hint="mark mitigated, start monitoring"),)
+    if phase is Phase.RESOLVABLE:
+        return (Choice("", "resolve", Move.RESOLVE, hint="resolve the incident"),)
+    if phase is Phase.MONITORING and state.ic == walker:
+        return (Choice("", "override", Move.OVERRIDE, hint="resolve now: IC override, with a reason"),)
+    return ()
+
+
+def gate(
+    node: Node,
+    state: IncidentState,
+    change: Change | None,
+    walker: str,
+    policy: Policy,
+    now: datetime,
+) -> tuple[GateItem, ...]:
+    """What a risky change needs: hypothesis, rollback, no other change in flight, approval."""
+    return (
+        _hypothesis(state, change),
+        _rollback(node),
+        _one_at_a_time(state, change, policy, now),
+        _approval(state, change, policy),
+    )
+
+
+def notice(node: Node, state: IncidentState, walker: str, policy: Policy) -> str:
+    """The warning for an approver walking their own risky change: they must delegate."""
+    if not node.is_risky:
+        return ""
+    role = approver_role(state, policy)
+    if state.roles.get(role) != walker:
+        return ""
+    return (
+        f"You are the {role_name(role)}: nobody approves their own change. Delegate this action to "
+        f"another responder, or hand over the {role_name(role)} role (handover) first."
+    )
+
+
+def _hypothesis(state: IncidentState, change: Change | None) -> GateItem:
+    if change is not None and change.hypothesis:
+        return GateItem("hypothesis tested", True, change.hypothesis)
+    active = state.active_hypotheses
+    if active:
+        return GateItem("hypothesis tested", True, active[-1].text)
+    return GateItem("hypothesis tested", False, "none stated: type `hypothesis TEXT` first")
+
+
+def _rollback(node: Node) -> GateItem:
+    if node.rollback is not None:
+        return GateItem("rollback ready", True, node.rollback.text)
+    if node.irreversible is not None:
+        detail = f"IRREVERSIBLE: {node.irreversible.consequence}"
+        if node.irreversible.precheck:
+            detail += f" (check first: {node.irreversible.precheck})"
+        return GateItem("rollback ready", True, detail)
+    return GateItem("rollback ready", False, "the runbook gives no rollback")
+
+
+def _one_at_a_time(
+    state: IncidentState, change: Change | None, policy: Policy, now: datetime
+) -> GateItem:
+    label = "no other change in flight"
+    mine = change.change_id if change is not None else None
+    other = state.change_in_flight
+    if other is not None and other.change_id != mine:
+        return GateItem(label, False, f"{other.change_id} by @{other.owner}: record its result first")
+    last = state.last_started_change
+    rule = policy.severities.get(state.severity)
+    if last is not None and last.change_id != mine and last.result_at is not None and rule:
+        left = rule.observation_window_s - (now - last.result_at).total_seconds()
+        if left > 0:
+            return GateItem(label, False, f"observing {last.change_id}: {format_duration(left)} left")
+    return GateItem(label, True, "this change only" if mine and other else "none")
+
+
+def _approval(state: IncidentState, change: Change | None, policy: Policy) -> GateItem:
+    role = approver_role(state, policy)
+    holder = state.roles.get(role)
+    who = f"the {role_name(role)} @{holder}" if holder else f"the {role_name(role)} (nobody holds it)"
+    if change is None or (change.status == "proposed" and not change.awaiting_approval):
+        return GateItem("approval", False, f"not asked yet: propose to ask {who}")
+    if change.status == "denied":
+        return GateItem("approval", False, f"denied by @{change.denied_by}: {change.denial_reason}")
+    if change.approved_by:
+        return GateItem("approval", True, f"approved by @{change.approved_by}")
+    return GateItem("approval", False, f"waiting for {who}")

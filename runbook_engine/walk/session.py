@@ -1,0 +1,103 @@
+"""One walker attached to one incident: the walker's moves appended through the incident service.
+
+The session keeps the folded state in memory and tops it up with events other terminals append
+(`refresh`), so a screen can poll cheaply. Every move is appended before the screen changes, so
+quitting at any moment loses nothing, and walking again rebuilds the same view from the timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from runbook_engine.errors import Refused
+from runbook_engine.timeline.clock import Clock
+from runbook_engine.timeline.events import Event, NewEvent
+from runbook_engine.timeline.refusal import Refusal
+from runbook_engine.timeline.rules import check
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.state import IncidentState, apply
+from runbook_engine.walk import runner
+from runbook_engine.walk.view import NodeView
+from runbook_engine.walk.walker import Walker
+
+
+class WalkSession:
+    def __init__(
+        self,
+        service: IncidentService,
+        incident_id: str,
+        walker: Walker,
+        clock: Clock,
+        *,
+        allow_commands: bool = False,
+        dry_run: bool = False,
+    ) -> None:
+        self.service = service
+        self.incident_id = incident_id
+        self.walker = walker
+        self.clock = clock
+        self.allow_commands = allow_commands
+        self.dry_run = dry_run
+        self.state: IncidentState = service.state(incident_id)
+
+    @property
+    def can_run(self) -> bool:
+        """Whether commands may be run from here at all (the step must say `runnable` too)."""
+        return self.allow_commands or self.dry_run
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def view(self) -> NodeView:
+        return self.walker.view(self.state, self.now(), can_run=self.can_run)
+
+    def refresh(self) -> list[Event]:
+        """Fold in events appended since the last look (by anyone); returns them."""
+        fresh = self.service.events(self.incident_id, after_seq=self.state.last_seq)
+        for event in fresh:
+            self.state = apply(self.state, event, self.service.policy)
+        return fresh
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Append in order through the rules; stops at the first refusal and raises it."""
+        done = [self._append_one(new_event) for new_event in events]
+        self.refresh()
+        return done
+
+    def _append_one(self, new_event: NewEvent) -> Event:
+        now = self.now()
+        policy = self.service.policy
+
+        def rules(state: IncidentState, event: NewEvent) -> Refusal | None:
+            return check(state, event, now, policy)
+
+        try:
+            return self.service.store.append(self.incident_id, new_event, now, rules)
+        finally:
+            self.refresh()
+
+    def begin(self) -> None:
+        self.refresh()
+        self.append(self.walker.begin(self.state))
+
+    def command_plan(self) -> runner.CommandPlan:
+        """What the current node's command would run, or Refused saying why it may not."""
+        node = self.walker.runbook.node(self.walker.position(self.state))
+        why = runner.refusal(node.step, self.can_run)
+        if why is not None or node.step is None:
+            raise Refused(why or "nothing to run")
+        values = {
+            "incident.id": self.incident_id,
+            "incident.severity": self.state.severity,
+            "runbook.id": self.walker.runbook.id,
+            "runbook.service": self.walker.runbook.service,
+            "node.id": node.id,
+        }
+        return runner.plan(node.step, values)
+
+    def record_run(self, result: runner.CommandResult) -> None:
+        event = self.walker.command_run(
+            self.state, result.argv, result.exit_code, result.output, result.dry_run
+        )
+        self.append([event])

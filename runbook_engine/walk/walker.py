@@ -1,0 +1,271 @@
+"""The walk as pure logic: what to show at a walker's node and which events each move appends.
+
+Nothing here reads a clock, a file or a terminal. The walker's position, the change it has in
+progress and whether that change is approved all come from the incident state (a fold of the
+timeline), so quitting and walking again resumes exactly where the timeline says. The screen,
+drills and tests drive this one class; moves return `NewEvent`s for the caller to append through
+the incident rules, and `refusal()` tells beforehand what the rules would say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from runbook_engine.model import Node, Runbook
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.events import Actor, EventType, NewEvent
+from runbook_engine.timeline.state import Change, IncidentState
+from runbook_engine.walk import gate as gates
+from runbook_engine.walk.view import (
+    ANSWER_KEYS,
+    Choice,
+    Move,
+    NodeView,
+    Phase,
+)
+
+OUTCOMES = ("helped", "no_change", "worse")
+"""Results a change can have; an action node's `outcomes` are keyed by them."""
+
+
+class Walker:
+    """One person's walk of one runbook within an incident."""
+
+    def __init__(self, runbook: Runbook, actor: Actor, policy: Policy) -> None:
+        self.runbook = runbook
+        self.actor = actor
+        self.policy = policy
+
+    @property
+    def name(self) -> str:
+        return self.actor.name
+
+    # -- where we are -------------------------------------------------------------------------
+
+    def started(self, state: IncidentState) -> bool:
+        walk = state.walk(self.name, self.runbook.id)
+        return walk is not None and walk.position is not None
+
+    def position(self, state: IncidentState) -> str:
+        """The current node id (the runbook's start before the first step)."""
+        walk = state.walk(self.name, self.runbook.id)
+        node = walk.position if walk is not None else None
+        return node if node is not None and node in self.runbook.nodes else self.runbook.start
+
+    def trail(self, state: IncidentState) -> tuple[str, ...]:
+        """The path that `back` unwinds: re-entering a node earlier on it cuts the trail there."""
+        walk = state.walk(self.name, self.runbook.id)
+        trail: list[str] = []
+        index: dict[str, int] = {}
+        for visit in walk.path if walk is not None else ():
+            if visit.node in index:
+                del trail[index[visit.node] + 1 :]
+                index = {node: i for i, node in enumerate(trail)}
+                continue
+            index[visit.node] = len(trail)
+            trail.append(visit.node)
+        return tuple(trail) or (self.runbook.start,)
+
+    def change(self, state: IncidentState) -> Change | None:
+        """This walker's latest change at the current node, unless it is already finished."""
+        node = self.position(state)
+        latest: Change | None = None
+        for change in state.changes.values():
+            if change.runbook == self.runbook.id and change.node == node and change.owner == self.name:
+                latest = change
+        return latest if latest is not None and latest.status != "done" else None
+
+    # -- what to show -------------------------------------------------------------------------
+
+    def view(self, state: IncidentState, now: datetime, *, can_run: bool = False) -> NodeView:
+        """Everything the screen shows at the current node; `can_run` when commands may run."""
+        node = self.runbook.node(self.position(state))
+        change = self.change(state) if node.kind == "action" else None
+        phase = self._phase(node, state, change, now)
+        return NodeView(
+            runbook_id=self.runbook.id,
+            node=node,
+            phase=phase,
+            choices=_numbered(self._choices(node, phase, state, can_run)),
+            gate=gates.gate(node, state, change, self.name, self.policy, now) if node.is_risky else (),
+            change=change,
+            notice=gates.notice(node, state, self.name, self.policy),
+            trail=self.trail(state),
+            asks_evidence=node.signal is not None and phase is Phase.QUESTION,
+            seconds_left=self._seconds_left(node, state, now),
+        )
+
+    def _phase(
+        self, node: Node, state: IncidentState, change: Change | None, now: datetime
+    ) -> Phase:
+        if node.kind == "action":
+            return gates.action_phase(change)
+        if node.kind == "resolve":
+            return gates.resolve_phase(state, self.policy, now)
+        return Phase.END if node.is_terminal else Phase.QUESTION
+
+    def _choices(
+        self, node: Node, phase: Phase, state: IncidentState, can_run: bool
+    ) -> tuple[Choice, ...]:
+        runnable = can_run and node.step is not None and node.step.kind == "command"
+        if phase in (Phase.QUESTION, Phase.IN_FLIGHT):
+            run = Choice("", "run", Move.RUN, hint="run the command and log its output")
+            return self._answers(node) + ((run,) if runnable else ())
+        return gates.phase_choices(node, phase, state, runnable, self.name)
+
+    def _answers(self, node: Node) -> tuple[Choice, ...]:
+        return tuple(
+            Choice(key, edge.label, Move.ANSWER, edge.target, self._title(edge.target))
+            for key, edge in zip(ANSWER_KEYS, node.edges, strict=False)
+        )
+
+    def _title(self, node_id: str) -> str:
+        node = self.runbook.nodes.get(node_id)
+        return node.title if node is not None else node_id
+
+    def _seconds_left(self, node: Node, state: IncidentState, now: datetime) -> float | None:
+        if node.kind == "resolve":
+            return gates.monitoring_left_s(state, self.policy, now)
+        if node.kind != "wait" or node.duration_s is None:
+            return None
+        walk = state.walk(self.name, self.runbook.id)
+        if walk is None or not walk.path:
+            return None
+        return node.duration_s - (now - walk.path[-1].entered_at).total_seconds()
+
+    # -- moves: each returns the events to append, in order --------------------------------------
+
+    def begin(self, state: IncidentState) -> list[NewEvent]:
+        """Enter the start node when this walker has not walked this runbook yet."""
+        return [] if self.started(state) else [self._enter(self.runbook.start)]
+
+    def answer(self, state: IncidentState, label: str, evidence: str = "") -> list[NewEvent]:
+        """Answer the current node: the answer, what it implies, then entering the next node.
+
+        At an action node the answer is the change's result, so `evidence` is the observation.
+        """
+        node = self.runbook.node(self.position(state))
+        target = node.target(label)
+        if target is None:
+            raise KeyError(label)
+        events: list[NewEvent] = []
+        change = self.change(state) if node.kind == "action" else None
+        if node.kind == "action" and (change is None or change.status != "in_flight"):
+            raise ValueError("an action's outcome is its change's result: start the change first")
+        if change is not None:
+            observation = evidence or f"{label} (no observation written)"
+            payload = {"change_id": change.change_id, "result": label, "observation": observation}
+            events.append(self._event(EventType.CHANGE_RESULT, payload))
+        events += self._implied(node, label, state)
+        answered = {"runbook": self.runbook.id, "node": node.id, "answer": label, "walker": self.name}
+        if evidence:
+            answered["evidence"] = evidence
+        events.append(self._event(EventType.NODE_ANSWERED, answered))
+        events.append(self._enter(target))
+        return events
+
+    def _implied(self, node: Node, label: str, state: IncidentState) -> list[NewEvent]:
+        """A confirmed cause becomes a stated hypothesis (the change it leads to tests it)."""
+        if node.kind != "cause" or label != "confirmed":
+            return []
+        if any(h.text == node.text for h in state.active_hypotheses):
+            return []
+        return [self.hypothesis(state, node.text)]
+
+    def hypothesis(self, state: IncidentState, text: str) -> NewEvent:
+        """State a hypothesis; ids run H1, H2... in the order they are stated."""
+        hypothesis_id = f"H{len(state.hypotheses) + 1}"
+        return self._event(EventType.HYPOTHESIS_STATED, {"id": hypothesis_id, "text": text})
+
+    def back(self, state: IncidentState) -> list[NewEvent]:
+        """Step back to the previous node on the trail (nothing at the start)."""
+        trail = self.trail(state)
+        return [self._enter(trail[-2])] if len(trail) > 1 else []
+
+    def propose(self, state: IncidentState) -> list[NewEvent]:
+        """Propose the current action as a change; a risky one also asks for approval."""
+        node = self.runbook.node(self.position(state))
+        change_id = next_change_id(state)
+        hypothesis = state.active_hypotheses[-1].text if state.active_hypotheses else ""
+        rollback = node.rollback.text if node.rollback is not None else None
+        payload = {
+            "change_id": change_id,
+            "runbook": self.runbook.id,
+            "node": node.id,
+            "action": node.title if node.title != node.id else node.text,
+            "hypothesis": hypothesis,
+            "rollback": rollback,
+            "irreversible": node.is_irreversible,
+            "risky": node.is_risky,
+            "owner": self.name,
+            "cleanup": list(node.cleanup),
+        }
+        events = [self._event(EventType.CHANGE_PROPOSED, payload)]
+        if node.is_risky:
+            role = gates.approver_role(state, self.policy)
+            events.append(
+                self._event(EventType.APPROVAL_REQUESTED, {"change_id": change_id, "approver_role": role})
+            )
+        return events
+
+    def start(self, state: IncidentState) -> list[NewEvent]:
+        """Start this walker's change (a safe action is proposed and started in one go)."""
+        change = self.change(state)
+        if change is None:
+            proposed = self.propose(state)
+            change_id = str(proposed[0].payload["change_id"])
+            return [*proposed, self._event(EventType.CHANGE_STARTED, {"change_id": change_id})]
+        return [self._event(EventType.CHANGE_STARTED, {"change_id": change.change_id})]
+
+    def command_run(
+        self, state: IncidentState, argv: Sequence[str], exit_code: int, output: str, dry_run: bool
+    ) -> NewEvent:
+        change = self.change(state)
+        payload = {
+            "change_id": change.change_id if change is not None else None,
+            "argv": list(argv),
+            "exit_code": exit_code,
+            "output": output,
+            "dry_run": dry_run,
+        }
+        return self._event(EventType.COMMAND_RUN, payload)
+
+    def mitigate(self, state: IncidentState, summary: str) -> list[NewEvent]:
+        """Mark the incident mitigated and start the policy's monitoring window."""
+        window = gates.monitoring_window_s(state, self.policy)
+        events = [] if state.mitigated_at is not None else [
+            self._event(EventType.MITIGATED, {"summary": summary})
+        ]
+        return [*events, self._event(EventType.MONITORING_STARTED, {"window_s": window})]
+
+    def resolve(self, summary: str, override_reason: str = "") -> list[NewEvent]:
+        payload = {"summary": summary}
+        if override_reason:
+            payload["override_reason"] = override_reason
+        return [self._event(EventType.RESOLVED, payload)]
+
+    def note(self, text: str) -> NewEvent:
+        return self._event(EventType.NOTE, {"text": text})
+
+    def evidence(self, state: IncidentState, text: str) -> NewEvent:
+        """Evidence gathered at the current node, logged as a note that names the node."""
+        node = self.runbook.node(self.position(state))
+        return self.note(f"Evidence at {node.title}: {text}")
+
+    def _enter(self, node_id: str) -> NewEvent:
+        payload = {"runbook": self.runbook.id, "node": node_id, "walker": self.name}
+        return self._event(EventType.NODE_ENTERED, payload)
+
+    def _event(self, kind: EventType, payload: Mapping[str, object]) -> NewEvent:
+        return NewEvent(kind, self.actor, payload)
+
+
+def _numbered(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:
+    """Every choice gets a number key, so letters stay free for typing commands."""
+    return tuple(replace(choice, key=key) for key, choice in zip(ANSWER_KEYS, choices, strict=False))
+
+
+def next_change_id(state: IncidentState) -> str:
+    return f"C{len(state.changes) + 1}"
