@@ -19,6 +19,9 @@ ANNOTATIONS = frozenset(
 )
 
 
+OBJECT_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required"})
+
+
 class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
@@ -67,11 +70,30 @@ class Compiler:
             return lambda value: False
         if not isinstance(schema, Mapping):
             raise Unsupported(f"schema {schema!r}")
-        checks = [self._keyword(name, arg, schema) for name, arg in schema.items()]
+        fused = schema.get("type") == "object" and not schema.get("patternProperties")
+        checks: list[Check | None] = [self._object(schema)] if fused else []
+        skip = OBJECT_KEYWORDS if fused else frozenset()
+        checks += [self._keyword(name, arg, schema) for name, arg in schema.items() if name not in skip]
         active = tuple(check for check in checks if check is not None)
         if len(active) == 1:
             return active[0]
         return lambda value: all(check(value) for check in active)
+
+    def _object(self, schema: Mapping[str, Any]) -> Check:
+        """`type: object` with its properties, additionalProperties and required in one pass."""
+        properties = {name: self.compile(sub) for name, sub in schema.get("properties", {}).items()}
+        extra = self.compile(schema.get("additionalProperties", True))
+        required = tuple(schema.get("required", ()))
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return False
+            for key, item in value.items():
+                if not properties.get(key, extra)(item):
+                    return False
+            return all(name in value for name in required)
+
+        return check
 
     def _keyword(self, name: str, arg: Any, schema: Mapping[str, Any]) -> Check | None:
         if name in ANNOTATIONS or name in ("then", "else", "patternProperties"):
@@ -164,8 +186,31 @@ class Compiler:
         return lambda value: not isinstance(value, dict) or all(map(name, value))
 
     def _k_allOf(self, arg: list[Any], schema: Mapping[str, Any]) -> Check:  # noqa: N802
+        switch = _discriminator(arg)
+        if switch is not None:
+            return self._switch(*switch)
         checks = tuple(self.compile(sub) for sub in arg)
         return lambda value: all(check(value) for check in checks)
+
+    def _switch(self, field: str, branches: list[tuple[frozenset[str], bool, Any]]) -> Check:
+        """`allOf` of `if kind is X then ...`: pick the branches by the field's value, not all of them."""
+        compiled = [(values, required, self.compile(then)) for values, required, then in branches]
+        table: dict[str, list[Check]] = {}
+        for values, _, then in compiled:
+            for name in values:
+                table.setdefault(name, []).append(then)
+        unconditional = tuple(then for _, required, then in compiled if not required)
+        everything = tuple(then for _, _, then in compiled)
+
+        def check(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return all(then(value) for then in everything)
+            if field not in value:
+                return all(then(value) for then in unconditional)
+            key = value[field]
+            return not isinstance(key, str) or all(then(value) for then in table.get(key, ()))
+
+        return check
 
     def _k_anyOf(self, arg: list[Any], schema: Mapping[str, Any]) -> Check:  # noqa: N802
         checks = tuple(self.compile(sub) for sub in arg)
@@ -194,6 +239,37 @@ def _unique(value: Any) -> bool:
     return not any(
         json_equal(value[i], value[j]) for i in range(len(value)) for j in range(i + 1, len(value))
     )
+
+
+def _discriminator(branches: list[Any]) -> tuple[str, list[tuple[frozenset[str], bool, Any]]] | None:
+    """`(field, [(values, if-requires-field, then)])` when every branch is `if field in strings then`."""
+    fields: set[str] = set()
+    found = []
+    for branch in branches:
+        condition = branch.get("if") if isinstance(branch, Mapping) else None
+        if not isinstance(condition, Mapping) or set(branch) != {"if", "then"}:
+            return None
+        properties = condition.get("properties", {})
+        if set(condition) - {"properties", "required"} or len(properties) != 1:
+            return None
+        (field, test), = properties.items()
+        values = _branch_values(test)
+        if not values or not all(isinstance(item, str) for item in values):
+            return None
+        required = condition.get("required", [])
+        if required not in ([], [field]):
+            return None
+        fields.add(field)
+        found.append((frozenset(values), bool(required), branch["then"]))
+    return (fields.pop(), found) if len(fields) == 1 else None
+
+
+def _branch_values(test: Any) -> list[Any] | None:
+    if isinstance(test, Mapping) and set(test) == {"const"}:
+        return [test["const"]]
+    if isinstance(test, Mapping) and set(test) == {"enum"}:
+        return list(test["enum"])
+    return None
 
 
 def compile_schema(schema: Mapping[str, Any]) -> Check:

@@ -1,0 +1,143 @@
+"""Lint configuration from `[tool.runbook]` in pyproject.toml or `.runbook.yaml`, validated here only.
+
+```toml
+[tool.runbook]
+ignore = ["drafts/*"]            # fnmatch patterns, relative to the configuration file
+[tool.runbook.rules]
+RB203 = "off"                    # a code or a rule name; error, warning, info or off
+placeholder-text = "error"
+```
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import importlib
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runbook_engine.errors import UsageError
+from runbook_engine.findings import Severity
+from runbook_engine.loader import LoadError, load_data_text
+
+CONFIG_FILES = (".runbook.yaml", ".runbook.yml")
+KEYS = ("ignore", "rules")
+LEVELS = {level.value: level for level in Severity}
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """Severity overrides by rule code and ignored path patterns; the default is empty."""
+
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()
+    root: Path = field(default_factory=Path)
+    source: str = "defaults"
+
+    def severity(self, code: str, default: Severity) -> Severity:
+        return self.severities.get(code, default)
+
+    def ignores(self, path: Path) -> bool:
+        """Whether `path` matches an ignore pattern (relative to the configuration's folder)."""
+        if not self.ignore:
+            return False
+        candidates = {path.as_posix()}
+        with contextlib.suppress(ValueError):
+            candidates.add(path.resolve().relative_to(self.root.resolve()).as_posix())
+        return any(fnmatch.fnmatch(c, pattern) for c in candidates for pattern in self.ignore)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.runbook.yaml` or pyproject.toml with `[tool.runbook]`, from `start` upward."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            if (folder / name).is_file():
+                return folder / name
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.runbook" in _read(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(path: Path | None, rules: Mapping[str, str]) -> LintConfig:
+    """Read and validate a configuration file; `rules` maps every code and name to its code."""
+    if path is None:
+        return LintConfig()
+    raw = _raw_config(path)
+    return parse_config(raw, rules, root=path.parent, source=str(path))
+
+
+def parse_config(
+    raw: Any, rules: Mapping[str, str], *, root: Path = Path(), source: str = "<config>"
+) -> LintConfig:
+    """Validate configuration data; every mistake is a UsageError naming the file and key."""
+    if raw is None:
+        return LintConfig(root=root, source=source)
+    if not isinstance(raw, Mapping):
+        raise UsageError(f"{source}: the configuration must be a mapping", f"allowed keys: {', '.join(KEYS)}")
+    unknown = [str(key) for key in raw if key not in KEYS]
+    if unknown:
+        raise UsageError(f"{source}: unknown key {unknown[0]!r}", f"allowed keys: {', '.join(KEYS)}")
+    return LintConfig(
+        severities=_severities(raw.get("rules", {}), rules, source),
+        ignore=_ignore(raw.get("ignore", []), source),
+        root=root,
+        source=source,
+    )
+
+
+def _severities(raw: Any, rules: Mapping[str, str], source: str) -> dict[str, Severity]:
+    if not isinstance(raw, Mapping):
+        raise UsageError(f"{source}: `rules` must map rule codes to levels", "e.g. RB203 = \"off\"")
+    result: dict[str, Severity] = {}
+    for key, value in raw.items():
+        code = rules.get(str(key))
+        if code is None:
+            raise UsageError(
+                f"{source}: rules.{key}: unknown rule",
+                "`runbook lint --list-rules` lists codes and names (loader codes RB0xx are fixed)",
+            )
+        result[code] = _level(key, value, source)
+    return result
+
+
+def _level(key: Any, value: Any, source: str) -> Severity:
+    if value is False:  # YAML reads an unquoted `off` as false
+        return Severity.OFF
+    level = LEVELS.get(str(value).lower()) if isinstance(value, str) else None
+    if level is None:
+        raise UsageError(
+            f"{source}: rules.{key}: {value!r} is not a level", f"use one of: {', '.join(LEVELS)}"
+        )
+    return level
+
+
+def _ignore(raw: Any, source: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise UsageError(f"{source}: `ignore` must be a list of path patterns", 'e.g. ["drafts/*"]')
+    return tuple(raw)
+
+
+def _raw_config(path: Path) -> Any:
+    text = _read(path)
+    if path.name == "pyproject.toml":
+        toml = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
+        try:
+            return toml.loads(text).get("tool", {}).get("runbook")
+        except toml.TOMLDecodeError as exc:
+            raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        return load_data_text(text, str(path))
+    except LoadError as exc:
+        raise UsageError(f"{path}:{exc.position.line}:{exc.position.column}: {exc.message}") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read configuration: {exc}") from None

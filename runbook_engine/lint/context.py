@@ -1,0 +1,85 @@
+"""What a rule sees: one loaded runbook with its data, model, schema issues and graph, computed once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from runbook_engine.findings import DocPath
+from runbook_engine.loader import Document
+from runbook_engine.model import Node, Runbook, runbook_from_data
+from runbook_engine.schema import SchemaIssue, classified_issues
+
+ACTING_KINDS = frozenset({"action"})
+CONFIRMING_KINDS = frozenset({"check", "cause"})
+
+
+@dataclass
+class RunbookContext:
+    """A runbook under lint. Properties are lazy: a rule pays only for what it asks for."""
+
+    document: Document
+    known_codes: frozenset[str] = frozenset()
+    """Every rule code there is, for rules about suppressions."""
+
+    @property
+    def data(self) -> Any:
+        return self.document.data
+
+    @cached_property
+    def runbook(self) -> Runbook:
+        return runbook_from_data(self.data, self.document.path)
+
+    @cached_property
+    def schema(self) -> list[SchemaIssue]:
+        return classified_issues(self.data)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """Nodes by id; an edge for every exit whose target exists (dangling ones are RB202's)."""
+        graph = nx.DiGraph()
+        nodes = self.runbook.nodes
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from(
+            (node.id, edge.target) for node in nodes.values() for edge in node.edges if edge.target in nodes
+        )
+        return graph
+
+    @cached_property
+    def reachable(self) -> frozenset[str]:
+        """Nodes a walk can reach from the start node (empty when the start is unknown)."""
+        start = self.runbook.start
+        if start not in self.runbook.nodes:
+            return frozenset()
+        return frozenset(nx.descendants(self.graph, start) | {start})
+
+    @cached_property
+    def finishing(self) -> frozenset[str]:
+        """Nodes from which some terminal node (resolve, handoff, final escalation) is reachable."""
+        ends = [node.id for node in self.runbook.nodes.values() if node.is_terminal]
+        found = set(ends)
+        for end in ends:
+            found |= nx.ancestors(self.graph, end)
+        return frozenset(found)
+
+    def nodes(self, *kinds: str) -> Iterator[Node]:
+        """The runbook's nodes in file order, optionally only those of the given kinds."""
+        for node in self.runbook.nodes.values():
+            if not kinds or node.kind in kinds:
+                yield node
+
+
+def strings(data: Any, path: DocPath = ()) -> Iterator[tuple[DocPath, str]]:
+    """Every string value in loaded data with its path (keys are not values)."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from strings(value, (*path, index))

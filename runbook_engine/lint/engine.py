@@ -1,0 +1,173 @@
+"""The lint engine: runs the rules over files, then adds codes, severities, positions and suppressions.
+
+Each file is loaded, checked and dropped; only its findings and a small index entry (id, node ids,
+links) survive, so memory stays flat however large the library. Many files are spread over worker
+processes. Rules that span the library run last, over the index.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from runbook_engine.findings import Finding, Issue, Severity
+from runbook_engine.lint.config import LintConfig
+from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.index import IndexEntry, Located, index_entry
+from runbook_engine.lint.result import LintResult
+from runbook_engine.lint.rules import ALL_CODES, LIBRARY_RULES, RUNBOOK_RULES, catalog
+from runbook_engine.loader import Document, LoadError, load_path, load_text
+
+PARALLEL_MIN_FILES = 64
+"""Below this many files a worker pool costs more than it saves."""
+CHUNK = 16
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What linting one file leaves behind."""
+
+    findings: tuple[Finding, ...]
+    entry: IndexEntry | None = None
+
+
+def lint_paths(
+    paths: Sequence[Path],
+    config: LintConfig | None = None,
+    *,
+    library: Sequence[Path] = (),
+    jobs: int | None = None,
+) -> LintResult:
+    """Lint `paths` as one library; `library` files are consulted only to resolve links."""
+    config = config or LintConfig()
+    files = [path for path in paths if not config.ignores(path)]
+    findings: list[Finding] = []
+    entries: list[IndexEntry] = []
+    for outcome in _outcomes(files, config, jobs):
+        findings.extend(outcome.findings)
+        if outcome.entry is not None:
+            entries.append(outcome.entry)
+    findings.extend(library_findings(entries, config, _extra_entries(entries, files, library)))
+    return LintResult(tuple(map(str, files)), tuple(sorted(findings, key=Finding.sort_key)), catalog())
+
+
+def lint_file(path: Path, config: LintConfig) -> FileOutcome:
+    try:
+        document = load_path(path)
+    except LoadError as exc:
+        return FileOutcome((_load_finding(str(path), exc),))
+    return lint_document(document, config)
+
+
+def lint_source(text: str, name: str = "<string>", config: LintConfig | None = None) -> list[Finding]:
+    """Lint YAML text as a library of one runbook (what rule tests use)."""
+    config = config or LintConfig()
+    try:
+        outcome = lint_document(load_text(text, name), config)
+    except LoadError as exc:
+        return [_load_finding(name, exc)]
+    entries = [outcome.entry] if outcome.entry else []
+    extra = list(library_findings(entries, config))
+    return sorted([*outcome.findings, *extra], key=Finding.sort_key)
+
+
+def lint_document(
+    document: Document, config: LintConfig, codes: Collection[str] | None = None
+) -> FileOutcome:
+    """Run the runbook rules (all, or only `codes`) over one loaded document."""
+    ctx = RunbookContext(document, ALL_CODES)
+    findings: list[Finding] = []
+    for code, rule in RUNBOOK_RULES.items():
+        severity = config.severity(code, rule.SEVERITY)
+        if severity is Severity.OFF or (codes is not None and code not in codes):
+            continue
+        for issue in rule.check(ctx):
+            finding = _finding(ctx, code, severity, issue)
+            if finding is not None:
+                findings.append(finding)
+    entry = index_entry(ctx) if isinstance(document.data, dict) else None
+    return FileOutcome(tuple(findings), entry)
+
+
+def library_findings(
+    entries: Sequence[IndexEntry], config: LintConfig, extra: Iterable[IndexEntry] = ()
+) -> Iterator[Finding]:
+    """Findings of the rules that span the library; `extra` entries only resolve links."""
+    linted = {entry.path for entry in entries}
+    everything = [*entries, *extra]
+    for code, rule in LIBRARY_RULES.items():
+        severity = config.severity(code, rule.SEVERITY)
+        if severity is Severity.OFF:
+            continue
+        for located in rule.check(everything):
+            if located.path in linted:
+                yield _located_finding(located, code, severity)
+
+
+def _outcomes(files: Sequence[Path], config: LintConfig, jobs: int | None) -> Iterator[FileOutcome]:
+    workers = min(jobs or _cpus(), max(1, len(files) // CHUNK))
+    if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        yield from (lint_file(path, config) for path in files)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(partial(lint_file, config=config), files, chunksize=CHUNK)
+
+
+def _cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+def _extra_entries(
+    entries: Sequence[IndexEntry], files: Sequence[Path], library: Sequence[Path]
+) -> Iterator[IndexEntry]:
+    """Index entries of library files, read only when some link is not resolved by the linted files."""
+    known = {entry.id for entry in entries}
+    if all(ref.link.runbook in known for entry in entries for ref in entry.links):
+        return
+    linted = {path.resolve() for path in files}
+    for path in library:
+        if path.resolve() in linted:
+            continue
+        try:
+            document = load_path(path)
+        except LoadError:
+            continue
+        if isinstance(document.data, dict):
+            yield index_entry(RunbookContext(document))
+
+
+def _finding(ctx: RunbookContext, code: str, severity: Severity, issue: Issue) -> Finding | None:
+    node = issue.node or _node_of(issue)
+    if node is not None and _suppressed(ctx, node, code):
+        return None
+    position = ctx.document.locate(issue.path, key=issue.key)
+    return Finding(ctx.document.path, position, code, issue.message, issue.hint, severity, node)
+
+
+def _node_of(issue: Issue) -> str | None:
+    path = issue.path
+    return str(path[1]) if len(path) >= 2 and path[0] == "nodes" else None
+
+
+def _suppressed(ctx: RunbookContext, node_id: str, code: str) -> bool:
+    """A suppression counts only with a reason (the schema also reports one without)."""
+    node = ctx.runbook.nodes.get(node_id)
+    reason = (node.suppressions or {}).get(code, "") if node is not None else ""
+    return bool(reason.strip())
+
+
+def _located_finding(located: Located, code: str, severity: Severity) -> Finding:
+    where = located.position
+    return Finding(located.path, where, code, located.message, located.hint, severity, located.node)
+
+
+def _load_finding(path: str, exc: LoadError) -> Finding:
+    return Finding(path, exc.position, exc.code, exc.message, exc.hint, Severity.ERROR)

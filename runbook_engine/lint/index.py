@@ -1,0 +1,65 @@
+"""The library index: the little each file leaves behind for cross-runbook rules (ids and links).
+
+Files are linted one at a time (possibly in worker processes) and then forgotten; only these
+entries, with positions already resolved, stay in memory for the rules that span the library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook_engine.findings import Position
+from runbook_engine.lint.context import RunbookContext
+from runbook_engine.model import Link
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A `runbook:` reference from one node, where it is written and what the node suppresses."""
+
+    node: str
+    link: Link
+    position: Position
+    suppressed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One runbook file as the library sees it."""
+
+    path: str
+    id: str
+    id_position: Position
+    nodes: frozenset[str]
+    links: tuple[LinkRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Located:
+    """A library rule's finding before the engine adds code and severity."""
+
+    path: str
+    position: Position
+    message: str
+    hint: str = ""
+    node: str | None = None
+
+
+def index_entry(ctx: RunbookContext) -> IndexEntry:
+    runbook = ctx.runbook
+    links = tuple(
+        LinkRef(
+            node.id,
+            link,
+            ctx.document.locate((*node.path, "runbook")),
+            frozenset(code for code, reason in (node.suppressions or {}).items() if reason.strip()),
+        )
+        for node, link in runbook.links()
+    )
+    return IndexEntry(
+        path=ctx.document.path,
+        id=runbook.id,
+        id_position=ctx.document.locate(("id",)),
+        nodes=frozenset(runbook.nodes),
+        links=links,
+    )

@@ -1,0 +1,68 @@
+"""What a lint run found, as plain frozen data that reporters format (checking never prints)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from runbook_engine.findings import Finding, Severity
+
+UNREADABLE = "RB011"
+"""The loader code for a file that cannot be read: the run exits 2 like any unusable input."""
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reporters need to know about a rule (SARIF lists them; docs describe them)."""
+
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """Every finding of a run, sorted by file and position, and the files that were checked."""
+
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    rules: tuple[RuleInfo, ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    def by_file(self) -> dict[str, list[Finding]]:
+        """Findings grouped per file, with every checked file present (clean ones empty)."""
+        grouped: dict[str, list[Finding]] = {name: [] for name in self.files}
+        for finding in self.findings:
+            grouped.setdefault(finding.path, []).append(finding)
+        return grouped
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """0 clean, 1 errors (or warnings when strict), 2 when an input could not be read."""
+        if any(finding.code == UNREADABLE for finding in self.findings):
+            return EXIT_USAGE
+        if self.errors or (strict and self.warnings):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    def summary(self) -> str:
+        failing = len({finding.path for finding in self.findings})
+        return (
+            f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')} "
+            f"in {failing} of {_plural(len(self.files), 'file')}"
+        )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -1,0 +1,43 @@
+"""RB305 placeholder-text: TODO, TBD, FIXME or XXX left in a runbook.
+
+At 3 a.m. a placeholder is a step nobody wrote. Finish the text or take the node out.
+
+Failing:
+
+```yaml
+    text: TODO explain how to drain the node
+```
+
+Passing:
+
+```yaml
+    text: Cordon the node, then drain it with a 5 minute grace period.
+```
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from runbook_engine.findings import Issue, Severity
+from runbook_engine.lint.context import RunbookContext, strings
+
+CODE = "RB305"
+NAME = "placeholder-text"
+SUMMARY = "placeholder text such as TODO, TBD or FIXME"
+SEVERITY = Severity.WARNING
+
+PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b")
+ANYWHERE = re.compile(r"TODO|TBD|FIXME|XXX")
+
+
+def check(ctx: RunbookContext) -> Iterator[Issue]:
+    # One C-speed scan of the whole document first: most files have no placeholder at all.
+    if not ANYWHERE.search(json.dumps(ctx.data, ensure_ascii=False, default=str)):
+        return
+    for path, text in strings(ctx.data):
+        found = PLACEHOLDER.search(text)
+        if found:
+            yield Issue(path, f"placeholder {found.group(1)} in the text", "write the real step or remove it")
