@@ -19,7 +19,14 @@ from typing import Protocol
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
-from runbook_engine.timeline.events import GENESIS_HASH, Event, NewEvent, canonical_json, iso_utc
+from runbook_engine.timeline.events import (
+    GENESIS_HASH,
+    Event,
+    NewEvent,
+    canonical_json,
+    iso_utc,
+    parse_utc,
+)
 from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.state import IncidentState, apply, fold
@@ -151,8 +158,9 @@ class SqliteStore:
         return event
 
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
+        """Events after `after_seq` in order; a row that cannot be parsed raises InputError."""
         self._head(incident_id)
-        return [parse_row(incident_id, row) for row in self._rows(incident_id, after_seq)]
+        return [self._parse(incident_id, row) for row in self._rows(incident_id, after_seq)]
 
     def state(self, incident_id: str) -> IncidentState:
         """The folded state (cached per store; only new events are folded on each call)."""
@@ -160,8 +168,15 @@ class SqliteStore:
             return self._current(incident_id)
 
     def incidents(self) -> list[IncidentSummary]:
-        ids = [row[0] for row in self._db.execute("SELECT incident_id FROM incidents ORDER BY rowid")]
-        return [_summary(self.state(incident_id)) for incident_id in ids]
+        """Every incident, oldest first; one whose timeline cannot be read shows as `unreadable`."""
+        rows = self._db.execute("SELECT incident_id, created_at FROM incidents ORDER BY rowid")
+        return [self._summary(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
+
+    def _summary(self, incident_id: str, created_at: str) -> IncidentSummary:
+        try:
+            return _summary(self.state(incident_id))
+        except InputError:
+            return IncidentSummary(incident_id, "", "", "unreadable", parse_utc(created_at), None, 0)
 
     def verify(self, incident_id: str) -> VerifyReport:
         with self._reading():
@@ -177,7 +192,10 @@ class SqliteStore:
         if cached is None or cached.last_seq > head_seq or not self._still_has(cached):
             cached = None
         after = cached.last_seq if cached else 0
-        state = fold(self.events(incident_id, after), self.policy, cached)
+        try:
+            state = fold(self.events(incident_id, after), self.policy, cached)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise _unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
         return state
 
@@ -195,6 +213,12 @@ class SqliteStore:
         if row is None:
             raise InputError(f"no incident {incident_id} in {self.path}", "list them: runbook incident list")
         return int(row[0]), str(row[1])
+
+    def _parse(self, incident_id: str, row: RawRow) -> Event:
+        try:
+            return parse_row(incident_id, row)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise _unreadable(incident_id, f"seq {row.seq} cannot be read ({exc})") from None
 
     def _rows(self, incident_id: str, after_seq: int) -> Iterator[RawRow]:
         cursor = self._db.execute(
@@ -241,6 +265,13 @@ class SqliteStore:
             yield
         finally:
             self._db.execute("COMMIT")
+
+
+def _unreadable(incident_id: str, detail: str) -> InputError:
+    return InputError(
+        f"the timeline of {incident_id} is damaged: {detail}",
+        f"run: runbook timeline verify {incident_id}",
+    )
 
 
 def _summary(state: IncidentState) -> IncidentSummary:

@@ -1,0 +1,112 @@
+"""Many processes on one store: nothing lost or doubled, SIGKILL loses nothing acknowledged, and
+of two terminals racing to start a change exactly one wins."""
+
+from __future__ import annotations
+
+import itertools
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
+from tests.conftest import REPO
+from tests.timeline.conftest import ALICE, CAROL, DAVE
+
+WRITERS = 4
+APPENDS = 1000
+RACES = 3
+
+
+def _child(*args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "tests.timeline.writer", *args]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_four_writers_lose_nothing_and_keep_the_chain(
+    svc: IncidentService, store_path: Path, policy: Policy, tmp_path: Path
+) -> None:
+    incident = svc.open("load", "SEV-3", "bob", ALICE).incident_id
+    go = tmp_path / "go"
+    args = (str(store_path), incident)
+    writers = [_child("notes", *args, f"w{n}", str(APPENDS), str(go)) for n in range(WRITERS)]
+    go.touch()
+    acked: list[int] = []
+    for proc in writers:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        acked.extend(int(line) for line in out.split())
+    with SqliteStore(store_path, policy) as store:
+        events = store.events(incident)
+        assert store.verify(incident).ok
+    assert [e.seq for e in events] == list(range(1, WRITERS * APPENDS + 2))
+    assert sorted(acked) == list(range(2, WRITERS * APPENDS + 2))
+    texts = [str(e.payload["text"]) for e in events[1:]]
+    assert set(texts) == {f"w{n} {i}" for n in range(WRITERS) for i in range(APPENDS)}
+    switches = sum(1 for a, b in itertools.pairwise(texts) if a.split()[0] != b.split()[0])
+    assert switches > WRITERS, "the writers never interleaved; the test proved nothing"
+
+
+@pytest.mark.slow
+def test_sigkill_mid_append_loses_no_acknowledged_event(
+    svc: IncidentService, store_path: Path, policy: Policy, tmp_path: Path
+) -> None:
+    incident = svc.open("crash", "SEV-3", "bob", ALICE).incident_id
+    go = tmp_path / "go"
+    go.touch()
+    acked: list[int] = []
+    for round_ in range(3):
+        proc = _child("notes", str(store_path), incident, f"k{round_}", "-1", str(go))
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        time.sleep(0.05 * (round_ + 1))
+        proc.send_signal(signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        acked.extend(int(line) for line in (first + rest).split())
+    assert len(acked) > 3
+    with SqliteStore(store_path, policy) as store:
+        stored = {e.seq for e in store.events(incident)}
+        report = store.verify(incident)
+    assert set(acked) <= stored
+    assert stored == set(range(1, max(stored) + 1))
+    assert report.ok, report.reason
+    assert svc.note(incident, "after the crashes", ALICE).seq == max(stored) + 1
+
+
+@pytest.mark.slow
+def test_two_terminals_racing_to_start_a_change_exactly_one_wins(
+    svc: IncidentService, store_path: Path, tmp_path: Path
+) -> None:
+    incidents = [_two_proposed_changes(svc) for _ in range(RACES)]
+    go = tmp_path / "go"
+    racers = [
+        _child("start", str(store_path), name, change, str(go), *incidents)
+        for name, change in (("carol", "C1"), ("dave", "C2"))
+    ]
+    for number in range(RACES):
+        (tmp_path / f"go.{number}").touch()
+    outputs = [proc.communicate(timeout=60)[0].splitlines() for proc in racers]
+    for number, incident in enumerate(incidents):
+        results = sorted(output[number].split()[0] for output in outputs)
+        assert results == ["ok", "refused"], outputs
+        assert all(
+            output[number] == "refused one_change_in_flight"
+            for output in outputs
+            if output[number].startswith("refused")
+        )
+        state = svc.state(incident)
+        assert [c.status for c in state.changes.values()].count("in_flight") == 1
+
+
+def _two_proposed_changes(svc: IncidentService) -> str:
+    incident = svc.open("race", "SEV-3", "bob", ALICE).incident_id
+    svc.propose_change(incident, "restart consumer A", "carol", CAROL)
+    svc.propose_change(incident, "restart consumer B", "dave", DAVE)
+    return incident

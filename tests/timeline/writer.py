@@ -1,0 +1,83 @@
+"""Child processes for the multi-process tests (run with `python -m tests.timeline.writer ...`).
+
+`notes STORE INCIDENT NAME COUNT GO` appends COUNT notes (forever when negative) once the file GO
+exists, printing each seq after its append returned: the parent knows what was acknowledged.
+`start STORE NAME CHANGE GO INCIDENT...` tries, per incident, to start CHANGE once GO.<n> exists,
+printing `ok SEQ` or `refused RULE`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from runbook_engine.policy import Policy, load_policy
+from runbook_engine.timeline.clock import SystemClock
+from runbook_engine.timeline.events import Actor, EventType, NewEvent
+from runbook_engine.timeline.refusal import Refusal, RuleRefused
+from runbook_engine.timeline.rules import check
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.state import IncidentState
+from runbook_engine.timeline.store import SqliteStore
+
+
+def notes(path: str, incident: str, name: str, count: int, go: str) -> None:
+    policy, clock, actor = load_policy(), SystemClock(), Actor.current(name)
+    with SqliteStore(path, policy) as store:
+        _wait(Path(go))
+        for index in _counter(count):
+            new = NewEvent(EventType.NOTE, actor, {"text": f"{name} {index}"})
+            now = clock.now()
+            event = store.append(incident, new, now, partial(_check, now=now, policy=policy))
+            _say(str(event.seq))
+
+
+def start(path: str, name: str, change_id: str, go: str, incidents: Sequence[str]) -> None:
+    policy = load_policy()
+    with SqliteStore(path, policy) as store:
+        service = IncidentService(store, policy, SystemClock())
+        for number, incident in enumerate(incidents):
+            _wait(Path(f"{go}.{number}"))
+            try:
+                event = service.start_change(incident, change_id, Actor.current(name))
+            except RuleRefused as refused:
+                _say(f"refused {refused.refusal.rule}")
+            else:
+                _say(f"ok {event.seq}")
+
+
+def _check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
+    return check(state, event, now, policy)
+
+
+def _counter(count: int) -> Iterator[int]:
+    index = 0
+    while count < 0 or index < count:
+        yield index
+        index += 1
+
+
+def _wait(go: Path) -> None:
+    while not go.exists():
+        time.sleep(0.002)
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: Sequence[str]) -> int:
+    if argv[0] == "notes":
+        notes(argv[1], argv[2], argv[3], int(argv[4]), argv[5])
+    else:
+        start(argv[1], argv[2], argv[3], argv[4], argv[5:])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
