@@ -93,7 +93,7 @@ def do_update(ctx: Context, step: Step) -> None:
     raw: Mapping[str, Any] = step.value
     now = ctx.clock.now()
     cadence = ctx.cadence_s()
-    wait = parse_duration(raw["next"]) if "next" in raw else cadence
+    wait = parse_duration(raw["next"]) if "next" in raw else _default_wait(raw["kind"], cadence)
     next_at = now + timedelta(seconds=wait) if wait else None
     payload = {
         "kind": raw["kind"],
@@ -249,6 +249,11 @@ def _change_for(ctx: Context, ref: Any) -> Change:
     if change is None:
         raise StepProblem("approve", f"no change proposed at node or with alias {ref!r}")
     return change
+
+
+def _default_wait(kind: str, cadence: int | None) -> int | None:
+    """A resolution promises no further update unless the step says when."""
+    return None if kind == "resolution" else cadence
 
 
 def _comms(ctx: Context) -> str:

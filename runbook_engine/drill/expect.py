@@ -132,10 +132,11 @@ def check_not_in_timeline(snap: Snapshot, wanted: Sequence[Any]) -> str | None:
 
 
 def check_flags(snap: Snapshot, wanted: Sequence[str]) -> str | None:
-    missing = [flag for flag in wanted if flag not in snap.flags]
-    if not missing:
+    """Exactly these flags (in any order): `flags: []` says nothing may be flagged."""
+    if set(wanted) == set(snap.flags):
         return None
-    return f"expected flag(s) {_names(missing)}, flagged: {', '.join(snap.flags) or 'nothing'}"
+    expected = _names(list(wanted)) or "nothing"
+    return f"expected flagged: {expected}; flagged: {_names(list(snap.flags)) or 'nothing'}"
 
 
 CHECKS: dict[str, Check] = {

@@ -36,7 +36,8 @@ def cadence_missed(state: IncidentState, now: datetime, policy: Policy) -> bool:
         if update.at > due:
             return True
         due = min(update.at + cadence, update.next_update_at or update.at + cadence)
-    return state.phase != "resolved" and now > due
+    end = state.resolved_at if state.phase == "resolved" and state.resolved_at else now
+    return end > due
 
 
 def no_action_items(state: IncidentState, now: datetime, policy: Policy) -> bool:
