@@ -1,0 +1,76 @@
+"""What the incident, timeline and postmortem commands share: store, policy, clock and actor options."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from runbook_engine.cli.args import add_policy_option, add_store_option
+from runbook_engine.errors import InputError, UsageError
+from runbook_engine.policy import Policy, PolicyError, load_policy
+from runbook_engine.timeline.clock import SystemClock
+from runbook_engine.timeline.events import Actor, parse_utc
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
+
+_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """`--store`, `--policy` and `--as NAME` (the actor's declared name, default the OS user)."""
+    add_store_option(parser)
+    add_policy_option(parser)
+    parser.add_argument(
+        "--as", dest="actor", default=None, metavar="NAME", help="who is acting (default: your OS user name)"
+    )
+
+
+def policy_of(args: argparse.Namespace) -> Policy:
+    """The policy from `--policy` (or the bundled one); a bad file is an input error, exit 2."""
+    try:
+        return load_policy(args.policy)
+    except PolicyError as exc:
+        raise InputError(str(exc), "fix the policy file or drop --policy to use the bundled one") from None
+
+
+def actor_of(args: argparse.Namespace) -> Actor:
+    name = args.actor or _os_user()
+    return Actor.current(name)
+
+
+def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> SqliteStore:
+    """The store named by `--store`; reading commands never create an empty one by accident."""
+    path = Path(args.store)
+    if not create and not path.exists():
+        raise InputError(
+            f"no incident store at {path}",
+            "open an incident first (runbook incident open ...), or point --store / RUNBOOK_STORE at one",
+        )
+    return SqliteStore(path, policy)
+
+
+def open_service(args: argparse.Namespace, *, create: bool = False) -> IncidentService:
+    policy = policy_of(args)
+    return IncidentService(open_store(args, policy, create=create), policy, SystemClock())
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """`HH:MM` (UTC, today or yesterday, never in the future) or an ISO 8601 time."""
+    match = _HHMM.match(text.strip())
+    if match is None:
+        try:
+            return parse_utc(text)
+        except ValueError:
+            raise UsageError(f"{text!r} is not a time", "write HH:MM (UTC) or 2026-03-15T14:00Z") from None
+    moment = now.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
+    return moment - timedelta(days=1) if moment > now else moment

@@ -1,0 +1,96 @@
+"""The status board of `runbook incident status|show|list`: what an IC needs to see at a glance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from runbook_engine.comms import hhmm, minutes_text
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.format import role_name
+from runbook_engine.timeline.state import IncidentState, severity_rule
+from runbook_engine.timeline.store import IncidentSummary
+
+
+def board_lines(state: IncidentState, policy: Policy, now: datetime) -> list[str]:
+    """The board as lines: header, times, roles, change in flight, approvals, update cadence."""
+    return [
+        f"{state.incident_id}  {state.severity}  {state.phase.upper()}  {state.title}",
+        _times(state),
+        _roles(state, policy),
+        _in_flight(state, now),
+        _approvals(state, policy),
+        "Hypotheses: " + ("; ".join(f"{h.id} {h.text}" for h in state.active_hypotheses) or "none"),
+        _update_due(state, now),
+        *([f"Cleanup owed: {', '.join(state.cleanup_owed)}"] if state.cleanup_owed else []),
+        f"Action items: {len(state.action_items)}",
+    ]
+
+
+def print_board(state: IncidentState, policy: Policy, now: datetime) -> None:
+    print("\n".join(board_lines(state, policy, now)))
+
+
+def _times(state: IncidentState) -> str:
+    parts = [f"started {_at(state.started_at)} (est.)", f"declared {_at(state.opened_at)}"]
+    if state.mitigated_at:
+        parts.append(f"mitigated {_at(state.mitigated_at)}")
+    if state.monitoring_started_at and state.monitoring_window_s:
+        parts.append(
+            f"monitoring {minutes_text(state.monitoring_window_s)} from {_at(state.monitoring_started_at)}"
+        )
+    if state.resolved_at:
+        parts.append(f"resolved {_at(state.resolved_at)}")
+    return "Times: " + ", ".join(parts)
+
+
+def _roles(state: IncidentState, policy: Policy) -> str:
+    held = ", ".join(f"{role_name(role)} {person}" for role, person in state.roles.items())
+    rule = severity_rule(policy, state.severity)
+    missing = [role_name(r) for r in (rule.required_roles if rule else ()) if r not in state.roles]
+    suffix = f" (missing for {state.severity}: {', '.join(missing)})" if missing else ""
+    return f"Roles: {held or 'none'}{suffix}"
+
+
+def _in_flight(state: IncidentState, now: datetime) -> str:
+    change = state.change_in_flight
+    if change is None:
+        return "Change in flight: none"
+    since = minutes_text((now - change.started_at).total_seconds()) if change.started_at else "?"
+    return f"Change in flight: {change.change_id} {change.action} (owner {change.owner}, started {since} ago)"
+
+
+def _approvals(state: IncidentState, policy: Policy) -> str:
+    pending = state.pending_approvals
+    if not pending:
+        return "Pending approvals: none"
+    rule = severity_rule(policy, state.severity)
+    role = rule.approver_role if rule else "ic"
+    who = state.roles.get(role, f"nobody holds {role_name(role)}")
+    items = "; ".join(f"{c.change_id} {c.action} (owner {c.owner})" for c in pending)
+    return f"Pending approvals: {items}; approver: {role_name(role)} {who}"
+
+
+def _update_due(state: IncidentState, now: datetime) -> str:
+    last = state.last_status_update
+    said = f"last {last.kind} at {hhmm(last.at)}" if last else "none posted yet"
+    due = state.next_update_due_at
+    if state.phase == "resolved" or due is None:
+        return f"Status updates: {said}; none due"
+    overdue = state.update_overdue_s(now)
+    if overdue is not None:
+        return f"Status updates: {said}; OVERDUE by {minutes_text(overdue)} (was due {hhmm(due)})"
+    return f"Status updates: {said}; next due {hhmm(due)} (in {minutes_text((due - now).total_seconds())})"
+
+
+def _at(at: datetime | None) -> str:
+    return "-" if at is None else hhmm(at)
+
+
+def print_incidents(incidents: Sequence[IncidentSummary]) -> None:
+    if not incidents:
+        print("no incidents")
+        return
+    for s in incidents:
+        opened = f"{s.opened_at:%Y-%m-%d %H:%M}" if s.opened_at else "-"
+        print(f"{s.incident_id}  {s.severity:<5}  {s.phase:<10}  {opened}  {s.title}")

@@ -1,0 +1,143 @@
+"""`runbook timeline show|tail|export|verify`: read, follow, export and check an incident's record."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from runbook_engine.cli.incident_context import add_common_options, open_store, policy_of
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, InputError
+from runbook_engine.render.escape import markdown as md
+from runbook_engine.timeline.events import Event
+from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.store import SqliteStore
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Read, follow, export and verify timelines.")
+    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = _sub(sub, "show", "print every event as a human line")
+    show.add_argument("incident")
+    tail = _sub(sub, "tail", "print the last lines; --follow streams new ones as they are appended")
+    tail.add_argument("incident")
+    tail.add_argument("-n", "--lines", type=int, default=10, help="how many past lines (default 10)")
+    tail.add_argument("-f", "--follow", action="store_true", help="keep printing new events")
+    tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls (default 0.5)")
+    tail.add_argument("--timeout", type=float, default=None, help="stop following after SECONDS")
+    tail.add_argument("--stop-after", type=int, default=None, metavar="N", help="stop after N new events")
+    export = _sub(sub, "export", "write the timeline as Markdown, JSON or JSON lines")
+    export.add_argument("incident")
+    export.add_argument("--format", choices=("md", "json", "jsonl"), default="md")
+    export.add_argument("-o", "--output", type=Path, default=None, help="file to write (default stdout)")
+    verify = _sub(sub, "verify", "check the hash chain; names the first bad sequence number")
+    verify.add_argument("incidents", nargs="*", metavar="INCIDENT", help="default: every incident")
+    return parser
+
+
+def _sub(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=text, description=text)
+    add_common_options(parser)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_store(args, policy_of(args)) as store:
+        return ACTIONS[args.action](store, args)
+
+
+def _show(store: SqliteStore, args: argparse.Namespace) -> int:
+    for event in store.events(args.incident):
+        print(human_line(event))
+    return EXIT_OK
+
+
+def _tail(store: SqliteStore, args: argparse.Namespace) -> int:
+    events = store.events(args.incident)
+    for event in events[-args.lines :] if args.lines > 0 else []:
+        print(human_line(event))
+    if not args.follow:
+        return EXIT_OK
+    sys.stdout.flush()
+    try:
+        follow(store, args.incident, events[-1].seq if events else 0, args)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_OK
+
+
+def follow(store: SqliteStore, incident: str, after: int, args: argparse.Namespace) -> None:
+    """Poll the store and print what other processes append, until a limit (if any) is reached."""
+    deadline = None if args.timeout is None else time.monotonic() + args.timeout
+    printed = 0
+    while True:
+        for event in store.events(incident, after):
+            print(human_line(event), flush=True)
+            after, printed = event.seq, printed + 1
+        if args.stop_after is not None and printed >= args.stop_after:
+            return
+        if deadline is not None and time.monotonic() >= deadline:
+            return
+        time.sleep(max(0.05, args.interval))
+
+
+def _export(store: SqliteStore, args: argparse.Namespace) -> int:
+    events = store.events(args.incident)
+    text = EXPORTERS[args.format](args.incident, events)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        args.output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{args.output}: cannot write: {exc.strerror}") from None
+    print(f"wrote {len(events)} events to {args.output}")
+    return EXIT_OK
+
+
+def export_markdown(incident: str, events: Sequence[Event]) -> str:
+    title = str(events[0].payload.get("title", "")) if events else ""
+    lines = [f"# Timeline of {md(incident)}: {md(title)}", ""]
+    lines += [f"- {md(human_line(event))}" for event in events]
+    return "\n".join(lines) + "\n"
+
+
+def export_json(incident: str, events: Sequence[Event]) -> str:
+    body = {"incident_id": incident, "events": [event.to_dict() for event in events]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def export_jsonl(incident: str, events: Sequence[Event]) -> str:
+    return "".join(json.dumps(event.to_dict(), ensure_ascii=False) + "\n" for event in events)
+
+
+def _verify(store: SqliteStore, args: argparse.Namespace) -> int:
+    ids = args.incidents or [summary.incident_id for summary in store.incidents()]
+    broken = 0
+    for incident in ids:
+        report = store.verify(incident)
+        if report.ok:
+            print(f"{incident}: ok, {report.events_checked} events, hash chain intact")
+        else:
+            broken += 1
+            print(f"{incident}: BROKEN at seq {report.first_bad_seq}: {report.reason}", file=sys.stderr)
+    return EXIT_FINDINGS if broken else EXIT_OK
+
+
+EXPORTERS: dict[str, Callable[[str, Sequence[Event]], str]] = {
+    "md": export_markdown,
+    "json": export_json,
+    "jsonl": export_jsonl,
+}
+
+ACTIONS: dict[str, Callable[[SqliteStore, argparse.Namespace], int]] = {
+    "show": _show,
+    "tail": _tail,
+    "export": _export,
+    "verify": _verify,
+}

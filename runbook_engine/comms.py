@@ -1,0 +1,330 @@
+"""Status update drafts (initial, update, resolution) built from an incident's state, as text or Markdown.
+
+A draft says only what the timeline supports: a hypothesis nobody has confirmed is "suspected",
+one that a change helped is "likely", and the root cause is stated as fact only when a person
+writes it in (`root_cause`). Fields a person knows better than the timeline (impact, who is
+affected, the trend) come in through `DraftInputs`; every other line is derived from the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from runbook_engine.policy import Policy
+from runbook_engine.render.escape import markdown as escape_markdown
+from runbook_engine.timeline.events import Event, EventType, iso_utc
+from runbook_engine.timeline.state import Change, Hypothesis, IncidentState, severity_rule
+
+KINDS = ("initial", "update", "resolution")
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """Something in progress and the one person who owns it."""
+
+    action: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class DraftInputs:
+    """What the people running the incident add to (or correct in) a draft."""
+
+    impact: str = ""
+    affected: str = ""
+    hypothesis: str = ""
+    trend: str = ""
+    progress: str = ""
+    root_cause: str = ""
+    fix: str = ""
+    customer_impact: str = ""
+    postmortem_at: str = ""
+    next_update_at: datetime | None = None
+    actions: tuple[ActionLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class StatusDraft:
+    """A status update ready to post: labelled lines in order, plus the structured fields."""
+
+    kind: str
+    incident_id: str
+    severity: str
+    title: str
+    at: datetime
+    lines: tuple[tuple[str, str], ...]
+    impact: str
+    hypothesis: str
+    actions: tuple[ActionLine, ...] = ()
+    trend: str = ""
+    next_update_at: datetime | None = None
+    follow_ups: tuple[str, ...] = field(default_factory=tuple)
+
+    def payload(self) -> dict[str, Any]:
+        """The `status_update` event payload, with the text rendering as `text`."""
+        return {
+            "kind": self.kind,
+            "impact": self.impact,
+            "hypothesis": self.hypothesis,
+            "actions": [{"action": a.action, "owner": a.owner} for a in self.actions],
+            "trend": self.trend or None,
+            "next_update_at": iso_utc(self.next_update_at) if self.next_update_at else None,
+            "text": render_text(self),
+        }
+
+
+def default_kind(state: IncidentState) -> str:
+    """Resolution once resolved, initial before any update was posted, else a regular update."""
+    if state.phase == "resolved":
+        return "resolution"
+    return "update" if state.status_updates else "initial"
+
+
+def with_last_impact(inputs: DraftInputs, events: Sequence[Event]) -> DraftInputs:
+    """`inputs`, with the impact said in the last status update when none is given.
+
+    The trend is not carried over: an old trend presented as current would be fake certainty.
+    """
+    if inputs.impact:
+        return inputs
+    for event in reversed(events):
+        if event.type is EventType.STATUS_UPDATE and event.payload.get("impact"):
+            return replace(inputs, impact=str(event.payload["impact"]))
+    return inputs
+
+
+def build_draft(
+    state: IncidentState, policy: Policy, now: datetime, kind: str, inputs: DraftInputs
+) -> StatusDraft:
+    """The draft of `kind` for `state` at `now`."""
+    builders = {"initial": _initial_lines, "update": _update_lines, "resolution": _resolution_lines}
+    next_at = None if kind == "resolution" else _next_update(state, policy, now, inputs)
+    impact = inputs.impact or state.title
+    actions = actions_in_progress(state) + inputs.actions
+    lines = builders[kind](state, now, inputs, _Extras(impact, actions, next_at))
+    return StatusDraft(
+        kind=kind,
+        incident_id=state.incident_id,
+        severity=state.severity,
+        title=state.title,
+        at=now,
+        lines=tuple(lines),
+        impact=impact,
+        hypothesis=inputs.hypothesis or hypothesis_text(state),
+        actions=actions if kind != "resolution" else (),
+        trend=inputs.trend,
+        next_update_at=next_at,
+        follow_ups=tuple(_follow_ups(state)) if kind == "resolution" else (),
+    )
+
+
+@dataclass(frozen=True)
+class _Extras:
+    impact: str
+    actions: tuple[ActionLine, ...]
+    next_update_at: datetime | None
+
+
+def _initial_lines(
+    state: IncidentState, now: datetime, inputs: DraftInputs, extra: _Extras
+) -> list[tuple[str, str]]:
+    started = hhmm(state.started_at or state.opened_at or now)
+    return [
+        ("Status", _status_word(state)),
+        ("What is broken", state.title),
+        ("Impact", extra.impact),
+        ("Affected", inputs.affected or "being assessed"),
+        ("Started", f"{started} (estimated)"),
+        ("What we are doing", _actions_text(extra.actions) or "investigating; no change made yet"),
+        ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
+        ("Incident commander", state.ic or "not yet assigned"),
+        ("Next update", _next_text(extra.next_update_at)),
+    ]
+
+
+def _update_lines(
+    state: IncidentState, now: datetime, inputs: DraftInputs, extra: _Extras
+) -> list[tuple[str, str]]:
+    return [
+        ("Status", _status_word(state)),
+        ("Impact", extra.impact),
+        ("Progress", inputs.progress or progress_text(state)),
+        ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
+        ("Actions in progress", _actions_text(extra.actions) or "none; investigating"),
+        ("Trend", inputs.trend or _latest_observation(state) or "not measured yet"),
+        ("Next update", _next_text(extra.next_update_at)),
+    ]
+
+
+def _resolution_lines(
+    state: IncidentState, now: datetime, inputs: DraftInputs, extra: _Extras
+) -> list[tuple[str, str]]:
+    follow_ups = _follow_ups(state)
+    return [
+        ("Status", "Resolved" if state.phase == "resolved" else _status_word(state)),
+        ("Duration", duration_text(state, now)),
+        ("Root cause", inputs.root_cause or _root_cause_as_known(state)),
+        ("Fix applied", inputs.fix or _fix_text(state)),
+        ("Customer impact", inputs.customer_impact or extra.impact),
+        ("Follow-ups", "; ".join(follow_ups) if follow_ups else "none recorded yet"),
+        ("Postmortem", inputs.postmortem_at or "to be scheduled"),
+    ]
+
+
+def render_text(draft: StatusDraft) -> str:
+    """Plain text for chat or a pager: a header line and `Label: value` lines."""
+    body = [f"{label}: {value}" for label, value in draft.lines]
+    return "\n".join([_header(draft), *body]) + "\n"
+
+
+def render_markdown(draft: StatusDraft) -> str:
+    """Markdown with every value escaped (values come from people's free text)."""
+    head = f"**{escape_markdown(_header(draft))}**"
+    body = [f"- **{label}:** {escape_markdown(value)}" for label, value in draft.lines]
+    return "\n".join([head, "", *body]) + "\n"
+
+
+def _header(draft: StatusDraft) -> str:
+    label = {"initial": "INCIDENT", "update": "INCIDENT UPDATE", "resolution": "INCIDENT RESOLVED"}
+    return f"[{hhmm(draft.at)}] {label[draft.kind]} {draft.severity} {draft.incident_id}: {draft.title}"
+
+
+def hypothesis_text(state: IncidentState) -> str:
+    """The active hypotheses, each worded by how far the timeline supports it."""
+    if not state.active_hypotheses:
+        return "not yet known; investigating"
+    return "; ".join(_hypothesis_words(state, h) for h in reversed(state.active_hypotheses))
+
+
+def _hypothesis_words(state: IncidentState, hypothesis: Hypothesis) -> str:
+    ids_and_text, text = (hypothesis.id, hypothesis.text), hypothesis.text
+    results = [c.result for c in state.changes.values() if c.hypothesis in ids_and_text and c.result]
+    if "helped" in results:
+        return f"likely: {text} (a change based on it helped; not yet confirmed)"
+    if results:
+        return f"suspected: {text} (a change based on it did not help; still investigating)"
+    return f"suspected: {text} (investigating)"
+
+
+def hypothesis_label(state: IncidentState, ref: str) -> str:
+    """The text of the hypothesis a change names, whether it names it by id or by text."""
+    known = state.hypotheses.get(ref)
+    return known.text if known else ref
+
+
+def actions_in_progress(state: IncidentState) -> tuple[ActionLine, ...]:
+    """Changes in flight or waiting, and runbook walks still under way, each with its owner."""
+    if state.phase == "resolved":
+        return ()
+    lines = [ActionLine(_change_phrase(c), c.owner) for c in _open_changes(state)]
+    for walk in state.walks.values():
+        if walk.path and walk.path[-1].answer is None:
+            lines.append(ActionLine(f"runbook {walk.runbook}: {walk.position}", walk.walker))
+    return tuple(lines)
+
+
+def _open_changes(state: IncidentState) -> list[Change]:
+    return [c for c in state.changes.values() if c.status in ("proposed", "approved", "in_flight")]
+
+
+def _change_phrase(change: Change) -> str:
+    if change.status == "in_flight":
+        return f"{change.action} (in progress)"
+    if change.status == "approved":
+        return f"{change.action} (approved, about to start)"
+    if change.awaiting_approval:
+        return f"{change.action} (awaiting approval)"
+    return f"{change.action} (proposed)"
+
+
+def progress_text(state: IncidentState) -> str:
+    """What has been tried and what it did, newest last."""
+    done = [c for c in state.changes.values() if c.result]
+    parts = [f"{c.action}: {_RESULT_WORDS[c.result or '']}" for c in done]
+    if state.mitigated_at is not None and state.phase != "open":
+        parts.append(f"mitigated at {hhmm(state.mitigated_at)}: {state.mitigation_summary}")
+    return "; ".join(parts) if parts else "investigating; no change has been tried yet"
+
+
+_RESULT_WORDS = {"helped": "helped", "no_change": "no visible effect", "worse": "made it worse"}
+
+
+def _latest_observation(state: IncidentState) -> str:
+    measured = [c for c in state.changes.values() if c.result_at and c.observation]
+    if not measured:
+        return ""
+    latest = max(measured, key=lambda c: c.result_at or c.proposed_at)
+    return f"{latest.observation} (observed {hhmm(latest.result_at or latest.proposed_at)})"
+
+
+def _root_cause_as_known(state: IncidentState) -> str:
+    helped = [c.hypothesis for c in state.changes.values() if c.result == "helped" and c.hypothesis]
+    if helped:
+        cause = hypothesis_label(state, helped[-1])
+        return f"most likely {cause} (not yet confirmed; the postmortem will establish it)"
+    return "not yet established; the postmortem will look for it"
+
+
+def _fix_text(state: IncidentState) -> str:
+    helped = [c.action for c in state.changes.values() if c.result == "helped"]
+    parts = helped + ([state.mitigation_summary] if state.mitigation_summary else [])
+    return "; ".join(parts) if parts else "none recorded"
+
+
+def _follow_ups(state: IncidentState) -> list[str]:
+    return [f"{item.text} (owner {item.owner}, due {item.due})" for item in state.action_items]
+
+
+def _status_word(state: IncidentState) -> str:
+    words = {
+        "open": "Investigating",
+        "mitigated": "Mitigated; watching for recurrence",
+        "monitoring": "Mitigated; monitoring",
+        "resolved": "Resolved",
+    }
+    return words.get(state.phase, state.phase)
+
+
+def _actions_text(actions: Sequence[ActionLine]) -> str:
+    return "; ".join(f"{a.action}, owned by {a.owner}" for a in actions)
+
+
+def _next_update(state: IncidentState, policy: Policy, now: datetime, inputs: DraftInputs) -> datetime | None:
+    if inputs.next_update_at is not None:
+        return inputs.next_update_at
+    rule = severity_rule(policy, state.severity)
+    if rule is None or rule.update_cadence_s is None:
+        return None
+    return now + timedelta(seconds=rule.update_cadence_s)
+
+
+def _next_text(at: datetime | None) -> str:
+    return "as needed" if at is None else f"{hhmm(at)} or sooner if anything changes"
+
+
+def duration_text(state: IncidentState, now: datetime) -> str:
+    """`18 min (14:00-14:18 UTC)` from the estimated start to resolution (or `now`)."""
+    start = state.started_at or state.opened_at or now
+    end = state.resolved_at or now
+    return f"{minutes_text((end - start).total_seconds())} ({hhmm(start, utc=False)}-{hhmm(end)})"
+
+
+def minutes_text(seconds: float) -> str:
+    """Whole minutes the way people say them: `18 min`, `1 h 05 min`."""
+    minutes = max(0, round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def hhmm(at: datetime, *, utc: bool = True) -> str:
+    return at.strftime("%H:%M") + (" UTC" if utc else "")
+
+
+def inputs_from_mapping(raw: Mapping[str, Any]) -> DraftInputs:
+    """DraftInputs from keyword values, ignoring unset (None) ones."""
+    known = {k: v for k, v in raw.items() if v is not None and k in DraftInputs.__dataclass_fields__}
+    return DraftInputs(**known)
