@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterable
 from pathlib import Path
 
 from runbook_engine.errors import InputError
 from runbook_engine.findings import Finding, Severity
+from runbook_engine.lint.config import LintConfig
+from runbook_engine.lint.engine import lint_document
+from runbook_engine.lint.rules import BLOCKING
 from runbook_engine.loader import LoadError, load_path
 from runbook_engine.model import Runbook, runbook_from_data
-from runbook_engine.schema import schema_issues
 
 YAML_SUFFIXES = (".yaml", ".yml")
-NOT_RUNBOOKS = frozenset({"policy.yaml", "policy.yml", ".runbook.yaml", ".pre-commit-hooks.yaml"})
+NOT_RUNBOOKS = frozenset(
+    {"policy.yaml", "policy.yml", ".runbook.yaml", ".runbook.yml", ".pre-commit-hooks.yaml"}
+)
 """Files that live beside runbooks but are not runbooks (drills live under a `drills/` folder)."""
 
 
@@ -30,41 +33,56 @@ class RunbookInvalid(InputError):
 
 
 def is_runbook_file(path: Path) -> bool:
-    return (
-        path.suffix in YAML_SUFFIXES
-        and path.name not in NOT_RUNBOOKS
-        and "drills" not in path.parts
-    )
+    return path.suffix in YAML_SUFFIXES and path.name not in NOT_RUNBOOKS and "drills" not in path.parts
 
 
 def discover(targets: Iterable[str]) -> list[Path]:
-    """Runbook files named by paths, directories (searched recursively) and glob patterns."""
+    """Runbook files named by paths, directories (searched recursively) and glob patterns.
+
+    A path that does not exist is kept, so the linter reports it as unreadable.
+    """
     found: dict[Path, None] = {}
     for target in targets:
-        matches = [Path(p) for p in sorted(glob.glob(target, recursive=True))] or [Path(target)]
+        matches = _expand(target)
         for match in matches:
             if match.is_dir():
-                found.update(
-                    dict.fromkeys(p for p in sorted(match.rglob("*")) if p.is_file() and is_runbook_file(p))
-                )
-            else:
+                found.update(dict.fromkeys(p for p in sorted(match.rglob("*")) if _wanted(p)))
+            elif not match.exists() or is_runbook_file(match):
                 found[match] = None
     return list(found)
 
 
+def neighbours(files: Iterable[Path]) -> list[Path]:
+    """Runbook files in the folders of `files` (not below them): where cross-links usually point."""
+    folders = sorted({path.parent for path in files if path.exists()})
+    return [path for folder in folders for path in sorted(folder.glob("*")) if _wanted(path)]
+
+
 def load_runbook(path: str | Path) -> Runbook:
-    """Load a runbook that passes its schema; raises RunbookInvalid with positioned findings."""
+    """Load a runbook fit to walk; raises RunbookInvalid with positioned findings.
+
+    Runs the linter's blocking checks (loader, schema, unknown start, dangling references, owner,
+    severity) with their default severities, so `lint` and `walk` never disagree about them.
+    """
     name = str(path)
     try:
         document = load_path(path)
     except LoadError as exc:
-        finding = Finding(name, exc.position, exc.code, exc.message, exc.hint)
-        raise RunbookInvalid([finding]) from None
-    issues = schema_issues(document.data)
-    if issues:
-        findings = [
-            Finding(name, document.locate(i.path, key=i.key), "RB100", i.message, i.hint, Severity.ERROR)
-            for i in issues
-        ]
-        raise RunbookInvalid(findings)
+        raise RunbookInvalid([Finding(name, exc.position, exc.code, exc.message, exc.hint)]) from None
+    outcome = lint_document(document, LintConfig(), codes=BLOCKING)
+    errors = [finding for finding in outcome.findings if finding.severity is Severity.ERROR]
+    if errors:
+        raise RunbookInvalid(errors)
     return runbook_from_data(document.data, name)
+
+
+def _expand(target: str) -> list[Path]:
+    if any(char in target for char in "*?["):
+        root = Path("/") if target.startswith("/") else Path()
+        pattern = target.lstrip("/")
+        return sorted(root.glob(pattern)) if pattern else [root]
+    return [Path(target)]
+
+
+def _wanted(path: Path) -> bool:
+    return path.is_file() and is_runbook_file(path)

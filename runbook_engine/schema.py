@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from runbook_engine.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.findings import Issue
 from runbook_engine.resources import load_schema
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SchemaIssue = tuple[str, Issue]
 """The failing JSON Schema keyword (`required`, `type`, `enum`, ...) and the positioned issue."""
@@ -24,6 +25,8 @@ SchemaIssue = tuple[str, Issue]
 
 @cache
 def validator_for(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # here, not at the top: valid files never need it (see fast_check)
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
@@ -81,6 +84,8 @@ def _missing(error: ValidationError) -> str | None:
 
 def _deepest(error: ValidationError) -> ValidationError:
     """Follow `anyOf`/`oneOf` to the branch that matched best."""
+    from jsonschema.exceptions import best_match
+
     while error.context:
         error = best_match(error.context)
     return error

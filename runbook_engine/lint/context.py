@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from runbook_engine.findings import DocPath
 from runbook_engine.loader import Document
 from runbook_engine.model import Node, Runbook, runbook_from_data
 from runbook_engine.schema import SchemaIssue, classified_issues
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ACTING_KINDS = frozenset({"action"})
 CONFIRMING_KINDS = frozenset({"check", "cause"})
@@ -41,6 +42,8 @@ class RunbookContext:
     @cached_property
     def graph(self) -> nx.DiGraph:
         """Nodes by id; an edge for every exit whose target exists (dangling ones are RB202's)."""
+        import networkx as nx  # here, not at the top: `runbook walk` validates without networkx
+
         graph = nx.DiGraph()
         nodes = self.runbook.nodes
         graph.add_nodes_from(nodes)
@@ -55,22 +58,31 @@ class RunbookContext:
         start = self.runbook.start
         if start not in self.runbook.nodes:
             return frozenset()
-        return frozenset(nx.descendants(self.graph, start) | {start})
+        return frozenset(descendants(self.graph, start) | {start})
 
     @cached_property
     def finishing(self) -> frozenset[str]:
         """Nodes from which some terminal node (resolve, handoff, final escalation) is reachable."""
         ends = [node.id for node in self.runbook.nodes.values() if node.is_terminal]
-        found = set(ends)
-        for end in ends:
-            found |= nx.ancestors(self.graph, end)
-        return frozenset(found)
+        return frozenset(descendants(self.graph.reverse(copy=False), *ends))
 
     def nodes(self, *kinds: str) -> Iterator[Node]:
         """The runbook's nodes in file order, optionally only those of the given kinds."""
         for node in self.runbook.nodes.values():
             if not kinds or node.kind in kinds:
                 yield node
+
+
+def descendants(graph: nx.DiGraph, *sources: str, avoid: str | None = None) -> set[str]:
+    """`sources` and every node reachable from them without passing `avoid` (a plain search)."""
+    seen: set[str | None] = {*sources, avoid}
+    todo = list(sources)
+    while todo:
+        for target in graph.successors(todo.pop()):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return {node for node in seen if node is not None and node != avoid}
 
 
 def strings(data: Any, path: DocPath = ()) -> Iterator[tuple[DocPath, str]]:

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from runbook_engine.findings import Issue, Severity
 from runbook_engine.lint.context import RunbookContext
 
@@ -39,6 +37,8 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
+    import networkx as nx  # here, not at the top: `runbook walk` validates without networkx
+
     graph, finishing = ctx.graph, ctx.finishing
     order = {node_id: index for index, node_id in enumerate(ctx.runbook.nodes)}
     for component in nx.strongly_connected_components(graph):

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from runbook_engine.findings import Issue, Severity
-from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.context import RunbookContext, descendants
 
 CODE = "RB308"
 NAME = "cleanup-skippable"
@@ -44,13 +42,9 @@ def check(ctx: RunbookContext) -> Iterator[Issue]:
         for index, owed in enumerate(node.cleanup):
             if owed not in ctx.runbook.nodes or owed == node.id:
                 continue
-            skipped = _resolves_avoiding(ctx, node.id, owed) & resolves
+            skipped = descendants(ctx.graph, node.id, avoid=owed) & resolves
             if skipped:
                 message = f"{min(skipped)!r} can be reached from {node.id!r} without cleanup {owed!r}"
                 hint = f"route every path from {node.id!r} to resolve through {owed!r}"
                 yield Issue((*node.path, "cleanup", index), message, hint)
 
-
-def _resolves_avoiding(ctx: RunbookContext, source: str, avoid: str) -> set[str]:
-    view = nx.restricted_view(ctx.graph, [avoid], [])
-    return set(nx.descendants(view, source))

@@ -1,0 +1,64 @@
+"""The rule reference (docs/rules.md and `runbook lint --list-rules`), built from the rules themselves."""
+
+from __future__ import annotations
+
+from runbook_engine.findings import Severity
+from runbook_engine.lint.result import RuleInfo
+from runbook_engine.lint.rules import RULES, rule_info
+from runbook_engine.loader import LOADER_CODES
+
+HEADER = """\
+# Lint rules
+
+Generated from the rule docstrings by `runbook lint --list-rules --format markdown > docs/rules.md`;
+a test fails when this file is stale. Change a rule's severity or turn it off in `[tool.runbook.rules]`
+of `pyproject.toml` or under `rules:` in `.runbook.yaml`; silence it on one node with
+`suppress: [{rule: RB203, reason: ...}]` (the reason is required).
+
+"""
+
+
+def rules_markdown() -> str:
+    parts = [HEADER, _summary_table(), _loader_section()]
+    parts += [_rule_section(rule_info(rule)) for rule in RULES.values()]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def rules_text() -> str:
+    lines = [f"{code}  {'error':7}  {title}" for code, (title, _) in LOADER_CODES.items()]
+    lines += [
+        f"{info.code}  {info.severity.value:7}  {info.name}: {info.summary}"
+        for info in map(rule_info, RULES.values())
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_table() -> str:
+    rows = ["| code | name | default | what it finds |", "|---|---|---|---|"]
+    rows += [f"| {code} | - | error | {title} |" for code, (title, _) in LOADER_CODES.items()]
+    rows += [
+        f"| [{info.code}](#{info.code.lower()}-{info.name}) | {info.name} | {_level(info.severity)} "
+        f"| {info.summary} |"
+        for info in map(rule_info, RULES.values())
+    ]
+    return "\n".join(rows) + "\n"
+
+
+def _loader_section() -> str:
+    lines = [
+        "## Loader codes (RB0xx)\n",
+        "Reported while reading a file, before any rule runs; always errors, not configurable.\n",
+    ]
+    lines += [f"- **{code}** {title}: {hint}." for code, (title, hint) in LOADER_CODES.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _rule_section(info: RuleInfo) -> str:
+    title, _, body = info.doc.partition("\n")
+    heading = f"## {info.code} {info.name}"
+    meta = f"Default: **{_level(info.severity)}**. {title.split(':', 1)[-1].strip()}"
+    return f"{heading}\n\n{meta}\n\n{body.strip()}\n"
+
+
+def _level(severity: Severity) -> str:
+    return "off (opt-in)" if severity is Severity.OFF else severity.value
