@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.library import load_runbook
-from runbook_engine.model import Runbook
+from runbook_engine.loader import load_path
+from runbook_engine.model import Runbook, runbook_from_data
 from runbook_engine.render.dot import DotOptions, runbook_dot
 from runbook_engine.render.structure import back_edges, cause_branches
 from tests.conftest import RUNBOOKS
@@ -122,9 +123,10 @@ def test_a_cause_branch_becomes_a_cluster(fixture_runbook: Runbook) -> None:
 
 
 def test_missing_targets_are_drawn_not_dropped(tmp_path: Path) -> None:
+    """load_runbook refuses dangling targets; the builder still draws a model that has one."""
     text = (FIXTURES / "primary-db-down.yaml").read_text().replace("fine: page-dba", "fine: nowhere")
     (tmp_path / "broken.yaml").write_text(text)
-    dot = runbook_dot(load_runbook(tmp_path / "broken.yaml"))
+    dot = runbook_dot(runbook_from_data(load_path(tmp_path / "broken.yaml").data))
     assert '"pool-full" -> "(missing nowhere)"' in dot and "missing node (lint error)" in dot
 
 
