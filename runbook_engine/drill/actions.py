@@ -55,9 +55,9 @@ def do_start(ctx: Context, step: Step) -> None:
 
 
 def do_decide(ctx: Context, step: Step) -> None:
-    """`approve` and `deny`: by the step's person, or the IC when the step names nobody."""
+    """`approve` and `deny`: by the step's person, else whoever holds the policy's approver role."""
     change = _change_for(ctx, step.value)
-    by = step.actor or ctx.drill.scenario.ic
+    by = step.actor or ctx.state().roles.get(ctx.approver_role()) or ctx.ic()
     payload: dict[str, Any] = {"change_id": change.change_id, "by": by}
     if "reason" in step.options:
         payload["reason"] = step.options["reason"]
