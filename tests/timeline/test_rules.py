@@ -1,0 +1,320 @@
+"""Every incident command rule refuses with its own name, a reason and a hint, and lets the
+right action through: each case sets the scene through the service, the last call is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from runbook_engine.timeline.clock import FakeClock
+from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.refusal import RuleRefused
+from runbook_engine.timeline.service import IncidentService
+from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
+
+Scene = Callable[[IncidentService, str, FakeClock], object]
+
+
+def _risky(svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE) -> None:
+    svc.propose_change(
+        inc,
+        "fail over the primary",
+        owner.name,
+        owner,
+        hypothesis="H1",
+        rollback="fail back",
+        risky=True,
+        change_id=cid,
+    )
+
+
+def _started(svc: IncidentService, inc: str, cid: str = "C1") -> None:
+    svc.propose_change(inc, f"restart {cid}", "dave", DAVE, change_id=cid)
+    svc.start_change(inc, cid, DAVE)
+
+
+def _done(svc: IncidentService, inc: str, clock: FakeClock, result: str = "helped") -> None:
+    _started(svc, inc)
+    clock.advance(60)
+    svc.record_result(inc, "C1", result, "error rate changed", DAVE)
+
+
+def _mitigated(svc: IncidentService, inc: str, clock: FakeClock) -> None:
+    _done(svc, inc, clock)
+    svc.mitigate(inc, "errors at baseline", BOB)
+
+
+def _resolved(svc: IncidentService, inc: str, clock: FakeClock) -> None:
+    _mitigated(svc, inc, clock)
+    clock.advance(3600)
+    svc.resolve(inc, "fixed", BOB)
+
+
+def _walking(svc: IncidentService, inc: str) -> None:
+    svc.enter_node(inc, "redis", "check-clients", ALICE)
+
+
+CASES: dict[str, tuple[str, Scene]] = {
+    "risky change without hypothesis": (
+        "risky_needs_hypothesis",
+        lambda s, i, c: s.propose_change(i, "failover", "dave", DAVE, rollback="back", risky=True),
+    ),
+    "risky change without rollback": (
+        "risky_needs_rollback",
+        lambda s, i, c: s.propose_change(i, "failover", "dave", DAVE, hypothesis="H1", risky=True),
+    ),
+    "duplicate change id": (
+        "duplicate_id",
+        lambda s, i, c: (_risky(s, i), _risky(s, i)),
+    ),
+    "start an unapproved risky change": (
+        "needs_approval",
+        lambda s, i, c: (_risky(s, i), s.start_change(i, "C1", DAVE)),
+    ),
+    "owner approves own change": (
+        "self_approval",
+        lambda s, i, c: (_risky(s, i), s.approve(i, "C1", DAVE)),
+    ),
+    "owner logs an approval in the IC's name": (
+        "self_approval",
+        lambda s, i, c: (_risky(s, i), s.approve(i, "C1", DAVE, by="bob")),
+    ),
+    "IC approves own change": (
+        "self_approval",
+        lambda s, i, c: (_risky(s, i, owner=BOB), s.approve(i, "C1", BOB)),
+    ),
+    "someone other than the approver role approves": (
+        "not_approver",
+        lambda s, i, c: (_risky(s, i), s.approve(i, "C1", CAROL)),
+    ),
+    "SEV-3 approver role vacant": (
+        "approver_missing",
+        lambda s, i, c: (
+            s.set_severity(i, "SEV-3", "only exports", BOB),
+            _risky(s, i),
+            s.approve(i, "C1", BOB),
+        ),
+    ),
+    "deny without reason": (
+        "reason_required",
+        lambda s, i, c: (_risky(s, i), s.deny(i, "C1", " ", BOB)),
+    ),
+    "approve an unknown change": ("unknown_change", lambda s, i, c: s.approve(i, "C9", BOB)),
+    "approve a denied change": (
+        "already_decided",
+        lambda s, i, c: (_risky(s, i), s.deny(i, "C1", "too broad", BOB), s.approve(i, "C1", BOB)),
+    ),
+    "start a denied change": (
+        "denied",
+        lambda s, i, c: (_risky(s, i), s.deny(i, "C1", "too broad", BOB), s.start_change(i, "C1", DAVE)),
+    ),
+    "start the same change twice": (
+        "already_started",
+        lambda s, i, c: (_done(s, i, c), c.advance(600), s.start_change(i, "C1", DAVE)),
+    ),
+    "second change while one is in flight": (
+        "one_change_in_flight",
+        lambda s, i, c: (_started(s, i), _started(s, i, "C2")),
+    ),
+    "next change inside the observation window": (
+        "observation_window",
+        lambda s, i, c: (_done(s, i, c), _started(s, i, "C2")),
+    ),
+    "result for a change not in flight": (
+        "not_in_flight",
+        lambda s, i, c: (
+            s.propose_change(i, "x", "dave", DAVE),
+            s.record_result(i, "C1", "helped", "ok", DAVE),
+        ),
+    ),
+    "result without observation": (
+        "observation_required",
+        lambda s, i, c: (_started(s, i), s.record_result(i, "C1", "helped", "  ", DAVE)),
+    ),
+    "command for a change not in flight": (
+        "not_in_flight",
+        lambda s, i, c: s.command_run(i, ["kubectl", "get", "pods"], 0, "", DAVE, change_id="C1"),
+    ),
+    "mitigate with a change in flight": (
+        "change_in_flight",
+        lambda s, i, c: (_started(s, i), s.mitigate(i, "looks better", BOB)),
+    ),
+    "mitigate twice": ("wrong_phase", lambda s, i, c: (_mitigated(s, i, c), s.mitigate(i, "again", BOB))),
+    "monitor before mitigation": ("wrong_phase", lambda s, i, c: s.start_monitoring(i, BOB)),
+    "resolve before mitigation": ("not_mitigated", lambda s, i, c: s.resolve(i, "done", BOB)),
+    "resolve inside the monitoring window": (
+        "monitoring_window",
+        lambda s, i, c: (_mitigated(s, i, c), c.advance(14 * 60), s.resolve(i, "done", BOB)),
+    ),
+    "resolve after a worse result since mitigation": (
+        "worse_since_mitigation",
+        lambda s, i, c: (
+            _mitigated(s, i, c),
+            c.advance(600),
+            s.propose_change(i, "tune", "dave", DAVE, change_id="C2"),
+            s.start_change(i, "C2", DAVE),
+            s.record_result(i, "C2", "worse", "errors up again", DAVE),
+            c.advance(3600),
+            s.resolve(i, "done", BOB),
+        ),
+    ),
+    "resolve with a change in flight": (
+        "change_in_flight",
+        lambda s, i, c: (_mitigated(s, i, c), c.advance(600), _started(s, i, "C2"), s.resolve(i, "d", BOB)),
+    ),
+    "non-IC resolves with an override": (
+        "ic_only",
+        lambda s, i, c: s.resolve(i, "done", CAROL, override_reason="false alarm"),
+    ),
+    "non-IC overrides a rule": (
+        "ic_only",
+        lambda s, i, c: s.override(i, "observation_window", "urgent", CAROL),
+    ),
+    "override a rule that cannot be": (
+        "not_overridable",
+        lambda s, i, c: s.override(i, "self_approval", "trust me", BOB),
+    ),
+    "override without reason": (
+        "reason_required",
+        lambda s, i, c: s.override(i, "monitoring_window", "", BOB),
+    ),
+    "change after resolution": (
+        "incident_resolved",
+        lambda s, i, c: (_resolved(s, i, c), s.propose_change(i, "x", "dave", DAVE, change_id="C5")),
+    ),
+    "reopen an open incident": ("wrong_phase", lambda s, i, c: s.reopen(i, "again", BOB)),
+    "reopen without reason": ("reason_required", lambda s, i, c: (_resolved(s, i, c), s.reopen(i, "", BOB))),
+    "severity change without reason": (
+        "reason_required",
+        lambda s, i, c: s.set_severity(i, "SEV-1", " ", BOB),
+    ),
+    "severity unknown to the policy": (
+        "unknown_severity",
+        lambda s, i, c: s.set_severity(i, "SEV-9", "x", BOB),
+    ),
+    "severity unchanged": ("same_severity", lambda s, i, c: s.set_severity(i, "SEV-2", "still", BOB)),
+    "open with an unknown severity": ("unknown_severity", lambda s, i, c: s.open("x", "SEV-0", "bob", ALICE)),
+    "handover without reason": ("reason_required", lambda s, i, c: s.handover(i, "ic", "carol", "", BOB)),
+    "handover of a vacant role": (
+        "not_holder",
+        lambda s, i, c: s.handover(i, "comms", "carol", "shift", BOB),
+    ),
+    "handover to the holder": ("same_person", lambda s, i, c: s.handover(i, "ic", "bob", "shift", BOB)),
+    "assign a held role": ("handover_needed", lambda s, i, c: s.assign(i, "ic", "carol", CAROL)),
+    "duplicate hypothesis id": (
+        "duplicate_id",
+        lambda s, i, c: (s.hypothesis(i, "a", ALICE, "H1"), s.hypothesis(i, "b", ALICE, "H1")),
+    ),
+    "drop an unknown hypothesis": (
+        "unknown_hypothesis",
+        lambda s, i, c: s.drop_hypothesis(i, "H7", "no", ALICE),
+    ),
+    "drop without reason": (
+        "reason_required",
+        lambda s, i, c: (s.hypothesis(i, "a", ALICE), s.drop_hypothesis(i, "H1", "", ALICE)),
+    ),
+    "answer a node the walker is not at": (
+        "not_at_node",
+        lambda s, i, c: (_walking(s, i), s.answer_node(i, "redis", "other-node", "yes", ALICE)),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_refused(svc: IncidentService, incident: str, clock: FakeClock, case: str) -> None:
+    rule, scene = CASES[case]
+    with pytest.raises(RuleRefused) as refused:
+        scene(svc, incident, clock)
+    refusal = refused.value.refusal
+    assert refusal.rule == rule, refusal
+    assert refusal.reason.strip() and refusal.hint.strip()
+    assert refused.value.exit_code == 1
+
+
+def test_a_refused_action_leaves_no_event(svc: IncidentService, incident: str) -> None:
+    _risky(svc, incident)
+    before = len(svc.events(incident))
+    with pytest.raises(RuleRefused):
+        svc.start_change(incident, "C1", DAVE)
+    assert len(svc.events(incident)) == before
+
+
+def test_the_observation_window_passes(svc: IncidentService, incident: str, clock: FakeClock) -> None:
+    _done(svc, incident, clock)
+    clock.advance(5 * 60 - 60)
+    _started(svc, incident, "C2")
+    assert svc.state(incident).in_flight_id == "C2"
+
+
+def test_the_ic_can_override_the_observation_window_once(
+    svc: IncidentService, incident: str, clock: FakeClock
+) -> None:
+    _done(svc, incident, clock)
+    svc.override(incident, "observation_window", "customers down, the next step is a rollback", BOB)
+    _started(svc, incident, "C2")
+    clock.advance(60)
+    svc.record_result(incident, "C2", "helped", "better", DAVE)
+    with pytest.raises(RuleRefused, match="still being observed"):
+        _started(svc, incident, "C3")
+
+
+def test_irreversibility_accepted_instead_of_rollback(svc: IncidentService, incident: str) -> None:
+    svc.propose_change(
+        incident, "drop the cache", "dave", DAVE, hypothesis="H1", irreversible=True, risky=True
+    )
+    svc.approve(incident, "C1", BOB)
+    assert svc.start_change(incident, "C1", DAVE).seq > 0
+
+
+def test_the_ic_resolves_early_with_a_logged_reason(svc: IncidentService, incident: str) -> None:
+    svc.resolve(incident, "false alarm", BOB, override_reason="alert misfired; no user impact")
+    state = svc.state(incident)
+    assert (state.phase, state.resolve_override_reason) == ("resolved", "alert misfired; no user impact")
+
+
+def test_the_ic_overrides_the_monitoring_window(
+    svc: IncidentService, incident: str, clock: FakeClock
+) -> None:
+    _mitigated(svc, incident, clock)
+    svc.override(incident, "monitoring_window", "fix verified by synthetic checks", BOB)
+    assert svc.resolve(incident, "done", BOB).seq > 0
+
+
+def test_a_longer_node_monitoring_window_holds(svc: IncidentService, incident: str, clock: FakeClock) -> None:
+    _mitigated(svc, incident, clock)
+    svc.start_monitoring(incident, BOB, window_s=30 * 60)
+    clock.advance(20 * 60)
+    with pytest.raises(RuleRefused, match="monitoring window"):
+        svc.resolve(incident, "done", BOB)
+    clock.advance(10 * 60)
+    svc.resolve(incident, "done", BOB)
+
+
+def test_sev3_changes_are_approved_by_the_owner_role(svc: IncidentService, incident: str) -> None:
+    svc.set_severity(incident, "SEV-3", "only exports affected", BOB)
+    svc.assign(incident, "owner", "carol", BOB)
+    _risky(svc, incident)
+    svc.request_approval(incident, "C1", DAVE)
+    assert svc.state(incident).changes["C1"].approver_role == "owner"
+    with pytest.raises(RuleRefused, match="not the owner"):
+        svc.approve(incident, "C1", BOB)
+    svc.approve(incident, "C1", CAROL)
+
+
+def test_approval_from_the_changes_own_os_account_is_flagged(svc: IncidentService, incident: str) -> None:
+    shared = Actor("bob", DAVE.account, DAVE.host)
+    _risky(svc, incident)
+    svc.approve(incident, "C1", shared)
+    state = svc.state(incident)
+    assert state.changes["C1"].same_account_approval
+    assert [flag.kind for flag in state.audit_flags] == ["same_account_approval"]
+
+
+def test_notes_and_follow_ups_are_allowed_after_resolution(
+    svc: IncidentService, incident: str, clock: FakeClock
+) -> None:
+    _resolved(svc, incident, clock)
+    svc.note(incident, "postmortem booked", BOB)
+    svc.reopen(incident, "errors are back", BOB)
+    assert svc.state(incident).phase == "open"
