@@ -97,7 +97,7 @@ def incident_events(store_path: Path, incident_id: str) -> list[TimelineEvent]:
     if not events:
         raise InputError(
             f"incident {incident_id} is not in {store_path}",
-            "`runbook timeline list` shows the incidents in this store",
+            "`runbook incident list` shows the incidents in this store",
         )
     return events
 
