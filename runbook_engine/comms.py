@@ -34,6 +34,8 @@ class DraftInputs:
     """What the people running the incident add to (or correct in) a draft."""
 
     impact: str = ""
+    impact_as_of: datetime | None = None
+    """When a carried-over impact was first reported (None: it is current)."""
     affected: str = ""
     hypothesis: str = ""
     trend: str = ""
@@ -84,16 +86,24 @@ def default_kind(state: IncidentState) -> str:
 
 
 def with_last_impact(inputs: DraftInputs, events: Sequence[Event]) -> DraftInputs:
-    """`inputs`, with the impact said in the last status update when none is given.
+    """`inputs`, with the impact said in earlier status updates when none is given.
 
-    The trend is not carried over: an old trend presented as current would be fake certainty.
+    A carried-over impact keeps the time it was first reported (`impact_as_of`), so the draft
+    can say how old it is. The trend is never carried over: an old trend presented as current
+    would be fake certainty.
     """
     if inputs.impact:
         return inputs
-    for event in reversed(events):
-        if event.type is EventType.STATUS_UPDATE and event.payload.get("impact"):
-            return replace(inputs, impact=str(event.payload["impact"]))
-    return inputs
+    said = [e for e in events if e.type is EventType.STATUS_UPDATE and e.payload.get("impact")]
+    if not said:
+        return inputs
+    impact = str(said[-1].payload["impact"])
+    first = said[-1]
+    for event in reversed(said):
+        if str(event.payload["impact"]) != impact:
+            break
+        first = event
+    return replace(inputs, impact=impact, impact_as_of=first.at)
 
 
 def build_draft(
@@ -135,7 +145,7 @@ def _initial_lines(
     return [
         ("Status", _status_word(state)),
         ("What is broken", state.title),
-        ("Impact", extra.impact),
+        ("Impact", _impact_text(state, inputs, extra.impact)),
         ("Affected", inputs.affected or "being assessed"),
         ("Started", f"{started} (estimated)"),
         ("What we are doing", _actions_text(extra.actions) or "investigating; no change made yet"),
@@ -145,15 +155,25 @@ def _initial_lines(
     ]
 
 
+def _impact_text(state: IncidentState, inputs: DraftInputs, impact: str) -> str:
+    """The impact, saying when it was measured if it is carried over from an earlier update."""
+    if inputs.impact_as_of is None:
+        return impact
+    age = f"as reported at {hhmm(inputs.impact_as_of)}"
+    if state.mitigated_at is not None and state.mitigated_at > inputs.impact_as_of:
+        age += f", before mitigation at {hhmm(state.mitigated_at)}"
+    return f"{impact} ({age})"
+
+
 def _update_lines(
     state: IncidentState, now: datetime, inputs: DraftInputs, extra: _Extras
 ) -> list[tuple[str, str]]:
     return [
         ("Status", _status_word(state)),
-        ("Impact", extra.impact),
+        ("Impact", _impact_text(state, inputs, extra.impact)),
         ("Progress", inputs.progress or progress_text(state)),
         ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
-        ("Actions in progress", _actions_text(extra.actions) or "none; investigating"),
+        ("Actions in progress", _actions_text(extra.actions) or _IDLE.get(state.phase, "none")),
         ("Trend", inputs.trend or _latest_observation(state) or "not measured yet"),
         ("Next update", _next_text(extra.next_update_at)),
     ]
@@ -241,14 +261,19 @@ def _change_phrase(change: Change) -> str:
 
 
 def progress_text(state: IncidentState) -> str:
-    """What has been tried and what it did, newest last."""
-    done = [c for c in state.changes.values() if c.result]
-    parts = [f"{c.action}: {_RESULT_WORDS[c.result or '']}" for c in done]
+    """What has been tried and what it did, newest last; a running change has no effect yet."""
+    parts = []
+    for change in state.changes.values():
+        if change.result:
+            parts.append(f"{change.action}: {_RESULT_WORDS[change.result]}")
+        elif change.started_at is not None:
+            parts.append(f"{change.action}: started {hhmm(change.started_at)}, effect not measured yet")
     if state.mitigated_at is not None and state.phase != "open":
         parts.append(f"mitigated at {hhmm(state.mitigated_at)}: {state.mitigation_summary}")
     return "; ".join(parts) if parts else "investigating; no change has been tried yet"
 
 
+_IDLE = {"open": "none; investigating", "mitigated": "none; watching", "monitoring": "none; monitoring"}
 _RESULT_WORDS = {"helped": "helped", "no_change": "no visible effect", "worse": "made it worse"}
 
 
