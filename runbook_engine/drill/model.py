@@ -91,7 +91,8 @@ class Scenario:
 
     @property
     def default_walker(self) -> str:
-        return self.walker or self.roles.get("ops") or self.ic
+        """Who walks when a step names nobody: the ops lead, else the primary on-call, else the IC."""
+        return self.walker or self.roles.get("ops") or self.roles.get("primary") or self.ic
 
 
 @dataclass(frozen=True)
