@@ -6,6 +6,7 @@ or cleanup step fails here instead of silently thinning the examples authors lea
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -14,9 +15,10 @@ import networkx as nx
 import pytest
 
 from runbook_engine.library import discover, load_runbook
+from runbook_engine.lint.engine import lint_source
 from runbook_engine.model import NODE_KINDS, Node, Runbook
 from runbook_engine.policy import load_policy
-from runbook_engine.resources import BUNDLED_RUNBOOKS
+from runbook_engine.resources import BUNDLED_RUNBOOKS, PROJECT_ROOT
 
 FILES = discover([str(BUNDLED_RUNBOOKS)])
 DEMO_RUNBOOK = "checkout-errors-after-deploy"
@@ -152,3 +154,11 @@ def test_demo_runbook_rolls_back_first_with_approval() -> None:
     ]
     assert any(nx.has_path(graph, runbook.start, node.id) for node in rollbacks)
     assert load_policy().rule(runbook.severity).approver_role == "ic"
+
+
+def test_the_format_guide_opens_with_a_runbook_that_lints_clean() -> None:
+    """docs/format.md starts with a complete small runbook; it must stay a correct example."""
+    guide = (PROJECT_ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    first_example = re.search(r"```yaml\n(.*?)```", guide, re.DOTALL)
+    assert first_example is not None
+    assert lint_source(first_example.group(1), "docs/format.md") == []
