@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from runbook_engine.model import Link, Node, Runbook
-from runbook_engine.render.escape import dot_quote, one_line, wrap
+from runbook_engine.render.escape import dot_quote, dot_tooltip, wrap
 from runbook_engine.render.labels import edge_label, header_label, node_label, simple_label
 from runbook_engine.render.overlay import Overlay
 from runbook_engine.render.structure import EdgeKey, back_edges, cause_branches
@@ -136,7 +136,7 @@ def _node_statement(node: Node, overlay: Overlay | None) -> str:
     if marks:
         pairs += [("color", dot_quote(VISITED_COLOUR)), ("penwidth", "4")]
     pairs += [
-        ("tooltip", dot_quote(one_line(node.text) or node.title)),
+        ("tooltip", dot_tooltip(node.text or node.title)),
         ("id", dot_quote(f"node-{node.id}")),
     ]
     if overlay is not None:

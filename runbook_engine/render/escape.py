@@ -60,9 +60,24 @@ def html(text: str) -> str:
     )
 
 
+def dot_html(text: str) -> str:
+    """Text for an HTML-like DOT label: HTML escaping, plus doubled backslashes.
+
+    dot expands `\\N`, `\\G` and friends even inside HTML-like labels (entities included), so a
+    literal backslash has to be written as two.
+    """
+    return html(text).replace("\\", "\\\\")
+
+
 def html_lines(lines: list[str]) -> str:
-    """Several lines for an HTML-like label, each escaped; the table cell decides their alignment."""
-    return "<BR/>".join(html(line) for line in lines)
+    """Several lines for an HTML-like DOT label, each escaped; the table cell decides alignment."""
+    return "<BR/>".join(dot_html(line) for line in lines)
+
+
+def dot_tooltip(text: str) -> str:
+    """A quoted DOT tooltip. dot 2.43 expands escapes in tooltips twice, so no doubling of
+    backslashes is stable across versions: they are shown as the look-alike U+29F5 instead."""
+    return dot_quote(one_line(text).replace("\\", "\u29f5"))
 
 
 def markdown(text: str) -> str:

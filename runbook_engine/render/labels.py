@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runbook_engine.durations import format_duration
 from runbook_engine.model import Node, Runbook
-from runbook_engine.render.escape import html, html_lines, wrap
+from runbook_engine.render.escape import dot_html, html_lines, wrap
 from runbook_engine.render.overlay import EdgeMark, NodeMark, clock
 from runbook_engine.render.style import FADED_TEXT, LOOKS, Look, risk_mark
 
@@ -58,15 +58,15 @@ def node_label(node: Node, marks: tuple[NodeMark, ...] = (), faded: bool = False
     rows = []
     if marks:
         visits = "  ".join(f"#{mark.order} {clock(mark.at)}".strip() for mark in marks)
-        rows.append(_row(f'<FONT COLOR="white"><B>{html(visits)}</B></FONT>', bgcolor="#1d4ed8"))
+        rows.append(_row(f'<FONT COLOR="white"><B>{dot_html(visits)}</B></FONT>', bgcolor="#1d4ed8"))
     mark = risk_mark(node)
     if mark:
         bg = FADED_TEXT if faded else LOOKS["action-irreversible" if node.is_irreversible
                                                else "action-risky"].border
-        rows.append(_row(f'<FONT COLOR="white"><B>{html(mark)}</B></FONT>', bgcolor=bg))
+        rows.append(_row(f'<FONT COLOR="white"><B>{dot_html(mark)}</B></FONT>', bgcolor=bg))
     title = html_lines(wrap(node.title, TITLE_WIDTH))
     rows.append(_row(f'<FONT COLOR="{text_colour}"><B>{title}</B></FONT>'))
-    rows.append(_row(_small(html(kind_line(node)), FADED_TEXT if faded else "#4b5563")))
+    rows.append(_row(_small(dot_html(kind_line(node)), FADED_TEXT if faded else "#4b5563")))
     for prefix, text in details(node):
         lines = wrap(prefix + text, DETAIL_WIDTH, DETAIL_LINES)
         rows.append(_row(_small(html_lines(lines), text_colour), align="LEFT"))
@@ -84,12 +84,12 @@ def simple_label(title: str, subtitle: str) -> str:
 def edge_label(label: str, marks: tuple[EdgeMark, ...] = ()) -> str:
     """An answer on an edge; on an incident's path also the step numbers, times and approvals."""
     if not marks:
-        return f"<{html(label)}>" if label != "next" else "<>"
+        return f"<{dot_html(label)}>" if label != "next" else "<>"
     parts = []
     for mark in marks:
         line = f"#{mark.order} {mark.answer} {clock(mark.at)}".strip()
         approved = f"approved by {', '.join(mark.approvers)}" if mark.approvers else ""
-        parts.append(f"<B>{html(line)}</B>" + (f"<BR/>{html(approved)}" if approved else ""))
+        parts.append(f"<B>{dot_html(line)}</B>" + (f"<BR/>{dot_html(approved)}" if approved else ""))
     return "<" + "<BR/>".join(parts) + ">"
 
 
@@ -98,16 +98,16 @@ def header_label(runbook: Runbook, looks: list[Look], incident: str | None) -> s
     facts = f"{runbook.service} - default {runbook.severity} - owners: {', '.join(runbook.owners)}"
     rows = [
         f'<TR><TD COLSPAN="{max(len(looks), 1)}"><FONT POINT-SIZE="14"><B>'
-        f"{html(runbook.title)}</B></FONT></TD></TR>",
-        f'<TR><TD COLSPAN="{max(len(looks), 1)}">{_small(html(facts))}</TD></TR>',
+        f"{dot_html(runbook.title)}</B></FONT></TD></TR>",
+        f'<TR><TD COLSPAN="{max(len(looks), 1)}">{_small(dot_html(facts))}</TD></TR>',
     ]
     if incident:
         path = f"Path taken during {incident} (numbered steps, times in UTC; faded: not taken)"
-        rows.append(f'<TR><TD COLSPAN="{max(len(looks), 1)}">{_small(html(path), "#1d4ed8")}</TD></TR>')
+        rows.append(f'<TR><TD COLSPAN="{max(len(looks), 1)}">{_small(dot_html(path), "#1d4ed8")}</TD></TR>')
     if looks:
         cells = "".join(
             f'<TD BGCOLOR="{look.fill}" COLOR="{look.border}" BORDER="1">'
-            f"{_small(html(look.legend), '#111827')}</TD>"
+            f"{_small(dot_html(look.legend), '#111827')}</TD>"
             for look in looks
         )
         rows.append(f"<TR>{cells}</TR>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from runbook_engine.model import Runbook
-from runbook_engine.render.escape import dot_quote, html, html_lines, markdown, page_link, wrap
+from runbook_engine.render.escape import dot_html, dot_quote, html_lines, markdown, page_link, wrap
 from runbook_engine.render.escape import mermaid as mermaid_text
 from runbook_engine.render.style import CLUSTER_BORDER, CLUSTER_FILL, FONT, LINK_COLOUR, LOOKS
 
@@ -42,7 +42,7 @@ def library_dot(runbooks: Sequence[Runbook], href: bool = True) -> str:
                      f'style="rounded,filled"; fillcolor="{CLUSTER_FILL}"; color="{CLUSTER_BORDER}";')
         for runbook in members:
             link = f", href={dot_quote(page_link(runbook.id))}" if href else ""
-            label = f"<<B>{html_lines(wrap(runbook.title, 28))}</B><BR/>{html(runbook.id)}>"
+            label = f"<<B>{html_lines(wrap(runbook.title, 28))}</B><BR/>{dot_html(runbook.id)}>"
             lines.append(f"    {dot_quote(runbook.id)} [label={label}{link}];")
         lines.append("  }")
     for src, dst, via in map_edges(runbooks):
