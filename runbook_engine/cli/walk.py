@@ -1,0 +1,158 @@
+"""`runbook walk RUNBOOK`: walk a runbook on screen while every step goes to the incident timeline."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from runbook_engine.cli.args import parser as new_parser
+from runbook_engine.cli.incident_context import actor_of, add_common_options, policy_of
+from runbook_engine.errors import UsageError
+from runbook_engine.model import Runbook
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.clock import SystemClock
+from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+    from runbook_engine.walk.demo import SimulatedIC
+
+
+def build_parser(prog: str) -> argparse.ArgumentParser:
+    parser = new_parser(prog, "Walk a runbook during an incident; every step is logged to its timeline.")
+    parser.add_argument("runbook", type=Path, help="the runbook YAML file")
+    parser.add_argument("--incident", metavar="ID", help="the incident to walk in (default: ask)")
+    add_common_options(parser)
+    parser.add_argument(
+        "--allow-commands",
+        action="store_true",
+        help="let the navigator run commands the runbook marks `runnable` (after confirmation)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show exactly what a runnable command would run, run nothing"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a demo incident whose IC is simulated and approves risky changes after a few seconds",
+    )
+    return parser
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """Where the screen reads keys and draws (None: the real terminal)."""
+
+    input: Input | None = None
+    output: Output | None = None
+
+
+@dataclass
+class Setup:
+    runbook: Runbook
+    policy: Policy
+    store: SqliteStore
+    service: IncidentService
+    actor: Actor
+
+
+def run(args: argparse.Namespace) -> int:
+    if not sys.stdin.isatty():
+        raise UsageError("runbook walk needs a terminal", "run it in a terminal or tmux, not a pipe")
+    return walk(args)
+
+
+def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
+    """The walk itself; tests pass a `Terminal` made of a pipe input and a dummy output."""
+    setup = _setup(args)
+    try:
+        incident_id = _incident(args, setup, terminal or Terminal())
+        return _walk(args, setup, incident_id, terminal or Terminal())
+    finally:
+        setup.store.close()
+
+
+def _setup(args: argparse.Namespace) -> Setup:
+    from runbook_engine.walk.loading import load_for_walk
+
+    runbook = load_for_walk(args.runbook, Path(args.store).parent)
+    policy = policy_of(args)
+    if args.demo and args.policy is None:
+        from runbook_engine.walk.demo import demo_policy
+
+        policy = demo_policy(policy)
+    Path(args.store).parent.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(Path(args.store), policy)
+    service = IncidentService(store, policy, SystemClock())
+    return Setup(runbook, policy, store, service, actor_of(args))
+
+
+def _incident(args: argparse.Namespace, setup: Setup, terminal: Terminal) -> str:
+    if args.incident:
+        setup.service.state(args.incident)
+        return str(args.incident)
+    if args.demo:
+        from runbook_engine.walk.demo import find_or_open
+
+        return find_or_open(setup.service, setup.runbook, setup.actor)
+    from runbook_engine.walk.lobby import choose_incident
+
+    return choose_incident(
+        setup.service, setup.runbook, setup.actor, input=terminal.input, output=terminal.output
+    )
+
+
+def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Terminal) -> int:
+    from prompt_toolkit.output import ColorDepth
+
+    from runbook_engine.walk.controller import Controller
+    from runbook_engine.walk.screen import WalkScreen
+    from runbook_engine.walk.session import WalkSession
+    from runbook_engine.walk.walker import Walker
+
+    walker = Walker(setup.runbook, setup.actor, setup.policy)
+    session = WalkSession(
+        setup.service,
+        incident_id,
+        walker,
+        setup.service.clock,
+        allow_commands=args.allow_commands,
+        dry_run=args.dry_run,
+    )
+    session.begin()
+    simulated = _start_demo_ic(args, setup, incident_id)
+    try:
+        header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
+        screen = WalkScreen(
+            Controller(session),
+            input=terminal.input,
+            output=terminal.output,
+            color_depth=ColorDepth.DEPTH_1_BIT if os.environ.get("NO_COLOR") else None,
+            header=header,
+        )
+        screen.run()
+    finally:
+        if simulated is not None:
+            simulated.stop()
+    node = walker.position(session.state)
+    print(f"Left {incident_id} at {node}; everything is in the timeline.")
+    print(f"Resume: runbook walk {args.runbook} --incident {incident_id} --as {walker.name!r}")
+    return 0
+
+
+def _start_demo_ic(args: argparse.Namespace, setup: Setup, incident_id: str) -> SimulatedIC | None:
+    if not args.demo:
+        return None
+    from runbook_engine.walk.demo import SimulatedIC
+
+    simulated = SimulatedIC(Path(args.store), setup.policy, setup.service.clock, incident_id)
+    simulated.start()
+    return simulated

@@ -1,0 +1,236 @@
+"""What the walk screen does with each key and line: moves, commands, forms, panels and messages.
+
+No prompt-toolkit here: the screen renders this object's fields (`form`, `panel`, `messages`)
+and forwards keys and lines to it. Every move goes through the session, which appends it to the
+timeline before anything else happens, so a refusal from the incident rules becomes a message.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from runbook_engine.errors import EngineError
+from runbook_engine.timeline.events import Event, NewEvent
+from runbook_engine.walk import commands
+from runbook_engine.walk import runner as runner_mod
+from runbook_engine.walk.forms import Field, Form, is_yes, yes_no
+from runbook_engine.walk.session import WalkSession
+from runbook_engine.walk.view import Choice, Move, Phase
+
+Spawn = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+"""Run the first function away from the screen, then hand its result to the second."""
+
+MAX_MESSAGES = 2
+
+
+def spawn_inline(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    done(work())
+
+
+class Controller:
+    def __init__(self, session: WalkSession, spawn: Spawn = spawn_inline) -> None:
+        self.session = session
+        self.spawn = spawn
+        self.form: Form | None = None
+        self.panel: tuple[str, list[str]] | None = None
+        self.messages: deque[tuple[str, str]] = deque(maxlen=MAX_MESSAGES)
+        self.running: str | None = None
+        self.done = False
+        from runbook_engine.walk.orders import Orders
+
+        self.orders = Orders(self)
+
+    # -- input from the screen ----------------------------------------------------------------
+
+    def pick(self, key: str) -> bool:
+        """A single key pressed on an empty line; True when it picked a choice."""
+        choice = next((c for c in self.session.view().choices if c.key == key), None)
+        if choice is None:
+            return False
+        self.panel = None
+        self.choose(choice)
+        return True
+
+    def submit(self, text: str) -> None:
+        """Enter on the input line: a form field, a command or a choice."""
+        if self.form is not None:
+            self._submit_form(text)
+            return
+        self.panel = None
+        typed = commands.parse(text, self.session.view())
+        if typed.command is not None:
+            self.orders.run(typed.command, typed.argument)
+        elif typed.choice is not None:
+            self.choose(typed.choice)
+        elif typed.unknown and text.strip():
+            self.say(f"not an answer or command: {text.strip()!r} (type help)", "error")
+
+    def cancel(self) -> None:
+        if self.form is not None:
+            self.say(f"{self.form.title}: cancelled")
+        self.form = None
+        self.panel = None
+
+    def tick(self) -> list[Event]:
+        """Pick up what other terminals appended; their events show up as messages."""
+        fresh = self.session.refresh()
+        from runbook_engine.timeline.format import human_line
+
+        me = self.session.walker.actor
+        for event in fresh:
+            if event.actor != me:
+                self.say(human_line(event), "event")
+        return fresh
+
+    # -- helpers for orders and moves -----------------------------------------------------------
+
+    def say(self, text: str, style: str = "info") -> None:
+        self.messages.append((style, text))
+
+    def ask(self, title: str, fields: tuple[Field, ...], on_done: Callable[[dict[str, str]], None]) -> None:
+        self.form = Form(title, fields, on_done)
+
+    def append(self, events: list[NewEvent], success: str = "") -> bool:
+        """Append through the rules; a refusal becomes a message and False."""
+        try:
+            self.session.append(events)
+        except EngineError as exc:
+            self.say(exc.message + (f" ({exc.hint})" if exc.hint else ""), "error")
+            return False
+        if success:
+            self.say(success)
+        return True
+
+    def _submit_form(self, text: str) -> None:
+        form = self.form
+        assert form is not None
+        problem = form.submit(text)
+        if problem is not None:
+            self.say(problem, "error")
+        elif form.finished and self.form is form:
+            self.form = None
+
+    # -- moves ---------------------------------------------------------------------------------
+
+    def choose(self, choice: Choice) -> None:
+        handlers: dict[Move, Callable[[Choice], None]] = {
+            Move.ANSWER: self._answer,
+            Move.PROPOSE: self._propose,
+            Move.START: self._start,
+            Move.RUN: self._run,
+            Move.MITIGATE: self._mitigate,
+            Move.RESOLVE: self._resolve,
+            Move.OVERRIDE: self._override,
+        }
+        handlers[choice.move](choice)
+
+    def _answer(self, choice: Choice) -> None:
+        view = self.session.view()
+        walker = self.session.walker
+
+        def finish(values: dict[str, str]) -> None:
+            events = walker.answer(self.session.state, choice.label, values.get("evidence", ""))
+            self.append(events, f"{choice.label} -> {choice.target_title}")
+
+        if view.phase is Phase.IN_FLIGHT:
+            field = Field("evidence", "What did you observe? ")
+            self.ask("result", (field,), finish)
+        elif view.asks_evidence:
+            field = Field("evidence", "Evidence (value or link, Enter to skip): ", required=False)
+            self.ask("evidence", (field,), finish)
+        else:
+            finish({})
+
+    def _propose(self, choice: Choice) -> None:
+        state, walker = self.session.state, self.session.walker
+        if state.active_hypotheses:
+            self._append_proposal([])
+            return
+
+        def with_hypothesis(values: dict[str, str]) -> None:
+            self._append_proposal([walker.hypothesis(self.session.state, values["hypothesis"])])
+
+        self.ask("hypothesis", (Field("hypothesis", "Hypothesis this change tests: "),), with_hypothesis)
+
+    def _append_proposal(self, before: list[NewEvent]) -> None:
+        if before and not self.append(before):
+            return
+        events = self.session.walker.propose(self.session.state)
+        change_id = events[0].payload["change_id"]
+        approver = self.session.state.roles.get(str(events[-1].payload.get("approver_role", "ic")))
+        self.append(
+            events,
+            f"{change_id} proposed; asked @{approver or '?'} to approve "
+            f"(runbook incident approve {self.session.incident_id} {change_id})",
+        )
+
+    def _start(self, choice: Choice) -> None:
+        events = self.session.walker.start(self.session.state)
+        self.append(events, "change started: watch the signal, then pick what happened")
+
+    def _run(self, choice: Choice) -> None:
+        try:
+            plan = self.session.command_plan()
+        except EngineError as exc:
+            self.say(exc.message + (f" ({exc.hint})" if exc.hint else ""), "error")
+            return
+        verb = "Show what would run" if self.session.dry_run else "Run"
+
+        def confirmed(values: dict[str, str]) -> None:
+            if is_yes(values["confirm"]):
+                self._execute(plan)
+
+        self.ask("run", (yes_no(f"{verb}: {plan.shown()} ? (y/n) "),), confirmed)
+
+    def _execute(self, plan: runner_mod.CommandPlan) -> None:
+        phase = self.session.view().phase
+        if phase in (Phase.READY, Phase.APPROVED) and not self.append(
+            self.session.walker.start(self.session.state)
+        ):
+            return
+        self.running = plan.shown()
+        dry_run = self.session.dry_run
+        self.spawn(lambda: runner_mod.execute(plan, dry_run), self._ran)
+
+    def _ran(self, result: runner_mod.CommandResult) -> None:
+        self.running = None
+        try:
+            self.session.record_run(result)
+        except EngineError as exc:
+            self.say(exc.message, "error")
+            return
+        last = result.output.strip().splitlines()[-1:] or [""]
+        style = "info" if result.exit_code == 0 else "error"
+        self.say(f"exit {result.exit_code}: {last[0][:200]}", style)
+
+    def _mitigate(self, choice: Choice) -> None:
+        def finish(values: dict[str, str]) -> None:
+            events = self.session.walker.mitigate(self.session.state, values["summary"])
+            self.append(events, "mitigated; monitoring window started")
+
+        default = self._last_observation()
+        self.ask("mitigated", (Field("summary", "What mitigated it? ", default),), finish)
+
+    def _resolve(self, choice: Choice) -> None:
+        def finish(values: dict[str, str]) -> None:
+            self.append(self.session.walker.resolve(values["summary"]), "incident resolved")
+
+        default = self.session.state.mitigation_summary
+        self.ask("resolve", (Field("summary", "Resolution summary: ", default),), finish)
+
+    def _override(self, choice: Choice) -> None:
+        def finish(values: dict[str, str]) -> None:
+            events = self.session.walker.resolve(values["summary"], values["reason"])
+            self.append(events, "incident resolved (IC override logged)")
+
+        fields = (
+            Field("reason", "Why resolve before the monitoring window ends? "),
+            Field("summary", "Resolution summary: ", self.session.state.mitigation_summary),
+        )
+        self.ask("override", fields, finish)
+
+    def _last_observation(self) -> str:
+        helped = [c for c in self.session.state.changes.values() if c.result == "helped"]
+        return f"{helped[-1].action}: {helped[-1].observation}".rstrip(": ") if helped else ""

@@ -1,0 +1,112 @@
+"""`runbook walk --demo`: a throw-away incident whose IC is a clearly labelled simulated actor.
+
+Nobody may approve their own risky change, so a person trying the product alone needs someone
+else to approve. The simulated IC runs in its own thread with its own store connection, notices
+approval requests by polling the timeline like any other terminal, and approves after a short
+delay; every event it appends carries its name, `demo-ic (simulated)`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from runbook_engine.model import Runbook
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.clock import Clock
+from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
+
+DEMO_IC = "demo-ic (simulated)"
+APPROVAL_DELAY_S = 3.0
+DEMO_OBSERVATION_S = 10
+DEMO_MONITORING_S = 30
+
+
+def demo_policy(policy: Policy) -> Policy:
+    """The same policy with windows short enough to finish a demo in a couple of minutes."""
+    shorter = {
+        name: replace(
+            rule, observation_window_s=DEMO_OBSERVATION_S, monitoring_window_s=DEMO_MONITORING_S
+        )
+        for name, rule in policy.severities.items()
+    }
+    return Policy(shorter)
+
+
+def demo_actor() -> Actor:
+    return Actor.current(DEMO_IC)
+
+
+def find_or_open(service: IncidentService, runbook: Runbook, walker: Actor) -> str:
+    """Resume this runbook's open demo incident, or open a new one led by the simulated IC."""
+    for summary in reversed(service.incidents()):
+        state = service.state(summary.incident_id)
+        if state.phase != "resolved" and state.ic == DEMO_IC and state.runbook == runbook.id:
+            return summary.incident_id
+    ic = demo_actor()
+    severity = runbook.severity if runbook.severity in service.policy.severities else "SEV-2"
+    title = f"DEMO {runbook.symptom.summary or runbook.title}"
+    opened = service.open(title, severity, DEMO_IC, ic, runbook=runbook.id, service=runbook.service or None)
+    service.note(
+        opened.incident_id,
+        f"Demo incident for @{walker.name}. {DEMO_IC} is a simulated IC: it approves risky changes "
+        f"{APPROVAL_DELAY_S:.0f} s after they are requested. Windows are shortened for the demo.",
+        ic,
+    )
+    return opened.incident_id
+
+
+class SimulatedIC(threading.Thread):
+    """Approves pending approval requests after a delay, from its own connection to the store."""
+
+    def __init__(
+        self,
+        store_path: Path,
+        policy: Policy,
+        clock: Clock,
+        incident_id: str,
+        delay_s: float = APPROVAL_DELAY_S,
+        poll_s: float = 0.5,
+    ) -> None:
+        super().__init__(name="demo-ic", daemon=True)
+        self.store_path = store_path
+        self.policy = policy
+        self.clock = clock
+        self.incident_id = incident_id
+        self.delay_s = delay_s
+        self.poll_s = poll_s
+        self.stopping = threading.Event()
+        self._seen: dict[str, float] = {}
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=5)
+
+    def run(self) -> None:
+        store = SqliteStore(self.store_path, self.policy)
+        service = IncidentService(store, self.policy, self.clock)
+        actor = demo_actor()
+        try:
+            while not self.stopping.wait(self.poll_s):
+                self._approve_due(service, actor)
+        finally:
+            store.close()
+
+    def _approve_due(self, service: IncidentService, actor: Actor) -> None:
+        state = service.state(self.incident_id)
+        for change in state.pending_approvals:
+            first_seen = self._seen.setdefault(change.change_id, time.monotonic())
+            if time.monotonic() - first_seen < self.delay_s or state.ic != DEMO_IC:
+                continue
+            if change.owner == DEMO_IC:
+                continue
+            service.approve(
+                self.incident_id,
+                change.change_id,
+                actor,
+                reason="simulated approval: the demo IC checked the gate (hypothesis, rollback)",
+            )

@@ -1,0 +1,199 @@
+"""A node's view as formatted text: what the body of the walk screen shows (pure)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from runbook_engine.durations import format_duration
+from runbook_engine.model import Node, Step
+from runbook_engine.timeline.state import Change
+from runbook_engine.walk.view import Choice, Move, NodeView, Phase
+
+Fragments = list[tuple[str, str]]
+LABEL_WIDTH = 10
+GATE_DETAIL_CHARS = 46
+
+PHASE_HINTS = {
+    Phase.AWAITING_APPROVAL: "Waiting for approval; the screen updates by itself when it comes.",
+    Phase.IN_FLIGHT: "The change is running: watch the signal, then pick what happened.",
+    Phase.MONITORING: "Monitoring: keep watching the signals until the window ends.",
+    Phase.RESOLVED: "The incident is resolved. Add follow-ups with `action`, or quit.",
+    Phase.END: "This runbook ends here. Keep the timeline going with notes and updates.",
+}
+
+
+def node_body(view: NodeView, can_run: bool = False) -> Fragments:
+    """The body for `view`: heading, text, signal, steps, gate and change (choices apart)."""
+    node = view.node
+    out: Fragments = _heading(node)
+    out += [("class:text", node.text + "\n")]
+    out += _signal(node) + _steps(node, can_run) + _where_next(node)
+    if view.seconds_left is not None:
+        out += _line("Time left", _countdown(view.seconds_left))
+    if view.gate:
+        out += [("", "\n"), ("class:section", "Before this risky change\n")]
+        for item in view.gate:
+            mark = ("class:ok", " [ok] ") if item.ok else ("class:missing", " [..] ")
+            detail = textwrap.shorten(item.detail, GATE_DETAIL_CHARS, placeholder="...")
+            out += [mark, ("class:label", item.label.ljust(26)), ("", detail + "\n")]
+    if view.notice:
+        out += [("", "\n"), ("class:notice", "! " + view.notice + "\n")]
+    if view.change is not None:
+        out += [("", "\n"), ("class:change", _change_line(view.change) + "\n")]
+    hint = PHASE_HINTS.get(view.phase)
+    if hint:
+        out += [("", "\n"), ("class:hint", hint + "\n")]
+    return out
+
+
+def choices_block(view: NodeView) -> Fragments:
+    """The numbered choices, kept apart from the body so they stay on screen while it scrolls."""
+    if not view.choices:
+        return [("class:hint", "  (nothing to pick here: type a command, `help` lists them)")]
+    out: Fragments = [("class:section", "What next? press a number, or type (Tab completes)\n")]
+    return [*out, *_choices(view.choices)[:-1]]
+
+
+def _heading(node: Node) -> Fragments:
+    out: Fragments = [("class:kind", f" {node.kind.upper()} ")]
+    if node.badge:
+        out += [("", " "), (f"class:badge.{node.badge.lower()}", f" {node.badge} ")]
+    return [*out, ("", " "), ("class:title", node.title + "\n")]
+
+
+def _line(label: str, value: str, style: str = "") -> Fragments:
+    return [("class:label", label.ljust(LABEL_WIDTH)), (style, value + "\n")]
+
+
+def _signal(node: Node) -> Fragments:
+    signal = node.signal
+    if signal is None:
+        return []
+    out: Fragments = [("", "\n")]
+    if signal.query:
+        out += _line("Look at", f"{signal.kind}: {signal.query}" if signal.kind else signal.query)
+    if signal.text:
+        out += _line("Signal", signal.text)
+    if signal.link:
+        out += _line("Link", signal.link, "class:link")
+    if signal.expect:
+        out += _line("Expect", signal.expect)
+    return out
+
+
+def _steps(node: Node, can_run: bool) -> Fragments:
+    out: Fragments = []
+    if node.step is not None:
+        out += [("", "\n"), *_step_line("Do", node.step, can_run)]
+    for number, stage in enumerate(node.stages, start=1):
+        label = f"Stage {number}"
+        if stage.step is not None:
+            out += _step_line(label, stage.step, can_run, stage.name)
+        if stage.verify:
+            out += _line("", f"verify: {stage.verify}")
+    if node.rollback is not None:
+        out += _line("Rollback", node.rollback.text)
+        if node.rollback.step is not None:
+            out += _line("", node.rollback.step.describe(), "class:command")
+    if node.irreversible is not None:
+        out += _line("Cannot undo", node.irreversible.consequence, "class:missing")
+    if node.verify:
+        out += _line("Verify", node.verify)
+    return out
+
+
+def _step_line(label: str, step: Step, can_run: bool, name: str = "") -> Fragments:
+    prefix = f"{name}: " if name else ""
+    style = "class:command" if step.kind == "command" else ""
+    suffix = ""
+    if step.kind == "command":
+        suffix = "  (can run from here)" if step.runnable and can_run else ""
+    return _line(label, prefix + step.describe() + suffix, style)
+
+
+def _where_next(node: Node) -> Fragments:
+    out: Fragments = []
+    if node.team:
+        out += _line("Page", node.team)
+    if node.link is not None:
+        out += _line("Continue", f"runbook {node.link}")
+    if node.cleanup:
+        out += _line("Owes", "cleanup: " + ", ".join(node.cleanup))
+    return out
+
+
+def _change_line(change: Change) -> str:
+    text = f"Change {change.change_id} ({change.status.replace('_', ' ')})"
+    if change.approved_by:
+        text += f", approved by @{change.approved_by}"
+    if change.denied_by:
+        text += f", denied by @{change.denied_by}: {change.denial_reason}"
+    return text
+
+
+def _choices(choices: tuple[Choice, ...]) -> Fragments:
+    width = max(len(choice.label) for choice in choices)
+    out: Fragments = []
+    for choice in choices:
+        out += [("class:key", f"  {choice.key} "), ("class:answer", f" {choice.label.ljust(width)}")]
+        if choice.move is Move.ANSWER:
+            out += [("class:arrow", "  -> "), ("", choice.target_title)]
+        else:
+            out += [("class:hint", "  " + choice.hint)]
+        out.append(("", "\n"))
+    return out
+
+
+def _countdown(seconds: float) -> str:
+    if seconds <= 0:
+        return f"over ({format_duration(-seconds)} ago)"
+    return format_duration(seconds)
+
+
+def wrap(fragments: Fragments, width: int) -> Fragments:
+    """Word-wrap styled text to `width`, continuing a labelled line under its value."""
+    out: Fragments = []
+    lines = _split(fragments)
+    for number, line in enumerate(lines):
+        chars = [(style, char) for style, text in line for char in text]
+        lead = sum(len(text) for _, text in line[:-1])
+        indent = lead if len(line) > 1 and lead <= width // 2 else 0
+        for row in _rows(chars, width, indent):
+            out += [*_join(row), ("", "\n")]
+        if number == len(lines) - 1 and out:
+            out.pop()
+    return out
+
+
+def _split(fragments: Fragments) -> list[Fragments]:
+    lines: list[Fragments] = [[]]
+    for style, text in fragments:
+        parts = text.split("\n")
+        for index, part in enumerate(parts):
+            if index:
+                lines.append([])
+            if part:
+                lines[-1].append((style, part))
+    return lines
+
+
+def _rows(chars: list[tuple[str, str]], width: int, indent: int) -> list[list[tuple[str, str]]]:
+    rows: list[list[tuple[str, str]]] = []
+    while len(chars) > width > indent + 10:
+        spaces = [i for i in range(indent + 1, width + 1) if i < len(chars) and chars[i][1] == " "]
+        cut = spaces[-1] if spaces else width
+        rows.append(chars[:cut])
+        rest = chars[cut + 1 :] if spaces else chars[cut:]
+        chars = [("", " ")] * indent + rest
+    rows.append(chars)
+    return rows
+
+
+def _join(chars: list[tuple[str, str]]) -> Fragments:
+    out: Fragments = []
+    for style, char in chars:
+        if out and out[-1][0] == style:
+            out[-1] = (style, out[-1][1] + char)
+        else:
+            out.append((style, char))
+    return out
