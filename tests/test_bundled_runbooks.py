@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 
 from runbook_engine.library import discover, load_runbook
-from runbook_engine.lint.engine import lint_source
+from runbook_engine.lint.engine import lint_paths, lint_source
 from runbook_engine.model import NODE_KINDS, Node, Runbook
 from runbook_engine.policy import load_policy
 from runbook_engine.resources import BUNDLED_RUNBOOKS, PROJECT_ROOT
@@ -68,6 +68,11 @@ def test_runbook_loads_and_is_a_sensible_size(path: Path) -> None:
     runbook = load_runbook(path)
     assert 10 <= len(runbook.nodes) <= 40
     assert runbook.nodes[runbook.start].kind == "check"
+
+
+def test_library_lints_clean_even_under_strict() -> None:
+    findings = lint_paths(FILES).findings
+    assert [f"{f.path}:{f.position.line}: {f.code} {f.message}" for f in findings] == []
 
 
 def test_runbook_ids_are_unique() -> None:
