@@ -278,6 +278,7 @@ def _reopened(state: IncidentState, event: Event) -> IncidentState:
         monitoring_window_s=None,
         resolved_at=None,
         reopened_count=state.reopened_count + 1,
+        reopened_at=event.at,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from runbook_engine.policy import Policy, SeverityRule
 from runbook_engine.timeline.events import Actor
@@ -188,6 +187,7 @@ class IncidentState:
     resolution_summary: str = ""
     resolve_override_reason: str = ""
     reopened_count: int = 0
+    reopened_at: datetime | None = None
     last_event_at: datetime | None = None
     last_seq: int = 0
     last_hash: str = ""
@@ -257,19 +257,18 @@ def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
 
 
 def next_update_due(state: IncidentState, policy: Policy) -> datetime | None:
-    """When the next status update is owed: the sooner of the promised time and the cadence."""
+    """When the next status update is owed: the sooner of the promised time and the cadence.
+
+    The cadence counts from the last update, or from the opening (or reopening) when later.
+    """
     if state.phase == "resolved" or state.opened_at is None:
         return None
     last = state.last_status_update
     rule = severity_rule(policy, state.severity)
     cadence = rule.update_cadence_s if rule else None
-    base = last.at if last else state.opened_at
+    base = max(moment for moment in (state.opened_at, state.reopened_at, last and last.at) if moment)
     candidates = [base + timedelta(seconds=cadence)] if cadence else []
     if last and last.next_update_at:
         candidates.append(last.next_update_at)
     return min(candidates) if candidates else None
 
-
-def payload_text(payload: Mapping[str, Any], key: str) -> str:
-    value = payload.get(key)
-    return "" if value is None else str(value)

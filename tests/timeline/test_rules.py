@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from runbook_engine.timeline.clock import FakeClock
-from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.events import Actor, Event
 from runbook_engine.timeline.refusal import RuleRefused
 from runbook_engine.timeline.service import IncidentService
 from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
@@ -16,8 +16,8 @@ from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 Scene = Callable[[IncidentService, str, FakeClock], object]
 
 
-def _risky(svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE) -> None:
-    svc.propose_change(
+def _risky(svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE) -> Event:
+    return svc.propose_change(
         inc,
         "fail over the primary",
         owner.name,
@@ -29,30 +29,30 @@ def _risky(svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE)
     )
 
 
-def _started(svc: IncidentService, inc: str, cid: str = "C1") -> None:
+def _started(svc: IncidentService, inc: str, cid: str = "C1") -> Event:
     svc.propose_change(inc, f"restart {cid}", "dave", DAVE, change_id=cid)
-    svc.start_change(inc, cid, DAVE)
+    return svc.start_change(inc, cid, DAVE)
 
 
-def _done(svc: IncidentService, inc: str, clock: FakeClock, result: str = "helped") -> None:
+def _done(svc: IncidentService, inc: str, clock: FakeClock, result: str = "helped") -> Event:
     _started(svc, inc)
     clock.advance(60)
-    svc.record_result(inc, "C1", result, "error rate changed", DAVE)
+    return svc.record_result(inc, "C1", result, "error rate changed", DAVE)
 
 
-def _mitigated(svc: IncidentService, inc: str, clock: FakeClock) -> None:
+def _mitigated(svc: IncidentService, inc: str, clock: FakeClock) -> Event:
     _done(svc, inc, clock)
-    svc.mitigate(inc, "errors at baseline", BOB)
+    return svc.mitigate(inc, "errors at baseline", BOB)
 
 
-def _resolved(svc: IncidentService, inc: str, clock: FakeClock) -> None:
+def _resolved(svc: IncidentService, inc: str, clock: FakeClock) -> Event:
     _mitigated(svc, inc, clock)
     clock.advance(3600)
-    svc.resolve(inc, "fixed", BOB)
+    return svc.resolve(inc, "fixed", BOB)
 
 
-def _walking(svc: IncidentService, inc: str) -> None:
-    svc.enter_node(inc, "redis", "check-clients", ALICE)
+def _walking(svc: IncidentService, inc: str) -> Event:
+    return svc.enter_node(inc, "redis", "check-clients", ALICE)
 
 
 CASES: dict[str, tuple[str, Scene]] = {
