@@ -32,7 +32,11 @@ def do_answer(ctx: Context, step: Step) -> None:
     if node.target(str(step.value)) is None:
         labels = ", ".join(edge.label for edge in node.edges) or "none (it ends the walk)"
         raise StepProblem("answer", f"{node.id} has no answer {step.value!r}; its answers: {labels}")
-    ctx.append(*walker.answer(state, str(step.value), str(step.options.get("evidence", ""))))
+    try:
+        events = walker.answer(state, str(step.value), str(step.options.get("evidence", "")))
+    except ValueError as exc:  # an action answered before its change is in flight
+        raise StepProblem("answer", f"cannot answer {node.id} yet: {exc}") from None
+    ctx.append(*events)
 
 
 def do_propose(ctx: Context, step: Step) -> None:

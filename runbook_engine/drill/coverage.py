@@ -1,6 +1,7 @@
 """Drill coverage: per runbook, which nodes and edges no drill exercised.
 
-A node counts when a drill's walker entered it; an edge (`node --label--> target`) counts when a
+Only drills that passed count: a failing drill proves nothing about the path it took. A node
+counts when a drill's walker entered it; an edge (`node --label--> target`) counts when a
 walker gave that answer at that node. The percentage is over nodes and edges together, because a
 runbook whose every node is visited through the same answers still hides untried decisions.
 """
@@ -52,7 +53,7 @@ class RunbookCoverage:
 
 def runbook_coverage(runbook: Runbook, results: Iterable[DrillResult]) -> RunbookCoverage:
     """Coverage of one runbook by the drills that walked it."""
-    walked = [r for r in results if r.runbook == runbook.id and (r.visits or r.edges)]
+    walked = [r for r in results if r.runbook == runbook.id and r.passed]
     visited = {node for result in walked for node in result.visits}
     answered = {edge for result in walked for edge in result.edges}
     edges = [

@@ -1,0 +1,80 @@
+"""A failing drill says which expectation failed, at which step, with the path so far, in every format."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.cli.main import main
+from tests.drill.conftest import FIXTURES
+
+FAILING = FIXTURES / "failing"
+WRONG_NODE = FAILING / "tiny-wrong-node.drill.yaml"
+REFUSED = FAILING / "tiny-unexpected-refusal.drill.yaml"
+
+
+def test_wrong_node_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", str(WRONG_NODE)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "FAILED tiny-wrong-node (tiny, 2/3 steps)"
+    assert lines[1] == (
+        f"  {WRONG_NODE}:11:7: step 2 (start): node: expected the walker at 'fine', but it is at 'restart'"
+    )
+    assert lines[2] == "    path so far: slow [yes] -> restart"
+
+
+def test_unexpected_refusal_names_the_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", str(REFUSED)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"{REFUSED}:11:5: step 4 (resolve latency normal): refused: "
+        "the engine refused it (not_mitigated): the incident is not mitigated"
+    ) in out
+    assert "path so far: slow [yes] -> restart [helped] -> fine" in out
+
+
+def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", str(FAILING), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"] == {"total": 2, "passed": 0, "failed": 2, "error": 0}
+    by_id = {d["drill"]: d for d in data["drills"]}
+    failure = by_id["tiny-wrong-node"]["failures"][0]
+    assert failure["expectation"] == "node"
+    assert (failure["step"], failure["line"], failure["column"]) == (2, 11, 7)
+    assert failure["path_so_far"] == "slow [yes] -> restart"
+
+
+def test_junit_parses_and_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", str(FIXTURES), "--format", "junit", "--coverage"]) == 1
+    root = ET.fromstring(capsys.readouterr().out)
+    assert root.tag == "testsuites"
+    drills, coverage = root.findall("testsuite")
+    assert (drills.get("tests"), drills.get("failures"), drills.get("errors")) == ("3", "2", "0")
+    cases = {case.get("name"): case for case in drills.findall("testcase")}
+    assert cases["tiny-restart"].find("failure") is None
+    failure = cases["tiny-wrong-node"].find("failure")
+    assert failure is not None
+    assert failure.get("message") == "step 2 (start): expected the walker at 'fine', but it is at 'restart'"
+    assert "path so far: slow [yes] -> restart" in (failure.text or "")
+    assert cases["tiny-wrong-node"].get("classname") == "drills.tiny"
+    assert [case.get("name") for case in coverage.findall("testcase")] == ["tiny"]
+
+
+def test_junit_to_file_escapes_text(tmp_path: Path, tiny_library: Path) -> None:
+    drill = tiny_library / "drills" / "odd.yaml"
+    drill.write_text(
+        "drill: odd\nrunbook: tiny\nscenario:\n  severity: SEV-3\n"
+        "  roles: {ic: ines, primary: omar, owner: olga}\n"
+        "steps:\n  - note: '<b>&\"quoted\"</b>'\nexpect:\n  timeline: ['<missing & gone>']\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "out.xml"
+    assert main(["drill", str(drill), "--format", "junit", "-o", str(report)]) == 1
+    case = ET.parse(report).getroot().find("testsuite/testcase")
+    assert case is not None
+    failure = case.find("failure")
+    assert failure is not None
+    assert "'<missing & gone>'" in (failure.get("message") or "")
