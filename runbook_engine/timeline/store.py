@@ -253,8 +253,13 @@ class SqliteStore:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        with _store_errors(self.path):
-            self._db.execute("COMMIT")
+        try:
+            with _store_errors(self.path):
+                self._db.execute("COMMIT")
+        except InputError:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _reading(self) -> Iterator[None]:

@@ -94,3 +94,22 @@ def _now(store: SqliteStore, incident: str) -> datetime:
     last = store.state(incident).last_event_at
     assert last is not None
     return last
+
+
+def test_a_directory_is_not_a_store(tmp_path: Path, policy: Policy) -> None:
+    with pytest.raises(InputError, match=r"cannot open|not a readable"):
+        SqliteStore(tmp_path, policy)
+
+
+def test_a_truncated_store_is_an_input_error(
+    svc: IncidentService, incident: str, store: SqliteStore, store_path: Path, policy: Policy
+) -> None:
+    for number in range(200):
+        svc.note(incident, f"padding the file {number} " * 20, BOB)
+    store.close()
+    with sqlite3.connect(store_path) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    damaged = store_path.with_name("damaged.db")
+    damaged.write_bytes(store_path.read_bytes()[: 3 * 4096 + 100])
+    with pytest.raises(InputError, match="incident store"), SqliteStore(damaged, policy) as broken:
+        broken.events(incident)
