@@ -140,8 +140,44 @@ def load_text(text: str, name: str = "<string>") -> Document:
         raise LoadError(
             "RB005", position_of(root.start_mark), f"the top level is a {_kind_name(root)}"
         )
+    if "*" in text:
+        _check_expansion(root)
     data = _Constructor().construct(root)
     return Document(name, data, root)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse alias bombs before building anything, pointing at the value that expands too far.
+
+    Sizes are counted bottom-up once per distinct node, so shared anchors cost nothing extra.
+    """
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            active.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[id(node)] > MAX_VALUES:
+                raise LoadError("RB008", position_of(node.start_mark), "aliases expand too far")
+            continue
+        if id(node) in active:
+            raise LoadError("RB010", position_of(node.start_mark), "alias refers to itself")
+        active.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def load_data_text(text: str, name: str = "<string>") -> Any:
@@ -252,9 +288,10 @@ class _Constructor:
         if node.tag != _MAP:
             raise _bad_tag(node)
         result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._merge(result, value_node)
+                self._merge(merged, value_node)
                 continue
             key = self.construct(key_node)
             if isinstance(key, (list, dict)):
@@ -266,6 +303,8 @@ class _Constructor:
                     "RB006", position_of(key_node.start_mark), f"duplicate key {key!r}"
                 )
             result[key] = self.construct(value_node)
+        for key, value in merged.items():
+            result.setdefault(key, value)  # keys written out override merged ones
         return result
 
     def _merge(self, result: dict[Any, Any], value_node: yaml.Node) -> None:
