@@ -18,6 +18,7 @@ from runbook_engine.timeline.state import Change
 
 from .context import Context, StepProblem
 from .model import Step
+from .times import iso
 
 Handler = Callable[[Context, Step], None]
 
@@ -104,7 +105,7 @@ def do_update(ctx: Context, step: Step) -> None:
         "impact": raw["impact"],
         "hypothesis": raw.get("hypothesis", ""),
         "actions": [dict(item) for item in raw.get("actions", ())],
-        "next_update_at": _iso(next_at) if next_at else None,
+        "next_update_at": iso(next_at) if next_at else None,
         "text": _update_text(raw, now, next_at),
     }
     if "trend" in raw:
@@ -262,10 +263,6 @@ def _default_wait(kind: str, cadence: int | None) -> int | None:
 
 def _comms(ctx: Context) -> str:
     return ctx.state().roles.get("comms") or ctx.ic()
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _update_text(raw: Mapping[str, Any], now: datetime, next_at: datetime | None) -> str:

@@ -8,10 +8,9 @@ of a drill for one person approving their own change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
-from runbook_engine.durations import parse_duration
 from runbook_engine.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline import rules
@@ -24,6 +23,7 @@ from runbook_engine.walk import gate
 from runbook_engine.walk.walker import Walker, next_change_id
 
 from .model import Drill, Step
+from .times import iso, moment, parse_start
 
 DRILL_HOST = "drill"
 
@@ -39,12 +39,6 @@ class StepProblem(Exception):
 
 def actor(name: str) -> Actor:
     return Actor(name=name, account=name, host=DRILL_HOST)
-
-
-def parse_start(text: str) -> datetime:
-    """`2026-03-15T14:05Z` or with seconds, as an aware UTC time."""
-    stamp = text[:-1] if text.endswith("Z") else text
-    return datetime.fromisoformat(stamp).replace(tzinfo=timezone.utc)
 
 
 class Context:
@@ -68,7 +62,7 @@ class Context:
             "title": scenario.title,
             "severity": scenario.severity,
             "ic": scenario.ic,
-            "started_at": _iso(self._started()),
+            "started_at": iso(self._started()),
             "runbook": self.runbook.id,
             "service": self.runbook.service,
         }
@@ -154,15 +148,3 @@ class Context:
 
     def monitoring_window_s(self) -> int:
         return gate.monitoring_window_s(self.state(), self.policy)
-
-
-def moment(text: str, opened: datetime) -> datetime:
-    """The time a drill names: `T+6m` after `opened`, or `14:11` on the day of `opened`."""
-    if text.startswith("T+"):
-        return opened + timedelta(seconds=parse_duration(text[2:]))
-    hours, minutes = (int(part) for part in text.split(":"))
-    return opened.replace(hour=hours, minute=minutes, second=0, microsecond=0)
-
-
-def _iso(when: datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")

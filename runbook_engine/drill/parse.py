@@ -16,6 +16,7 @@ from runbook_engine.loader import Document, LoadError, load_path
 from runbook_engine.schema import schema_issues
 
 from .model import ACTIONS, DEFAULT_START, Drill, Expectation, Scenario, Step
+from .times import parse_start
 
 DRILL_CODES: dict[str, tuple[str, str]] = {
     "DR100": ("drill schema", "see docs/drills.md for the drill format"),
@@ -23,6 +24,7 @@ DRILL_CODES: dict[str, tuple[str, str]] = {
     "DR102": ("step with two actions", "split it into one step per action"),
     "DR103": ("missing reason", "add `reason:`: the timeline keeps why, not only what"),
     "DR104": ("option not allowed with this action", "move it to a step it qualifies"),
+    "DR105": ("impossible start time", "write a real UTC date and time, e.g. 2026-03-15T14:05Z"),
 }
 
 _NEEDS_REASON = frozenset({"deny", "handover", "severity", "reopen"})
@@ -56,7 +58,8 @@ def load_drill(path: str | Path) -> Drill:
         for i in schema_issues(document.data, "drill")
     ]
     if not findings:
-        findings = [_finding(document, *problem) for problem in _step_problems(document.data)]
+        problems = _start_problems(document.data) + _step_problems(document.data)
+        findings = [_finding(document, *problem) for problem in problems]
     if findings:
         raise DrillInvalid(sorted(findings, key=Finding.sort_key))
     return drill_from_document(document)
@@ -112,6 +115,17 @@ def _expectations(document: Document, path: DocPath, raw: Any) -> tuple[Expectat
         Expectation(name, value, document.locate((*path, name), key=True))
         for name, value in raw.items()
     )
+
+
+def _start_problems(data: Mapping[str, Any]) -> list[tuple[DocPath, str, str, bool]]:
+    start = data["scenario"].get("start")
+    if start is None:
+        return []
+    try:
+        parse_start(start)
+    except ValueError as exc:
+        return [(("scenario", "start"), "DR105", f"{start!r} is not a real time: {exc}", False)]
+    return []
 
 
 def _step_problems(data: Mapping[str, Any]) -> list[tuple[DocPath, str, str, bool]]:
