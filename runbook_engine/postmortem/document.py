@@ -1,52 +1,23 @@
-"""The postmortem draft: Markdown built from an incident's events and state, with its metrics and flags.
+"""The postmortem draft as Markdown: one function per section, text from the timeline escaped.
 
-Everything here is computed from the timeline; the questions a review must answer come with the
-facts the timeline holds for each, and a place for the team's answer. Text people typed into the
-timeline is escaped before it is written into Markdown.
+The questions a review must answer come with the facts the timeline holds for each, and a place
+for the team's answer.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
 
 from runbook_engine.comms import duration_text, hhmm, hypothesis_label, minutes_text
 from runbook_engine.policy import Policy
+from runbook_engine.postmortem.facts import Context, flags, metrics, span, strategy
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event, EventType
 from runbook_engine.timeline.format import human_line
-from runbook_engine.timeline.state import Change, IncidentState, severity_rule
+from runbook_engine.timeline.state import Change, IncidentState
 
 BUCKETS = (("1h", "Within 1 hour"), ("24h", "Within 24 hours"), ("1w", "Within 1 week"))
-_ROLLBACK = re.compile(r"\b(roll(ed|ing)?[ -]?back|revert|downgrade)", re.IGNORECASE)
-_DEGRADE = re.compile(
-    r"\b(disable|feature flag|shed|rate[ -]?limit|degrade|circuit breaker|fail ?over)", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class Context:
-    events: Sequence[Event]
-    state: IncidentState
-    policy: Policy
-    now: datetime
-
-
-@dataclass(frozen=True)
-class Metrics:
-    """Response times in seconds (None when the timeline has not reached that point)."""
-
-    time_to_ic_s: float | None
-    time_to_first_update_s: float | None
-    updates: int
-    cadence_misses: int
-    longest_update_gap_s: float | None
-    time_to_mitigate_s: float | None
-    time_to_resolve_s: float | None
-    command_to_mitigation_s: float | None
 
 
 def render_postmortem(events: Sequence[Event], state: IncidentState, policy: Policy, now: datetime) -> str:
@@ -129,13 +100,6 @@ def _is_decision_note(event: Event) -> bool:
     return event.type is EventType.NOTE and str(event.payload.get("text", "")).lower().startswith("decision:")
 
 
-def strategy(change: Change) -> str:
-    """Rollback, graceful degradation or fix forward, read from the action's wording."""
-    if _ROLLBACK.search(change.action):
-        return "rollback"
-    return "degrade gracefully" if _DEGRADE.search(change.action) else "fix forward"
-
-
 def _change_decision(state: IncidentState, change: Change) -> tuple[datetime, str]:
     head = f"{change.change_id} ({change.action})"
     if change.status == "denied":
@@ -177,49 +141,6 @@ def _change_facts(ctx: Context, c: Change) -> list[str]:
     return facts
 
 
-def metrics(ctx: Context) -> Metrics:
-    """The response metrics the review compares against the policy."""
-    s, start = ctx.state, ctx.state.started_at or ctx.state.opened_at
-    updates = [u.at for u in s.status_updates]
-    ic_at = next((r.at for r in s.role_history if r.role == "ic"), None)
-    gaps = _update_gaps(ctx)
-    return Metrics(
-        time_to_ic_s=_span(start, ic_at),
-        time_to_first_update_s=_span(s.opened_at, updates[0] if updates else None),
-        updates=len(updates),
-        cadence_misses=sum(1 for gap, cadence in gaps if cadence is not None and gap > cadence),
-        longest_update_gap_s=max((gap for gap, _ in gaps), default=None),
-        time_to_mitigate_s=_span(start, s.mitigated_at),
-        time_to_resolve_s=_span(start, s.resolved_at),
-        command_to_mitigation_s=_span(ic_at, s.mitigated_at),
-    )
-
-
-def _update_gaps(ctx: Context) -> list[tuple[float, float | None]]:
-    """(gap, cadence due) between declaration, each update, and resolution or now."""
-    s = ctx.state
-    if s.opened_at is None:
-        return []
-    points = [s.opened_at, *(u.at for u in s.status_updates)]
-    end = s.resolved_at or ctx.now
-    if end > points[-1]:
-        points.append(end)
-    return [
-        ((later - earlier).total_seconds(), _cadence_at(ctx, earlier)) for earlier, later in pairwise(points)
-    ]
-
-
-def _cadence_at(ctx: Context, at: datetime) -> float | None:
-    severity = next(
-        (str(e.payload["severity"]) for e in ctx.events if e.type is EventType.INCIDENT_OPENED), ""
-    )
-    for event in ctx.events:
-        if event.type is EventType.SEVERITY_CHANGED and event.at <= at:
-            severity = str(event.payload["to"])
-    rule = severity_rule(ctx.policy, severity)
-    return None if rule is None or rule.update_cadence_s is None else float(rule.update_cadence_s)
-
-
 def _metrics(ctx: Context) -> list[str]:
     m = metrics(ctx)
     cadence = (
@@ -245,33 +166,6 @@ def _action_items(ctx: Context) -> list[str]:
         lines += ["_None recorded._"] if not items else []
         lines.append("")
     return lines[:-1]
-
-
-def flags(ctx: Context) -> list[str]:
-    """Things the review must look at, as plain sentences."""
-    s, found = ctx.state, [f.detail for f in ctx.state.audit_flags]
-    found += [f"override of {o.rule} by {o.by}: {o.reason}" for o in s.overrides]
-    if s.resolve_override_reason:
-        found.append(
-            f"resolved by IC override before the monitoring window passed: {s.resolve_override_reason}"
-        )
-    misses = metrics(ctx).cadence_misses
-    if misses:
-        found.append(f"the status update cadence was missed {misses} time(s)")
-    rule = severity_rule(ctx.policy, s.severity)
-    filled = {r.role for r in s.role_history}
-    missing = [role for role in (rule.required_roles if rule else ()) if role not in filled]
-    if missing:
-        found.append(f"required role(s) never filled for {s.severity}: {', '.join(missing)}")
-    found += [f"change {c.change_id} made things worse" for c in s.changes.values() if c.result == "worse"]
-    found += [
-        f"change {c.change_id} has no recorded result" for c in s.changes.values() if c.status == "in_flight"
-    ]
-    if s.cleanup_owed:
-        found.append(f"cleanup steps still owed: {', '.join(s.cleanup_owed)}")
-    if s.phase == "resolved" and not any(u.kind == "resolution" for u in s.status_updates):
-        found.append("no resolution status update was posted")
-    return found
 
 
 def _flags(ctx: Context) -> list[str]:
@@ -302,14 +196,14 @@ def _review_facts(ctx: Context) -> list[tuple[str, list[str]]]:
             "What user impact lasted the longest?",
             [
                 f"user impact lasted {_mins(m.time_to_mitigate_s)} from its start to mitigation",
-                f"first change started {_mins(_span(s.started_at, first))} after impact began",
+                f"first change started {_mins(span(s.started_at, first))} after impact began",
             ],
         ),
         ("Which assumptions were wrong?", wrong or ["no hypothesis was dropped and no change failed"]),
         (
             "Which signals were missing or too noisy?",
             [
-                f"impact began {_mins(_span(s.started_at, s.opened_at))} before the incident was declared",
+                f"impact began {_mins(span(s.started_at, s.opened_at))} before the incident was declared",
                 f"{sum(1 for c in s.changes.values() if c.observation)} change result(s) note what was seen",
             ],
         ),
@@ -327,10 +221,6 @@ def _review_facts(ctx: Context) -> list[tuple[str, list[str]]]:
             ],
         ),
     ]
-
-
-def _span(start: datetime | None, end: datetime | None) -> float | None:
-    return None if start is None or end is None else (end - start).total_seconds()
 
 
 def _mins(seconds: float | None) -> str:

@@ -1,32 +1,36 @@
-"""Status update drafts (initial, update, resolution) built from an incident's state, as text or Markdown.
+"""Status update drafts (initial, update, resolution) from an incident's state, as text or Markdown.
 
-A draft says only what the timeline supports: a hypothesis nobody has confirmed is "suspected",
-one that a change helped is "likely", and the root cause is stated as fact only when a person
-writes it in (`root_cause`). Fields a person knows better than the timeline (impact, who is
-affected, the trend) come in through `DraftInputs`; every other line is derived from the state.
+Fields a person knows better than the timeline (impact, who is affected, the trend, the root
+cause) come in through `DraftInputs`; every other line is derived from the state by `wording`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from runbook_engine.comms.wording import (
+    IDLE,
+    ActionLine,
+    actions_in_progress,
+    duration_text,
+    fix_text,
+    follow_ups,
+    hhmm,
+    hypothesis_text,
+    latest_observation,
+    progress_text,
+    root_cause_as_known,
+    status_word,
+)
 from runbook_engine.policy import Policy
 from runbook_engine.render.escape import markdown as escape_markdown
 from runbook_engine.timeline.events import Event, EventType, iso_utc
-from runbook_engine.timeline.state import Change, Hypothesis, IncidentState, severity_rule
+from runbook_engine.timeline.state import IncidentState, severity_rule
 
 KINDS = ("initial", "update", "resolution")
-
-
-@dataclass(frozen=True)
-class ActionLine:
-    """Something in progress and the one person who owns it."""
-
-    action: str
-    owner: str
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ def build_draft(
         actions=actions if kind != "resolution" else (),
         trend=inputs.trend,
         next_update_at=next_at,
-        follow_ups=tuple(_follow_ups(state)) if kind == "resolution" else (),
+        follow_ups=tuple(follow_ups(state)) if kind == "resolution" else (),
     )
 
 
@@ -143,7 +147,7 @@ def _initial_lines(
 ) -> list[tuple[str, str]]:
     started = hhmm(state.started_at or state.opened_at or now)
     return [
-        ("Status", _status_word(state)),
+        ("Status", status_word(state)),
         ("What is broken", state.title),
         ("Impact", _impact_text(state, inputs, extra.impact)),
         ("Affected", inputs.affected or "being assessed"),
@@ -169,12 +173,12 @@ def _update_lines(
     state: IncidentState, now: datetime, inputs: DraftInputs, extra: _Extras
 ) -> list[tuple[str, str]]:
     return [
-        ("Status", _status_word(state)),
+        ("Status", status_word(state)),
         ("Impact", _impact_text(state, inputs, extra.impact)),
         ("Progress", inputs.progress or progress_text(state)),
         ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
-        ("Actions in progress", _actions_text(extra.actions) or _IDLE.get(state.phase, "none")),
-        ("Trend", inputs.trend or _latest_observation(state) or "not measured yet"),
+        ("Actions in progress", _actions_text(extra.actions) or IDLE.get(state.phase, "none")),
+        ("Trend", inputs.trend or latest_observation(state) or "not measured yet"),
         ("Next update", _next_text(extra.next_update_at)),
     ]
 
@@ -182,14 +186,14 @@ def _update_lines(
 def _resolution_lines(
     state: IncidentState, now: datetime, inputs: DraftInputs, extra: _Extras
 ) -> list[tuple[str, str]]:
-    follow_ups = _follow_ups(state)
+    promised = follow_ups(state)
     return [
-        ("Status", "Resolved" if state.phase == "resolved" else _status_word(state)),
+        ("Status", "Resolved" if state.phase == "resolved" else status_word(state)),
         ("Duration", duration_text(state, now)),
-        ("Root cause", inputs.root_cause or _root_cause_as_known(state)),
-        ("Fix applied", inputs.fix or _fix_text(state)),
+        ("Root cause", inputs.root_cause or root_cause_as_known(state)),
+        ("Fix applied", inputs.fix or fix_text(state)),
         ("Customer impact", inputs.customer_impact or extra.impact),
-        ("Follow-ups", "; ".join(follow_ups) if follow_ups else "none recorded yet"),
+        ("Follow-ups", "; ".join(promised) if promised else "none recorded yet"),
         ("Postmortem", inputs.postmortem_at or "to be scheduled"),
     ]
 
@@ -212,107 +216,6 @@ def _header(draft: StatusDraft) -> str:
     return f"[{hhmm(draft.at)}] {label[draft.kind]} {draft.severity} {draft.incident_id}: {draft.title}"
 
 
-def hypothesis_text(state: IncidentState) -> str:
-    """The active hypotheses, each worded by how far the timeline supports it."""
-    if not state.active_hypotheses:
-        return "not yet known; investigating"
-    return "; ".join(_hypothesis_words(state, h) for h in reversed(state.active_hypotheses))
-
-
-def _hypothesis_words(state: IncidentState, hypothesis: Hypothesis) -> str:
-    ids_and_text, text = (hypothesis.id, hypothesis.text), hypothesis.text
-    results = [c.result for c in state.changes.values() if c.hypothesis in ids_and_text and c.result]
-    if "helped" in results:
-        return f"likely: {text} (a change based on it helped; not yet confirmed)"
-    if results:
-        return f"suspected: {text} (a change based on it did not help; still investigating)"
-    return f"suspected: {text} (investigating)"
-
-
-def hypothesis_label(state: IncidentState, ref: str) -> str:
-    """The text of the hypothesis a change names, whether it names it by id or by text."""
-    known = state.hypotheses.get(ref)
-    return known.text if known else ref
-
-
-def actions_in_progress(state: IncidentState) -> tuple[ActionLine, ...]:
-    """Changes in flight or waiting, and runbook walks still under way, each with its owner."""
-    if state.phase == "resolved":
-        return ()
-    lines = [ActionLine(_change_phrase(c), c.owner) for c in _open_changes(state)]
-    for walk in state.walks.values():
-        if walk.path and walk.path[-1].answer is None:
-            lines.append(ActionLine(f"runbook {walk.runbook}: {walk.position}", walk.walker))
-    return tuple(lines)
-
-
-def _open_changes(state: IncidentState) -> list[Change]:
-    return [c for c in state.changes.values() if c.status in ("proposed", "approved", "in_flight")]
-
-
-def _change_phrase(change: Change) -> str:
-    if change.status == "in_flight":
-        return f"{change.action} (in progress)"
-    if change.status == "approved":
-        return f"{change.action} (approved, about to start)"
-    if change.awaiting_approval:
-        return f"{change.action} (awaiting approval)"
-    return f"{change.action} (proposed)"
-
-
-def progress_text(state: IncidentState) -> str:
-    """What has been tried and what it did, newest last; a running change has no effect yet."""
-    parts = []
-    for change in state.changes.values():
-        if change.result:
-            parts.append(f"{change.action}: {_RESULT_WORDS[change.result]}")
-        elif change.started_at is not None:
-            parts.append(f"{change.action}: started {hhmm(change.started_at)}, effect not measured yet")
-    if state.mitigated_at is not None and state.phase != "open":
-        parts.append(f"mitigated at {hhmm(state.mitigated_at)}: {state.mitigation_summary}")
-    return "; ".join(parts) if parts else "investigating; no change has been tried yet"
-
-
-_IDLE = {"open": "none; investigating", "mitigated": "none; watching", "monitoring": "none; monitoring"}
-_RESULT_WORDS = {"helped": "helped", "no_change": "no visible effect", "worse": "made it worse"}
-
-
-def _latest_observation(state: IncidentState) -> str:
-    measured = [c for c in state.changes.values() if c.result_at and c.observation]
-    if not measured:
-        return ""
-    latest = max(measured, key=lambda c: c.result_at or c.proposed_at)
-    return f"{latest.observation} (observed {hhmm(latest.result_at or latest.proposed_at)})"
-
-
-def _root_cause_as_known(state: IncidentState) -> str:
-    helped = [c.hypothesis for c in state.changes.values() if c.result == "helped" and c.hypothesis]
-    if helped:
-        cause = hypothesis_label(state, helped[-1])
-        return f"most likely {cause} (not yet confirmed; the postmortem will establish it)"
-    return "not yet established; the postmortem will look for it"
-
-
-def _fix_text(state: IncidentState) -> str:
-    helped = [c.action for c in state.changes.values() if c.result == "helped"]
-    parts = helped + ([state.mitigation_summary] if state.mitigation_summary else [])
-    return "; ".join(parts) if parts else "none recorded"
-
-
-def _follow_ups(state: IncidentState) -> list[str]:
-    return [f"{item.text} (owner {item.owner}, due {item.due})" for item in state.action_items]
-
-
-def _status_word(state: IncidentState) -> str:
-    words = {
-        "open": "Investigating",
-        "mitigated": "Mitigated; watching for recurrence",
-        "monitoring": "Mitigated; monitoring",
-        "resolved": "Resolved",
-    }
-    return words.get(state.phase, state.phase)
-
-
 def _actions_text(actions: Sequence[ActionLine]) -> str:
     return "; ".join(f"{a.action}, owned by {a.owner}" for a in actions)
 
@@ -328,28 +231,3 @@ def _next_update(state: IncidentState, policy: Policy, now: datetime, inputs: Dr
 
 def _next_text(at: datetime | None) -> str:
     return "as needed" if at is None else f"{hhmm(at)} or sooner if anything changes"
-
-
-def duration_text(state: IncidentState, now: datetime) -> str:
-    """`18 min (14:00-14:18 UTC)` from the estimated start to resolution (or `now`)."""
-    start = state.started_at or state.opened_at or now
-    end = state.resolved_at or now
-    return f"{minutes_text((end - start).total_seconds())} ({hhmm(start, utc=False)}-{hhmm(end)})"
-
-
-def minutes_text(seconds: float) -> str:
-    """Whole minutes the way people say them: `18 min`, `1 h 05 min`."""
-    minutes = max(0, round(seconds / 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def hhmm(at: datetime, *, utc: bool = True) -> str:
-    return at.strftime("%H:%M") + (" UTC" if utc else "")
-
-
-def inputs_from_mapping(raw: Mapping[str, Any]) -> DraftInputs:
-    """DraftInputs from keyword values, ignoring unset (None) ones."""
-    known = {k: v for k, v in raw.items() if v is not None and k in DraftInputs.__dataclass_fields__}
-    return DraftInputs(**known)

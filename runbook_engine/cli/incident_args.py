@@ -1,0 +1,160 @@
+"""The arguments of each `runbook incident` subcommand, and its one-line help."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+
+from runbook_engine.comms import KINDS
+
+ROLES = ("ic", "comms", "ops", "scribe", "tech_lead", "primary", "owner")
+
+
+BUCKET_DAYS = {"1h": 0, "24h": 1, "1w": 7}
+
+
+def _words(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument(name, nargs="+", help=f"{name} (several words are joined)")
+
+
+def _args_open(p: argparse.ArgumentParser) -> None:
+    _words(p, "title")
+    p.add_argument("--sev", default="SEV-2", help="severity from the policy (default SEV-2)")
+    p.add_argument("--ic", default=None, help="incident commander (default: you)")
+    p.add_argument("--started-at", default=None, help="when impact began, HH:MM UTC or ISO (default: now)")
+    p.add_argument("--runbook", default=None)
+    p.add_argument("--service", default=None)
+
+
+def _args_none(p: argparse.ArgumentParser) -> None:
+    """No arguments beyond the common ones (and the incident id)."""
+
+
+def _args_role(p: argparse.ArgumentParser) -> None:
+    p.add_argument("role", choices=ROLES)
+    p.add_argument("person")
+
+
+def _args_handover(p: argparse.ArgumentParser) -> None:
+    p.add_argument("role", choices=ROLES)
+    p.add_argument("to")
+    p.add_argument("--reason", default="")
+
+
+def _args_sev(p: argparse.ArgumentParser) -> None:
+    p.add_argument("severity")
+    p.add_argument("--reason", default="")
+
+
+def _args_text(p: argparse.ArgumentParser) -> None:
+    _words(p, "text")
+
+
+def _args_hypothesis(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", nargs="*")
+    p.add_argument("--id", dest="hypothesis_id", default=None, help="id for a new hypothesis (default H<n>)")
+    p.add_argument("--drop", default=None, metavar="HID", help="drop hypothesis HID instead")
+    p.add_argument("--reason", default="", help="why it is dropped")
+
+
+def _args_propose(p: argparse.ArgumentParser) -> None:
+    _words(p, "change")
+    p.add_argument("--owner", default=None, help="who makes the change (default: you)")
+    p.add_argument("--hypothesis", default="", help="hypothesis id or text the change tests")
+    p.add_argument("--rollback", default=None, help="how to undo it")
+    p.add_argument("--irreversible", action="store_true", help="accept that it cannot be undone")
+    p.add_argument("--risky", action="store_true", help="needs approval (requested at once)")
+    p.add_argument("--id", dest="change_id", default=None)
+
+
+def _args_change(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+
+
+def _args_result(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+    p.add_argument("result", choices=("helped", "no_change", "worse"))
+    _words(p, "observation")
+
+
+def _args_decision(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+    p.add_argument("--reason", default="")
+
+
+def _args_update(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--kind", choices=KINDS, default=None, help="default: from the incident's phase")
+    for field in (
+        "impact",
+        "affected",
+        "hypothesis",
+        "trend",
+        "progress",
+        "root-cause",
+        "fix",
+        "customer-impact",
+        "postmortem-at",
+    ):
+        p.add_argument(f"--{field}", default=None, help=f"override the drafted {field.replace('-', ' ')}")
+    p.add_argument("--next-in", type=int, default=None, metavar="MIN", help="next update in MIN minutes")
+    p.add_argument(
+        "--action",
+        dest="actions",
+        action="append",
+        default=[],
+        metavar="TEXT=OWNER",
+        help="an action in progress not in the timeline (repeatable)",
+    )
+    p.add_argument("--markdown", action="store_true", help="print the Markdown form")
+    p.add_argument("--dry-run", action="store_true", help="print the draft without posting it")
+
+
+def _args_action(p: argparse.ArgumentParser) -> None:
+    _words(p, "text")
+    p.add_argument("--owner", required=True)
+    p.add_argument("--bucket", choices=tuple(BUCKET_DAYS), required=True, help="within 1h, 24h or 1w")
+    p.add_argument("--due", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: by bucket)")
+
+
+def _args_mitigate(p: argparse.ArgumentParser) -> None:
+    _words(p, "summary")
+    p.add_argument("--no-monitoring", action="store_true", help="do not start the monitoring window")
+
+
+def _args_resolve(p: argparse.ArgumentParser) -> None:
+    _words(p, "summary")
+    p.add_argument("--override", default=None, metavar="REASON", help="(IC only) resolve before the window")
+
+
+def _args_reason(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--reason", default="")
+
+
+def _args_override(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rule", choices=("observation_window", "monitoring_window"))
+    p.add_argument("--reason", default="")
+
+
+SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "open": ("declare an incident and print its id", _args_open),
+    "list": ("list the incidents in the store", _args_none),
+    "show": ("status board followed by the whole timeline", _args_none),
+    "status": ("phase, roles, change in flight, approvals, update due or overdue", _args_none),
+    "assign": ("give a role to a person", _args_role),
+    "handover": ("hand a role over, with a reason", _args_handover),
+    "sev": ("change the severity, with a reason", _args_sev),
+    "note": ("add a note to the timeline", _args_text),
+    "hypothesis": ("state a hypothesis, or drop one with --drop", _args_hypothesis),
+    "propose": ("propose a change (--risky also requests approval)", _args_propose),
+    "start": ("start an approved (or safe) change", _args_change),
+    "result": ("record what a change did: helped, no_change or worse", _args_result),
+    "approve": ("approve a risky change (the policy's approver only)", _args_decision),
+    "deny": ("deny a risky change, with a reason", _args_decision),
+    "update": ("draft, post and print a status update", _args_update),
+    "action": ("record an action item with owner, bucket and due date", _args_action),
+    "mitigate": ("mark the incident mitigated and start the monitoring window", _args_mitigate),
+    "resolve": ("resolve (after the monitoring window, or --override REASON as IC)", _args_resolve),
+    "reopen": ("reopen a resolved incident, with a reason", _args_reason),
+    "override": ("(IC) set the observation or monitoring window aside once", _args_override),
+}
