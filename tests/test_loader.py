@@ -1,0 +1,116 @@
+"""The loader: safe YAML with positions, and a finding code for everything a runbook must not be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.findings import Position
+from runbook_engine.loader import (
+    LOADER_CODES,
+    MAX_FILE_BYTES,
+    LoadError,
+    dump,
+    load_bytes,
+    load_data_text,
+    load_path,
+    load_text,
+)
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def error_of(text: str) -> tuple[str, Position]:
+    with pytest.raises(LoadError) as caught:
+        load_text(text)
+    return caught.value.code, caught.value.position
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "position"),
+    [
+        ("a: 1\na: 2\n", "RB006", Position(2, 1)),
+        ("a:\n  b: [1\n", "RB001", Position(3, 1)),
+        ("a: 1\n---\nb: 2\n", "RB001", Position(2, 1)),
+        ("a:\n\tb: 1\n", "RB003", Position(2, 1)),
+        ("", "RB004", Position(1, 1)),
+        ("  \n\n", "RB004", Position(1, 1)),
+        ("# only a comment\n", "RB004", Position(1, 1)),
+        ("- a\n- b\n", "RB005", Position(1, 1)),
+        ("just text\n", "RB005", Position(1, 1)),
+        ("a: !!python/object:os.system x\n", "RB007", Position(1, 4)),
+        ("a: !custom x\n", "RB007", Position(1, 4)),
+        ("a: &x [*x]\n", "RB010", Position(1, 4)),
+        (BOMB, "RB008", Position(6, 4)),
+        ("? [a, b]\n: 1\n", "RB001", Position(1, 3)),
+    ],
+)
+def test_refused_documents_give_a_code_and_position(text: str, code: str, position: Position) -> None:
+    assert error_of(text) == (code, position)
+
+
+def test_every_loader_code_has_a_title_and_hint() -> None:
+    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 12)]
+    assert all(title and hint for title, hint in LOADER_CODES.values())
+
+
+def test_non_utf8_byte_is_located() -> None:
+    with pytest.raises(LoadError) as caught:
+        load_bytes(b"a: 1\nb: caf" + b"\xe9\n")
+    assert (caught.value.code, caught.value.position) == ("RB002", Position(2, 7))
+
+
+def test_byte_order_mark_is_ignored() -> None:
+    assert load_bytes("\ufeffa: 1\n".encode()).data == {"a": 1}
+
+
+def test_oversized_file_is_refused_before_parsing() -> None:
+    with pytest.raises(LoadError) as caught:
+        load_bytes(b"a: " + b"x" * MAX_FILE_BYTES)
+    assert caught.value.code == "RB009"
+
+
+def test_missing_file_is_unreadable(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as caught:
+        load_path(tmp_path / "nope.yaml")
+    assert caught.value.code == "RB011"
+    assert caught.value.hint == LOADER_CODES["RB011"][1]
+
+
+def test_plain_values_and_timestamps_stay_json_like() -> None:
+    data = load_text("a: 1\nb: 1.5\nc: true\nd: null\ne: 2024-01-02\nf: [x, {g: h}]\n").data
+    assert data == {"a": 1, "b": 1.5, "c": True, "d": None, "e": "2024-01-02", "f": ["x", {"g": "h"}]}
+
+
+def test_merge_keys_fill_in_but_written_keys_win() -> None:
+    data = load_text("base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n").data
+    assert data["use"] == {"x": 1, "y": 3}
+
+
+def test_shared_anchors_within_budget_load() -> None:
+    data = load_text("a: &a [1, 2]\nb: [*a, *a]\n").data
+    assert data == {"a": [1, 2], "b": [[1, 2], [1, 2]]}
+
+
+def test_locate_values_keys_items_and_missing_paths() -> None:
+    document = load_text("top: 1\nnodes:\n  one:\n    kind: check\n    list: [a, b]\n")
+    assert document.locate(("nodes", "one", "kind")) == Position(4, 11)
+    assert document.locate(("nodes", "one", "kind"), key=True) == Position(4, 5)
+    assert document.locate(("nodes", "one", "list", 1)) == Position(5, 15)
+    assert document.locate(("nodes", "one", "text")) == Position(3, 3)
+    assert document.locate(("absent",)) == Position(1, 1)
+    assert document.locate(()) == Position(1, 1)
+
+
+def test_load_data_text_accepts_any_shape() -> None:
+    assert load_data_text("- 1\n- 2\n") == [1, 2]
+    assert load_data_text("") is None
+
+
+def test_dump_round_trips() -> None:
+    data = {"id": "x", "nodes": {"a": {"kind": "check", "argv": ["kubectl", "get"]}}, "ünï": "çödé"}
+    assert load_text(dump(data)).data == data
