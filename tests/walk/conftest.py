@@ -31,6 +31,7 @@ class World:
     incident_id: str
     ic: Actor
     alice: Actor
+    store_path: Path
 
     def walker(self, actor: Actor | None = None) -> Walker:
         return Walker(self.runbook, actor or self.alice, self.policy)
@@ -38,8 +39,14 @@ class World:
     def session(self, actor: Actor | None = None, **options: bool) -> WalkSession:
         return WalkSession(self.service, self.incident_id, self.walker(actor), self.clock, **options)
 
+    def other_terminal(self) -> IncidentService:
+        """A service over a connection of its own, as another process would have."""
+        return IncidentService(SqliteStore(self.store_path, self.policy), self.policy, self.clock)
+
     def approve(self, change_id: str) -> None:
-        self.service.approve(self.incident_id, change_id, self.ic)
+        """Approve as the IC through a connection of its own (safe from any thread)."""
+        with SqliteStore(self.store_path, self.policy) as store:
+            IncidentService(store, self.policy, self.clock).approve(self.incident_id, change_id, self.ic)
 
 
 @pytest.fixture
@@ -51,5 +58,6 @@ def world(tmp_path: Path) -> Iterator[World]:
     ic = Actor("bob", "bob-account", "host-b")
     alice = Actor("alice", "alice-account", "host-a")
     opened = service.open("Redis refusing connections", "SEV-2", "bob", ic)
-    yield World(service, clock, policy, load_runbook(REDIS), opened.incident_id, ic, alice)
+    runbook = load_runbook(REDIS)
+    yield World(service, clock, policy, runbook, opened.incident_id, ic, alice, tmp_path / "incidents.db")
     store.close()
