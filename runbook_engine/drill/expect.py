@@ -113,7 +113,7 @@ def check_refusals(snap: Snapshot, wanted: Sequence[str]) -> str | None:
     if len(got) == len(wanted) and all(r.matches(w) for r, w in zip(got, wanted, strict=False)):
         return None
     seen = ", ".join(f"{r.rule} at step {r.step}" for r in got) or "none"
-    return f"expected refusals {_names(list(wanted))}, got {seen}"
+    return f"expected refusals {_names(list(wanted)) or 'none'}, got {seen}"
 
 
 def check_timeline(snap: Snapshot, wanted: Sequence[Any]) -> str | None:
