@@ -1,0 +1,104 @@
+"""Running a runnable step: allow-listed placeholders, no shell, timeout, truncation, dry run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.errors import Refused
+from runbook_engine.library import load_runbook
+from runbook_engine.model import Step
+from runbook_engine.timeline.events import Actor, EventType
+from runbook_engine.walk import runner
+from runbook_engine.walk.session import WalkSession
+from runbook_engine.walk.view import Move, Phase
+from runbook_engine.walk.walker import Walker
+from tests.walk.conftest import World
+from tests.walk.driver import Driver, drive
+
+RUNNABLE = Path(__file__).parent / "fixtures" / "runnable.yaml"
+VALUES = {"incident.id": "INC-20260101-0001", "incident.severity": "SEV-2", "node.id": "x"}
+
+
+def command(*argv: str, runnable: bool = True, timeout_s: int | None = None) -> Step:
+    return Step("command", argv=argv, runnable=runnable, timeout_s=timeout_s)
+
+
+def test_placeholders_come_only_from_the_allow_list() -> None:
+    planned = runner.plan(command("echo", "{incident.id}", "--sev={incident.severity}"), VALUES)
+    assert planned.argv == ("echo", "INC-20260101-0001", "--sev=SEV-2")
+    with pytest.raises(Refused, match="not allowed"):
+        runner.plan(command("echo", "{incident.title}"), VALUES)
+
+
+@pytest.mark.parametrize("value", ["-rf", "a b", "x;rm", ""])
+def test_unsafe_values_are_refused(value: str) -> None:
+    with pytest.raises(Refused, match="not safe"):
+        runner.plan(command("echo", "{node.id}"), {**VALUES, "node.id": value})
+
+
+def test_a_step_runs_only_when_the_runbook_and_the_user_allow_it() -> None:
+    assert runner.refusal(command("echo"), allow_commands=True) is None
+    assert "--allow-commands" in (runner.refusal(command("echo"), allow_commands=False) or "")
+    assert "runnable" in (runner.refusal(command("echo", runnable=False), allow_commands=True) or "")
+    assert runner.refusal(None, allow_commands=True) is not None
+
+
+def test_no_shell_exit_code_and_output_are_captured() -> None:
+    result = runner.execute(runner.plan(command("sh", "-c", "echo out; exit 3"), VALUES), dry_run=False)
+    assert (result.exit_code, result.output.strip()) == (3, "out")
+    literal = runner.execute(runner.plan(command("echo", "$HOME;", "|", "x"), VALUES), dry_run=False)
+    assert literal.output.strip() == "$HOME; | x"
+
+
+def test_timeout_missing_program_and_dry_run() -> None:
+    slow = runner.plan(command(sys.executable, "-c", "import time; time.sleep(5)", timeout_s=1), VALUES)
+    assert runner.execute(slow, dry_run=False).exit_code == runner.EXIT_TIMED_OUT
+    missing = runner.execute(runner.plan(command("no-such-program-xyz"), VALUES), dry_run=False)
+    assert missing.exit_code == runner.EXIT_NOT_FOUND
+    dry = runner.execute(runner.plan(command("rm", "-rf", "/nope"), VALUES), dry_run=True)
+    assert dry.dry_run and dry.output == "dry run: would run rm -rf /nope"
+
+
+def test_long_output_keeps_head_and_tail() -> None:
+    text = "a" * 5000 + "END"
+    cut = runner.truncate(text, 100)
+    assert len(cut) < 200 and cut.startswith("a") and cut.endswith("END")
+
+
+def runnable_session(world: World, name: str = "alice", **options: bool) -> WalkSession:
+    walker = Walker(load_runbook(RUNNABLE), Actor(name, name, "host"), world.policy)
+    session = WalkSession(world.service, world.incident_id, walker, world.clock, **options)
+    session.begin()
+    session.append(walker.answer(session.state, "fine"))
+    return session
+
+
+def test_run_move_appears_only_with_allow_commands(world: World) -> None:
+    assert Move.RUN not in [c.move for c in runnable_session(world).view().choices]
+    allowed = runnable_session(world, "carol", allow_commands=True).view()
+    assert allowed.phase is Phase.READY and Move.RUN in [c.move for c in allowed.choices]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_running_from_the_screen_starts_the_change_and_logs_the_output(world: World, dry_run: bool) -> None:
+    session = runnable_session(world, allow_commands=not dry_run, dry_run=dry_run)
+
+    def script(d: Driver) -> None:
+        d.type("2", "y\r")
+        d.wait(lambda: session.state.commands_count == 1, "the command_run event")
+
+    drive(session, script)
+    events = world.service.events(world.incident_id)
+    run = next(e for e in events if e.type is EventType.COMMAND_RUN)
+    expected = ["echo", f"restarting test-service for {world.incident_id}"]
+    assert run.payload["argv"] == expected
+    assert run.payload["change_id"] == "C1" and run.payload["dry_run"] is dry_run
+    assert run.payload["exit_code"] == 0
+    if dry_run:
+        assert run.payload["output"].startswith("dry run: would run echo")
+    else:
+        assert run.payload["output"].strip() == expected[1]
+    assert session.state.changes["C1"].status == "in_flight"
