@@ -24,6 +24,7 @@ from runbook_engine.timeline.values import (
     StatusUpdate,
     Visit,
     Walk,
+    evolve,
     next_update_due,
 )
 
@@ -34,7 +35,7 @@ def reduce_event(state: IncidentState, event: Event, policy: Policy) -> Incident
     """Apply one event, then the bookkeeping every event shares (count, last seq and hash, due)."""
     reducer = REDUCERS.get(event.type)
     changed = reducer(state, event) if reducer else state
-    changed = replace(
+    changed = evolve(
         changed,
         incident_id=event.incident_id,
         last_event_at=event.at,
@@ -43,7 +44,7 @@ def reduce_event(state: IncidentState, event: Event, policy: Policy) -> Incident
         events_count=state.events_count + 1,
     )
     if event.type in _AFFECTS_DUE:
-        changed = replace(changed, next_update_due_at=next_update_due(changed, policy))
+        changed = evolve(changed, next_update_due_at=next_update_due(changed, policy))
     return changed
 
 
@@ -51,7 +52,7 @@ def _opened(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
     ic = str(p["ic"])
     started = p.get("started_at")
-    return replace(
+    return evolve(
         state,
         title=str(p["title"]),
         severity=str(p["severity"]),
@@ -69,14 +70,14 @@ def _opened(state: IncidentState, event: Event) -> IncidentState:
 def _role_assigned(state: IncidentState, event: Event) -> IncidentState:
     role, person = str(event.payload["role"]), str(event.payload["person"])
     record = RoleChange(event.seq, event.at, role, person, state.roles.get(role), event.actor.name)
-    return replace(state, roles={**state.roles, role: person}, role_history=(*state.role_history, record))
+    return evolve(state, roles={**state.roles, role: person}, role_history=(*state.role_history, record))
 
 
 def _handed_over(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
     role, person = str(p["role"]), str(p["to"])
     record = RoleChange(event.seq, event.at, role, person, str(p["from"]), event.actor.name, str(p["reason"]))
-    return replace(state, roles={**state.roles, role: person}, role_history=(*state.role_history, record))
+    return evolve(state, roles={**state.roles, role: person}, role_history=(*state.role_history, record))
 
 
 def _severity(state: IncidentState, event: Event) -> IncidentState:
@@ -84,16 +85,16 @@ def _severity(state: IncidentState, event: Event) -> IncidentState:
     record = SeverityChange(
         event.seq, event.at, str(p["from"]), str(p["to"]), str(p["reason"]), event.actor.name
     )
-    return replace(state, severity=str(p["to"]), severity_history=(*state.severity_history, record))
+    return evolve(state, severity=str(p["to"]), severity_history=(*state.severity_history, record))
 
 
 def _note(state: IncidentState, event: Event) -> IncidentState:
-    return replace(state, notes_count=state.notes_count + 1)
+    return evolve(state, notes_count=state.notes_count + 1)
 
 
 def _hypothesis(state: IncidentState, event: Event) -> IncidentState:
     h = Hypothesis(str(event.payload["id"]), str(event.payload["text"]), event.actor.name, event.at)
-    return replace(state, hypotheses={**state.hypotheses, h.id: h})
+    return evolve(state, hypotheses={**state.hypotheses, h.id: h})
 
 
 def _hypothesis_dropped(state: IncidentState, event: Event) -> IncidentState:
@@ -101,7 +102,7 @@ def _hypothesis_dropped(state: IncidentState, event: Event) -> IncidentState:
     if known is None:
         return state
     dropped = replace(known, dropped_at=event.at, drop_reason=str(event.payload["reason"]))
-    return replace(state, hypotheses={**state.hypotheses, known.id: dropped})
+    return evolve(state, hypotheses={**state.hypotheses, known.id: dropped})
 
 
 def _node_entered(state: IncidentState, event: Event) -> IncidentState:
@@ -109,7 +110,7 @@ def _node_entered(state: IncidentState, event: Event) -> IncidentState:
     key = (str(p["walker"]), str(p["runbook"]))
     walk = state.walks.get(key) or Walk(*key)
     walk = replace(walk, path=(*walk.path, Visit(str(p["node"]), event.at)))
-    return replace(state, walks={**state.walks, key: walk})
+    return evolve(state, walks={**state.walks, key: walk})
 
 
 def _node_answered(state: IncidentState, event: Event) -> IncidentState:
@@ -124,7 +125,7 @@ def _node_answered(state: IncidentState, event: Event) -> IncidentState:
         path = path[:-1]
     walks = {**state.walks, key: replace(walk, path=(*path, answered))}
     owed = _owe(tuple(c for c in state.cleanup_owed if c != node), p.get("cleanup", ()))
-    return replace(state, walks=walks, cleanup_owed=owed)
+    return evolve(state, walks=walks, cleanup_owed=owed)
 
 
 def _change_proposed(state: IncidentState, event: Event) -> IncidentState:
@@ -191,7 +192,7 @@ def _change_started(state: IncidentState, event: Event) -> IncidentState:
         started_by=event.actor,
         same_account_approval=change.same_account_approval or same,
     )
-    state = replace(
+    state = evolve(
         _put_change(state, started),
         in_flight_id=started.change_id,
         last_started_id=started.change_id,
@@ -213,11 +214,11 @@ def _change_result(state: IncidentState, event: Event) -> IncidentState:
         observation=str(p.get("observation") or ""),
     )
     in_flight = None if state.in_flight_id == p["change_id"] else state.in_flight_id
-    return replace(state, in_flight_id=in_flight)
+    return evolve(state, in_flight_id=in_flight)
 
 
 def _command_run(state: IncidentState, event: Event) -> IncidentState:
-    return replace(state, commands_count=state.commands_count + 1)
+    return evolve(state, commands_count=state.commands_count + 1)
 
 
 def _status_update(state: IncidentState, event: Event) -> IncidentState:
@@ -231,7 +232,7 @@ def _status_update(state: IncidentState, event: Event) -> IncidentState:
         str(p.get("text") or ""),
         parse_utc(promised) if promised else None,
     )
-    return replace(state, status_updates=(*state.status_updates, update))
+    return evolve(state, status_updates=(*state.status_updates, update))
 
 
 def _action_item(state: IncidentState, event: Event) -> IncidentState:
@@ -245,22 +246,22 @@ def _action_item(state: IncidentState, event: Event) -> IncidentState:
         str(p["bucket"]),
         event.actor.name,
     )
-    return replace(state, action_items=(*state.action_items, item))
+    return evolve(state, action_items=(*state.action_items, item))
 
 
 def _mitigated(state: IncidentState, event: Event) -> IncidentState:
     summary = str(event.payload.get("summary") or "")
-    return replace(state, phase="mitigated", mitigated_at=event.at, mitigation_summary=summary)
+    return evolve(state, phase="mitigated", mitigated_at=event.at, mitigation_summary=summary)
 
 
 def _monitoring(state: IncidentState, event: Event) -> IncidentState:
     window = int(event.payload["window_s"])
-    return replace(state, phase="monitoring", monitoring_started_at=event.at, monitoring_window_s=window)
+    return evolve(state, phase="monitoring", monitoring_started_at=event.at, monitoring_window_s=window)
 
 
 def _resolved(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
-    return replace(
+    return evolve(
         state,
         phase="resolved",
         resolved_at=event.at,
@@ -270,7 +271,7 @@ def _resolved(state: IncidentState, event: Event) -> IncidentState:
 
 
 def _reopened(state: IncidentState, event: Event) -> IncidentState:
-    return replace(
+    return evolve(
         state,
         phase="open",
         mitigated_at=None,
@@ -285,11 +286,11 @@ def _reopened(state: IncidentState, event: Event) -> IncidentState:
 def _override(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
     record = Override(event.seq, event.at, str(p["rule"]), str(p["reason"]), event.actor.name)
-    return replace(state, overrides=(*state.overrides, record))
+    return evolve(state, overrides=(*state.overrides, record))
 
 
 def _put_change(state: IncidentState, change: Change) -> IncidentState:
-    return replace(state, changes={**state.changes, change.change_id: change})
+    return evolve(state, changes={**state.changes, change.change_id: change})
 
 
 def _update_change(state: IncidentState, payload: Mapping[str, Any], **fields: Any) -> IncidentState:
@@ -303,7 +304,7 @@ def _flag_same_account(state: IncidentState, event: Event, change: Change) -> In
         "the same account that proposed or started it"
     )
     flag = AuditFlag(event.seq, event.at, "same_account_approval", detail)
-    return replace(state, audit_flags=(*state.audit_flags, flag))
+    return evolve(state, audit_flags=(*state.audit_flags, flag))
 
 
 def _owe(owed: tuple[str, ...], more: Any) -> tuple[str, ...]:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType
 from runbook_engine.timeline.state import IncidentState, fold
+from runbook_engine.timeline.values import evolve
 from tests.timeline.build import INCIDENT, SAMPLES, Spec, at, chain, opened
 from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 
@@ -236,3 +239,8 @@ _ORDERED = [
     E.RESOLVED,
     E.ACTION_ITEM,
 ]
+
+
+def test_evolve_refuses_a_field_the_state_does_not_have(policy: Policy) -> None:
+    with pytest.raises(TypeError, match="no field 'phse'"):
+        evolve(_fold(policy), phse="open")
