@@ -78,7 +78,7 @@ def _timeline(ctx: Context) -> list[str]:
 def _decisions(ctx: Context) -> list[str]:
     s = ctx.state
     found = [_change_decision(s, change) for change in s.changes.values()]
-    found += [(v.at, f"severity {v.before} -> {v.after} by {v.by}: {v.reason}") for v in s.severity_history]
+    found += [(v.at, f"severity {v.before} → {v.after} by {v.by}: {v.reason}") for v in s.severity_history]
     found += [
         (r.at, f"{r.role} handed from {r.previous or '?'} to {r.person}: {r.reason}")
         for r in s.role_history
