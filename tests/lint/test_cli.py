@@ -157,9 +157,10 @@ def test_duplicate_ids_across_files(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_worker_pool_gives_the_same_result(tmp_path: Path) -> None:
+    sources = [BAD.read_text() if n % 7 else BASE for n in range(engine.PARALLEL_MIN_FILES + 6)]
     paths = [
-        write(tmp_path, f"r{n:03d}.yaml", patched("id: demo", f"id: demo-{n}", BAD.read_text() if n % 7 else BASE))
-        for n in range(engine.PARALLEL_MIN_FILES + 6)
+        write(tmp_path, f"r{n:03d}.yaml", patched("id: demo", f"id: demo-{n}", source))
+        for n, source in enumerate(sources)
     ]
     sequential = engine.lint_paths(paths, jobs=1)
     parallel = engine.lint_paths(paths, jobs=2)
