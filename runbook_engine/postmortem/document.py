@@ -11,7 +11,8 @@ from datetime import datetime
 
 from runbook_engine.comms import duration_text, hhmm, hypothesis_label, minutes_text
 from runbook_engine.policy import Policy
-from runbook_engine.postmortem.facts import Context, flags, metrics, span, strategy
+from runbook_engine.postmortem.facts import Context, flags, metrics, strategy
+from runbook_engine.postmortem.review import QUESTIONS
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event, EventType
 from runbook_engine.timeline.format import human_line
@@ -174,53 +175,11 @@ def _flags(ctx: Context) -> list[str]:
 
 def _review(ctx: Context) -> list[str]:
     lines: list[str] = []
-    for question, facts in _review_facts(ctx):
+    for question, gather in QUESTIONS:
+        facts = gather(ctx)
         lines += [f"### {question}", "", "What the timeline shows:", ""]
         lines += [f"- {md(fact)}" for fact in facts] + ["", "Answer: _to be written by the review._", ""]
     return lines[:-1]
-
-
-def _review_facts(ctx: Context) -> list[tuple[str, list[str]]]:
-    s, m = ctx.state, metrics(ctx)
-    first = min((c.started_at for c in s.changes.values() if c.started_at), default=None)
-    wrong = [f"hypothesis dropped: {h.text} ({h.drop_reason})" for h in s.hypotheses.values() if not h.active]
-    wrong += [
-        f"{c.action}: {c.result} ({c.observation})"
-        for c in s.changes.values()
-        if c.result in ("no_change", "worse")
-    ]
-    walked = sorted({f"{w.runbook} (walked by {w.walker})" for w in s.walks.values()})
-    off_book = [c.change_id for c in s.changes.values() if not c.runbook]
-    return [
-        (
-            "What user impact lasted the longest?",
-            [
-                f"user impact lasted {_mins(m.time_to_mitigate_s)} from its start to mitigation",
-                f"first change started {_mins(span(s.started_at, first))} after impact began",
-            ],
-        ),
-        ("Which assumptions were wrong?", wrong or ["no hypothesis was dropped and no change failed"]),
-        (
-            "Which signals were missing or too noisy?",
-            [
-                f"impact began {_mins(span(s.started_at, s.opened_at))} before the incident was declared",
-                f"{sum(1 for c in s.changes.values() if c.observation)} change result(s) note what was seen",
-            ],
-        ),
-        (
-            "Which action items prevent recurrence, and which only speed up the response?",
-            [f"{i.text} ({i.owner}): prevents recurrence / speeds response?" for i in s.action_items]
-            or ["no action item recorded"],
-        ),
-        (
-            "Which runbook, alert or ownership gap made the incident worse?",
-            [
-                f"runbooks followed: {', '.join(walked) or 'none'}",
-                f"changes made outside any runbook: {', '.join(off_book) or 'none'}",
-                *(flag for flag in flags(ctx) if "role" in flag),
-            ],
-        ),
-    ]
 
 
 def _mins(seconds: float | None) -> str:

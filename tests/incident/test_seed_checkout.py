@@ -99,6 +99,9 @@ def test_postmortem_sections_decisions_and_no_flags(replayed: tuple[Replay, Chec
     assert "Measured effect at 14:32 UTC (12 min after start): **helped**" in doc
     assert "| Time to incident commander (from impact start) | 9 min |" in doc
     assert "impact began 9 min before the incident was declared" in doc
+    assert (
+        'reported impact: "\\~38% checkout failures in web app" from 14:17 UTC to 14:32 UTC (15 min)' in doc
+    )
     assert "runbooks followed: checkout-errors-after-deploy (walked by sara)" in doc
     assert flags(ctx) == []
     assert "## Flags\n\n_None raised._" in doc

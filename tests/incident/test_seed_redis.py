@@ -158,6 +158,7 @@ def test_postmortem_has_every_section_and_the_seed_facts(replayed: tuple[Replay,
     assert "### Within 24 hours\n\n- [ ] Make the Redis connection limit permanent" in doc
     assert "resolved by IC override before the monitoring window passed" in doc
     assert "required role(s) never filled for SEV-1: comms, scribe" in doc
+    assert 'reported impact: "\\~30% of checkout attempts failing" from 14:05 UTC to 14:14 UTC (9 min)' in doc
     for question in (
         "What user impact lasted the longest?",
         "Which assumptions were wrong?",
