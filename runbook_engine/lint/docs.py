@@ -14,7 +14,6 @@ Generated from the rule docstrings by `runbook lint --list-rules --format markdo
 a test fails when this file is stale. Change a rule's severity or turn it off in `[tool.runbook.rules]`
 of `pyproject.toml` or under `rules:` in `.runbook.yaml`; silence it on one node with
 `suppress: [{rule: RB203, reason: ...}]` (the reason is required).
-
 """
 
 
@@ -56,7 +55,8 @@ def _loader_section() -> str:
 def _rule_section(info: RuleInfo) -> str:
     title, _, body = info.doc.partition("\n")
     heading = f"## {info.code} {info.name}"
-    meta = f"Default: **{_level(info.severity)}**. {title.split(':', 1)[-1].strip()}"
+    what = title.split(":", 1)[-1].strip()
+    meta = f"Default: **{_level(info.severity)}**. {what[:1].upper()}{what[1:]}"
     return f"{heading}\n\n{meta}\n\n{body.strip()}\n"
 
 
