@@ -39,5 +39,5 @@ def test_registry_codes_names_and_modules_line_up() -> None:
     names = [rule.NAME for rule in RULES.values()]
     assert len(set(names)) == len(names)
     for code, rule in RULES.items():
-        assert rule.CODE == code
+        assert code == rule.CODE
         assert getattr(rule, "__name__", "").rsplit(".", 1)[-1].startswith(code.lower() + "_")
