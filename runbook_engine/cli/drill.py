@@ -53,20 +53,16 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from runbook_engine.drill.coverage import library_coverage
-    from runbook_engine.drill.library import Library, Policies, discover_drills, run_one
+    from runbook_engine.drill.library import run_paths
     from runbook_engine.drill.report import REPORTERS, DrillReport
     from runbook_engine.drill.result import ERROR
 
-    paths = discover_drills(args.paths)
-    if not paths:
+    found, library = run_paths(args.paths, args.runbooks, args.policy)
+    if not found:
         hint = "drills live in a drills/ folder or beside their runbook as NAME.drill.yaml"
         raise UsageError(f"no drill files in {' '.join(args.paths)}", hint)
-    library = Library(extra_dirs=tuple(args.runbooks))
-    policies = Policies(args.policy)
-    results = tuple(run_one(path, library, policies) for path in paths)
+    results = tuple(found)
     wants_coverage = args.coverage or args.min_coverage is not None
-    for folder in args.runbooks:
-        library.scan(folder)
     coverage = tuple(library_coverage(library.runbooks(), results)) if wants_coverage else None
     report = DrillReport(results, coverage, args.min_coverage)
     _write(REPORTERS[args.format], report, args.output)

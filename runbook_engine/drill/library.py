@@ -125,3 +125,15 @@ def run_one(path: Path, library: Library, policies: Policies) -> DrillResult:
         finding = Finding(str(path), Position(), "DR201", str(exc), "fix the policy file")
         return error_result(str(path), [finding], drill.id, runbook.id)
     return run_drill(drill, runbook, policy)
+
+
+def run_paths(
+    targets: Iterable[str], runbook_dirs: Sequence[Path] = (), policy: Path | None = None
+) -> tuple[list[DrillResult], Library]:
+    """Run every drill found under `targets`; the library holds every runbook seen (for coverage)."""
+    library = Library(extra_dirs=tuple(runbook_dirs))
+    policies = Policies(policy)
+    results = [run_one(path, library, policies) for path in discover_drills(targets)]
+    for folder in runbook_dirs:
+        library.scan(folder)
+    return results, library

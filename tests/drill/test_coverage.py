@@ -15,6 +15,7 @@ from runbook_engine.cli.main import main
 from runbook_engine.drill.coverage import EdgeRef, runbook_coverage
 from runbook_engine.drill.result import FAILED, PASSED, DrillResult
 from runbook_engine.library import load_runbook
+from tests.conftest import RUNBOOKS
 from tests.drill.conftest import FIXTURES, TINY
 
 
@@ -61,3 +62,12 @@ def test_min_coverage_exit_code(minimum: str, code: int, capsys: pytest.CaptureF
 def test_min_coverage_must_be_a_percentage(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["drill", str(FIXTURES / "tiny"), "--min-coverage", "120"]) == 2
     assert "not between 0 and 100" in capsys.readouterr().err
+
+
+def test_undrilled_runbooks_show_at_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["drill", str(FIXTURES / "tiny"), "--runbooks", str(RUNBOOKS), "--coverage", "--format", "json"]
+    assert main(args) == 0
+    coverage = {c["runbook"]: c for c in json.loads(capsys.readouterr().out)["coverage"]}
+    assert coverage["tiny"]["percent"] == 62.5
+    assert coverage["redis-max-connections"]["percent"] == 0.0
+    assert coverage["redis-max-connections"]["drills"] == 0
