@@ -1,0 +1,1 @@
+"""Drills: scripted incident walks that test runbooks like code (see docs/drills.md)."""

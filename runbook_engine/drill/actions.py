@@ -157,6 +157,8 @@ def do_assign(ctx: Context, step: Step) -> None:
 def do_handover(ctx: Context, step: Step) -> None:
     raw: Mapping[str, Any] = step.value
     holder = ctx.state().roles.get(str(raw["role"]))
+    if holder is None:
+        raise StepProblem("handover", f"nobody holds the {raw['role']} role: assign it instead")
     payload = {"role": raw["role"], "from": holder, "to": raw["to"], "reason": step.options["reason"]}
     ctx.append(ctx.event(step, EventType.ROLE_HANDED_OVER, payload, default=holder))
 

@@ -82,7 +82,9 @@ class Library:
         """The runbook a drill walks; raises RunbookInvalid with a positioned finding if none."""
         here = Path(drill.path).parent
         if drill.runbook.endswith((".yaml", ".yml")):
-            return load_runbook(here / drill.runbook)
+            runbook = load_runbook(here / drill.runbook)
+            self.by_id.setdefault(runbook.id, runbook)
+            return runbook
         for folder in (here, here.parent, *self.extra_dirs):
             self.scan(folder)
             if drill.runbook in self.by_id:

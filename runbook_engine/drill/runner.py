@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from runbook_engine.errors import EngineError
 from runbook_engine.findings import Position
 from runbook_engine.model import Runbook
 from runbook_engine.policy import Policy
@@ -51,6 +52,8 @@ class _Run:
             refusal = self._perform(step)
         except StepProblem as problem:
             return self._fail(problem.expectation, problem.message, step)
+        except EngineError as exc:  # e.g. an event the timeline's schema rejects
+            return self._fail("step", exc.message, step)
         failed = self._check_refusal(step, refusal)
         if failed is not None:
             return self._fail("refused", failed, step)

@@ -112,3 +112,10 @@ def test_drills_never_touch_the_working_store(
     assert _run(tiny_library, "  - answer: 'yes'\n").passed
     assert not (tiny_library / "real.db").exists()
     assert not (tiny_library / ".runbook").exists()
+
+
+def test_handing_over_a_role_nobody_holds_fails_the_step(tiny_library: Path) -> None:
+    result = _run(tiny_library, "  - handover: {role: comms, to: cleo}\n    reason: shift change\n")
+    assert _message(result) == (
+        "step 1 (handover comms): handover: nobody holds the comms role: assign it instead"
+    )
