@@ -119,3 +119,10 @@ def test_handing_over_a_role_nobody_holds_fails_the_step(tiny_library: Path) -> 
     assert _message(result) == (
         "step 1 (handover comms): handover: nobody holds the comms role: assign it instead"
     )
+
+
+def test_an_event_the_timeline_rejects_fails_the_step(tiny_library: Path) -> None:
+    result = _run(tiny_library, "  - assign: {role: chef, person: cleo}\n  - note: never reached\n")
+    assert result.failures[0].expectation == "step"
+    assert "role_assigned" in result.failures[0].message
+    assert result.steps_run == 1
