@@ -8,13 +8,13 @@ see exactly the state the event lands on: two terminals racing cannot both start
 from __future__ import annotations
 
 import os
-import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
@@ -29,14 +29,14 @@ from runbook_engine.timeline.events import (
 )
 from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.refusal import Refusal, refuse_if
+from runbook_engine.timeline.sqlite_db import connect, store_errors
 from runbook_engine.timeline.state import IncidentState, apply, fold
 
 DEFAULT_STORE = Path(".runbook") / "incidents.db"
 STORE_ENV = "RUNBOOK_STORE"
-BUSY_TIMEOUT_S = 30.0
-APPLICATION_ID = 0x52424B54
-"""Marks the SQLite file as ours ("RBKT"), so another program's database is never written to."""
 
+P = ParamSpec("P")
+R = TypeVar("R")
 AppendCheck = Callable[[IncidentState, NewEvent], "Refusal | None"]
 EventSource = NewEvent | Callable[[IncidentState], NewEvent]
 """A ready event, or a builder called with the current state inside the transaction (for ids)."""
@@ -77,29 +77,18 @@ def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
     return Path(env.get(STORE_ENV) or DEFAULT_STORE)
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS incidents (
-    incident_id TEXT PRIMARY KEY,
-    day TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    head_seq INTEGER NOT NULL,
-    head_hash TEXT NOT NULL,
-    UNIQUE (day, number)
-);
-CREATE TABLE IF NOT EXISTS events (
-    incident_id TEXT NOT NULL REFERENCES incidents (incident_id),
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    PRIMARY KEY (incident_id, seq)
-);
-"""
 _COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
+
+
+def _locked(method: Callable[Concatenate[SqliteStore, P], R]) -> Callable[Concatenate[SqliteStore, P], R]:
+    """Serialise a store method: one connection may be shared by a screen and a worker thread."""
+
+    def locked(self: SqliteStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    locked.__doc__, locked.__name__ = method.__doc__, method.__name__
+    return locked
 
 
 class SqliteStore:
@@ -109,7 +98,8 @@ class SqliteStore:
         self.path = Path(path)
         self.policy = policy if policy is not None else load_policy()
         self._cache: dict[str, IncidentState] = {}
-        self._db = _connect(self.path)
+        self._db = connect(self.path)
+        self._lock = threading.RLock()
 
     def __enter__(self) -> SqliteStore:
         return self
@@ -117,9 +107,11 @@ class SqliteStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @_locked
     def close(self) -> None:
         self._db.close()
 
+    @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
         """Open a new incident (id `INC-YYYYMMDD-NNNN`) whose first event is `new_event`."""
         validate_payload(new_event)
@@ -138,6 +130,7 @@ class SqliteStore:
         self._cache[incident_id] = apply(IncidentState(), event, self.policy)
         return event
 
+    @_locked
     def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event:
         """Fold, check and insert in one transaction; raises `Refused` when `check` refuses."""
         if isinstance(new_event, NewEvent):
@@ -157,16 +150,19 @@ class SqliteStore:
         self._cache[incident_id] = apply(state, event, self.policy)
         return event
 
+    @_locked
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         """Events after `after_seq` in order; a row that cannot be parsed raises InputError."""
         self._head(incident_id)
         return [self._parse(incident_id, row) for row in self._rows(incident_id, after_seq)]
 
+    @_locked
     def state(self, incident_id: str) -> IncidentState:
         """The folded state (cached per store; only new events are folded on each call)."""
         with self._reading():
             return self._current(incident_id)
 
+    @_locked
     def incidents(self) -> list[IncidentSummary]:
         """Every incident, oldest first; one whose timeline cannot be read shows as `unreadable`."""
         rows = self._db.execute("SELECT incident_id, created_at FROM incidents ORDER BY rowid")
@@ -178,6 +174,7 @@ class SqliteStore:
         except InputError:
             return IncidentSummary(incident_id, "", "", "unreadable", parse_utc(created_at), None, 0)
 
+    @_locked
     def verify(self, incident_id: str) -> VerifyReport:
         with self._reading():
             head = self._head(incident_id)
@@ -246,7 +243,7 @@ class SqliteStore:
     @contextmanager
     def _immediate(self) -> Iterator[None]:
         """A write transaction: the lock is taken up front so the fold cannot go stale."""
-        with _store_errors(self.path):
+        with store_errors(self.path):
             self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -254,7 +251,7 @@ class SqliteStore:
             self._db.execute("ROLLBACK")
             raise
         try:
-            with _store_errors(self.path):
+            with store_errors(self.path):
                 self._db.execute("COMMIT")
         except InputError:
             if self._db.in_transaction:
@@ -264,7 +261,7 @@ class SqliteStore:
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """A read transaction, so head and rows come from one snapshot."""
-        with _store_errors(self.path):
+        with store_errors(self.path):
             self._db.execute("BEGIN")
         try:
             yield
@@ -289,67 +286,3 @@ def _summary(state: IncidentState) -> IncidentSummary:
         last_event_at=state.last_event_at,
         events_count=state.events_count,
     )
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """Open (creating parents and tables) or refuse with InputError when it is not our store."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
-        raise InputError(f"{path}: cannot open the incident store: {exc}") from None
-    try:
-        with _store_errors(path):
-            _prepare(db, path)
-    except BaseException:
-        db.close()
-        raise
-    return db
-
-
-def _prepare(db: sqlite3.Connection, path: Path) -> None:
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = FULL")
-    db.execute("PRAGMA foreign_keys = ON")
-    if _application_id(db) == APPLICATION_ID:
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        _create_tables(db, path)
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _create_tables(db: sqlite3.Connection, path: Path) -> None:
-    """Inside the write lock: another process may have created the store meanwhile."""
-    if _application_id(db) == APPLICATION_ID:
-        return
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone():
-        raise InputError(f"{path} is an SQLite file of another program, not an incident store")
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-
-
-def _application_id(db: sqlite3.Connection) -> int:
-    return int(db.execute("PRAGMA application_id").fetchone()[0])
-
-
-@contextmanager
-def _store_errors(path: Path) -> Iterator[None]:
-    """sqlite3 errors become InputError with a message a person can act on."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise InputError(
-                f"{path}: the incident store stayed locked for {BUSY_TIMEOUT_S:.0f}s",
-                "another process holds it; retry",
-            ) from None
-        raise InputError(f"{path}: incident store error: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"{path}: not a readable incident store ({exc})") from None

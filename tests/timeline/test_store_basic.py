@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -113,3 +114,23 @@ def test_a_truncated_store_is_an_input_error(
     damaged.write_bytes(store_path.read_bytes()[: 3 * 4096 + 100])
     with pytest.raises(InputError, match="incident store"), SqliteStore(damaged, policy) as broken:
         broken.events(incident)
+
+
+def test_one_store_shared_by_threads(svc: IncidentService, incident: str) -> None:
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            for number in range(100):
+                svc.note(incident, f"{name} {number}", BOB)
+        except BaseException as exc:  # reported below, in the test's own thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(f"t{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert svc.state(incident).events_count == 301
+    assert svc.store.verify(incident).ok
