@@ -116,7 +116,7 @@ def build_draft(
     """The draft of `kind` for `state` at `now`."""
     builders = {"initial": _initial_lines, "update": _update_lines, "resolution": _resolution_lines}
     next_at = None if kind == "resolution" else _next_update(state, policy, now, inputs)
-    impact = inputs.impact or state.title
+    impact = inputs.impact
     actions = actions_in_progress(state) + inputs.actions
     lines = builders[kind](state, now, inputs, _Extras(impact, actions, next_at))
     return StatusDraft(
@@ -161,6 +161,8 @@ def _initial_lines(
 
 def _impact_text(state: IncidentState, inputs: DraftInputs, impact: str) -> str:
     """The impact, saying when it was measured if it is carried over from an earlier update."""
+    if not impact:
+        return "being assessed"
     if inputs.impact_as_of is None:
         return impact
     age = f"as reported at {hhmm(inputs.impact_as_of)}"
@@ -192,7 +194,7 @@ def _resolution_lines(
         ("Duration", duration_text(state, now)),
         ("Root cause", inputs.root_cause or root_cause_as_known(state)),
         ("Fix applied", inputs.fix or fix_text(state)),
-        ("Customer impact", inputs.customer_impact or extra.impact),
+        ("Customer impact", inputs.customer_impact or extra.impact or "not measured"),
         ("Follow-ups", "; ".join(promised) if promised else "none recorded yet"),
         ("Postmortem", inputs.postmortem_at or "to be scheduled"),
     ]

@@ -83,6 +83,7 @@ def test_sev4_has_no_cadence_so_the_next_update_is_as_needed(r: Replay) -> None:
     draft = build_draft(state, r.policy, r.clock.now(), "initial", DraftInputs())
     assert draft.next_update_at is None
     assert "Next update: as needed" in render_text(draft)
+    assert "Impact: being assessed" in render_text(draft)  # never the title dressed up as impact
 
 
 def test_cadence_follows_the_severity_and_can_be_overridden(r: Replay) -> None:
