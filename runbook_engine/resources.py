@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS_DIR = PROJECT_ROOT / "schemas"
+SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
+"""`runbook_engine/schemas` links to the top-level `schemas/`, so installed wheels carry the schemas."""
 BUNDLED_RUNBOOKS = PROJECT_ROOT / "runbooks"
 DEFAULT_POLICY = BUNDLED_RUNBOOKS / "policy.yaml"
 
