@@ -37,6 +37,8 @@ class Controller:
         self.panel: tuple[str, list[str]] | None = None
         self.messages: deque[tuple[str, str]] = deque(maxlen=MAX_MESSAGES)
         self.running: str | None = None
+        self.retype: str | None = None
+        """A refused form answer, given back to the input line to be corrected."""
         self.done = False
         from runbook_engine.walk.orders import Orders
 
@@ -109,6 +111,7 @@ class Controller:
         problem = form.submit(text)
         if problem is not None:
             self.say(problem, "error")
+            self.retype = text
         elif form.finished and self.form is form:
             self.form = None
 

@@ -145,6 +145,10 @@ class WalkScreen:
             self.buffer.reset()
             if form is not None:
                 self.buffer.insert_text(form.current.default)
+        if self.controller.retype is not None:
+            self.buffer.reset()
+            self.buffer.insert_text(self.controller.retype)
+            self.controller.retype = None
         if self.controller.done and self.app.is_running:
             self.app.exit()
         self.app.invalidate()

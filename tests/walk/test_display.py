@@ -1,0 +1,53 @@
+"""What the screen shows: toolbar countdown and overdue, badges, gate lines, wrapping."""
+
+from __future__ import annotations
+
+from runbook_engine.walk import render
+from runbook_engine.walk.toolbar import toolbar
+from tests.walk.conftest import World
+
+
+def text(fragments: list[tuple[str, str]]) -> str:
+    return "".join(part for _, part in fragments)
+
+
+def test_toolbar_shows_incident_severity_ic_elapsed_and_countdown(world: World) -> None:
+    state = world.service.state(world.incident_id)
+    world.clock.advance(5 * 60)
+    line = text(toolbar(state, world.clock.now(), "alice"))
+    for part in (world.incident_id, "SEV-2", "IC @bob", "T+5m", "next update 10m", "change: none"):
+        assert part in line, part
+
+
+def test_toolbar_turns_overdue_red_and_names_pending_approvals(world: World) -> None:
+    session = world.session()
+    session.begin()
+    for label in ("at-limit", "one-service-over-its-pool", "confirmed"):
+        session.append(session.walker.answer(session.state, label))
+    session.append(session.walker.propose(session.state))
+    world.clock.advance(20 * 60)
+    fragments = toolbar(session.state, world.clock.now(), "bob")
+    assert ("class:toolbar.overdue", "UPDATE OVERDUE 5m") in fragments
+    assert ("class:toolbar.pending", "approval pending: C1") in fragments
+    assert "IC @bob (you)" in text(fragments)
+
+
+def test_risky_node_shows_badge_gate_and_where_answers_lead(world: World) -> None:
+    session = world.session()
+    session.begin()
+    for label in ("at-limit", "one-service-over-its-pool", "confirmed"):
+        session.append(session.walker.answer(session.state, label))
+    view = session.view()
+    body = text(render.node_body(view))
+    assert "RISKY" in body and "Rollback" in body and "kubectl rollout undo" in body
+    assert "[..] approval" in body and "[ok] rollback ready" in body
+    choices = text(render.choices_block(view))
+    assert "1  propose" in choices
+
+
+def test_wrap_keeps_lines_within_the_width_and_indents_values() -> None:
+    fragments = [("class:label", "Verify    "), ("", "word " * 30 + "\n"), ("", "short")]
+    wrapped = text(render.wrap(fragments, 40))
+    lines = wrapped.split("\n")
+    assert all(len(line) <= 40 for line in lines)
+    assert lines[1].startswith(" " * 10) and lines[-1] == "short"
