@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from runbook_engine.comms import (
     ActionLine,
@@ -18,6 +20,8 @@ from runbook_engine.comms import (
     render_text,
     with_last_impact,
 )
+from runbook_engine.policy import load_policy
+from runbook_engine.timeline.state import Change, Hypothesis, IncidentState
 from tests.incident.replay import Replay, new_replay, person
 from tests.incident.seed_redis import DAY
 
@@ -137,3 +141,54 @@ def test_markdown_escapes_free_text_from_people(r: Replay) -> None:
     assert "&lt;script&gt;" in markdown
     assert "\\*checkout\\*" in markdown
     assert "\\[link\\]" in markdown
+
+
+RESULTS = st.lists(st.sampled_from(["helped", "no_change", "worse", None]), max_size=4)
+
+
+@given(results=RESULTS, root_cause=st.sampled_from(["", "pool too small"]))
+def test_certainty_never_exceeds_the_recorded_results(results: list[str | None], root_cause: str) -> None:
+    state = _state_with_results(results)
+    policy = load_policy()
+    at = datetime(2026, 3, 15, 11, 0, tzinfo=timezone.utc)
+    words = [
+        render_text(build_draft(state, policy, at, kind, DraftInputs(root_cause=root_cause))).lower()
+        for kind in ("update", "resolution")
+    ]
+    helped = "helped" in results
+    assert ("likely: pool exhausted" in words[0]) is helped
+    assert ("suspected: pool exhausted" in words[0]) is not helped
+    assert "confirmed" not in words[0].replace("not yet confirmed", "")
+    if not root_cause:
+        assert ("most likely pool exhausted" in words[1]) is helped
+        assert "root cause: pool exhausted" not in words[1]
+
+
+def _state_with_results(results: list[str | None]) -> IncidentState:
+    at = datetime(2026, 3, 15, 10, 0, tzinfo=timezone.utc)
+    changes = {
+        f"C{n}": Change(
+            f"C{n}",
+            f"change {n}",
+            "ops",
+            "H1",
+            "undo",
+            False,
+            False,
+            OPS,
+            at,
+            status="done" if result else "proposed",
+            result=result,
+            result_at=at if result else None,
+        )
+        for n, result in enumerate(results, start=1)
+    }
+    return IncidentState(
+        incident_id="INC-1",
+        title="DB slow",
+        severity="SEV-2",
+        opened_at=at,
+        started_at=at,
+        hypotheses={"H1": Hypothesis("H1", "pool exhausted", "ic", at)},
+        changes=changes,
+    )
