@@ -62,14 +62,21 @@ def _approver_refusal(
 ) -> Refusal | None:
     """The decision must come from the policy's approver, who is not the change's owner."""
     by = str(event.payload["by"])
+    role = _approver_role(state, policy)
+    holder = state.roles.get(role)
     if change.owner in (by, event.actor.name):
+        hint = (
+            f"ask the {role} ({holder}) to decide"
+            if holder and holder != change.owner
+            else (
+                f"as {role} you cannot approve your own change: let someone else own it, or hand {role} over"
+            )
+        )
         return Refusal(
             "self_approval",
             f"{change.owner} owns change {change.change_id} and cannot approve or deny it",
-            "ask the approver named by the policy to decide",
+            hint,
         )
-    role = _approver_role(state, policy)
-    holder = state.roles.get(role)
     if holder is None:
         return Refusal(
             "approver_missing",

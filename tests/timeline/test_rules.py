@@ -318,3 +318,16 @@ def test_notes_and_follow_ups_are_allowed_after_resolution(
     svc.note(incident, "postmortem booked", BOB)
     svc.reopen(incident, "errors are back", BOB)
     assert svc.state(incident).phase == "open"
+
+
+def test_an_approver_owning_the_change_is_told_how_to_get_it_approved(
+    svc: IncidentService, incident: str
+) -> None:
+    _risky(svc, incident, owner=BOB)
+    with pytest.raises(RuleRefused) as refused:
+        svc.approve(incident, "C1", BOB)
+    assert "let someone else own it, or hand ic over" in refused.value.refusal.hint
+    _risky(svc, incident, cid="C2")
+    with pytest.raises(RuleRefused) as refused:
+        svc.approve(incident, "C2", DAVE)
+    assert refused.value.refusal.hint == "ask the ic (bob) to decide"
