@@ -18,6 +18,8 @@ NOT_RUNBOOKS = frozenset(
     {"policy.yaml", "policy.yml", ".runbook.yaml", ".runbook.yml", ".pre-commit-hooks.yaml"}
 )
 """Files that live beside runbooks but are not runbooks (drills live under a `drills/` folder)."""
+DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
+"""A drill may also sit beside its runbook under this suffix."""
 
 
 class RunbookInvalid(InputError):
@@ -33,7 +35,12 @@ class RunbookInvalid(InputError):
 
 
 def is_runbook_file(path: Path) -> bool:
-    return path.suffix in YAML_SUFFIXES and path.name not in NOT_RUNBOOKS and "drills" not in path.parts
+    return (
+        path.suffix in YAML_SUFFIXES
+        and path.name not in NOT_RUNBOOKS
+        and "drills" not in path.parts
+        and not path.name.endswith(DRILL_SUFFIXES)
+    )
 
 
 def discover(targets: Iterable[str]) -> list[Path]:
