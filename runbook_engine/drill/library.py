@@ -8,12 +8,13 @@ runbooks of the drill's folder and the folder above it (plus any `--runbooks` fo
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Position
-from runbook_engine.library import RunbookInvalid, is_runbook_file, load_runbook
+from runbook_engine.library import DRILL_SUFFIXES, RunbookInvalid, is_runbook_file, load_runbook
 from runbook_engine.model import Runbook
 from runbook_engine.policy import Policy, PolicyError, load_policy
 
@@ -21,8 +22,6 @@ from .model import Drill
 from .parse import DrillInvalid, load_drill
 from .result import DrillResult, error_result
 from .runner import run_drill
-
-DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
 
 
 def is_drill_file(path: Path) -> bool:
@@ -39,11 +38,24 @@ def discover_drills(targets: Iterable[str]) -> list[Path]:
         matches = [Path(p) for p in sorted(pattern)] or [Path(target)]
         for match in matches:
             if match.is_dir():
-                inside = sorted(p for p in match.rglob("*") if p.is_file())
+                inside = _files_under(match)
                 found.update(dict.fromkeys(p for p in inside if is_drill_file(_relative(p, match))))
             else:
                 found[match] = None
     return list(found)
+
+
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
+"""Folders never searched for drills, besides hidden ones (.git, .venv, ...)."""
+
+
+def _files_under(root: Path) -> list[Path]:
+    """Every file below `root`, sorted, without descending into hidden or tool folders."""
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS]
+        files.extend(Path(folder) / name for name in names)
+    return sorted(files)
 
 
 def _relative(path: Path, root: Path) -> Path:
@@ -66,7 +78,7 @@ class Library:
             return
         self._scanned.add(folder)
         for path in sorted(folder.iterdir()):
-            if path.is_file() and is_runbook_file(path) and not path.name.endswith(DRILL_SUFFIXES):
+            if path.is_file() and is_runbook_file(path):
                 self._load(path)
 
     def _load(self, path: Path) -> Runbook | None:

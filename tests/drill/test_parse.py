@@ -82,3 +82,16 @@ def test_unknown_runbook_is_an_error(tiny_library: Path, capsys: pytest.CaptureF
 def test_no_drills_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["drill", str(tmp_path)]) == 2
     assert "no drill files" in capsys.readouterr().err
+
+
+def test_hidden_and_tool_folders_are_not_searched(tiny_library: Path) -> None:
+    from runbook_engine.drill.library import discover_drills
+
+    good = tiny_library / "drills" / "a.yaml"
+    good.write_text(HEAD + "steps:\n  - check: true\n", encoding="utf-8")
+    for hidden in (".venv/lib/drills", "node_modules/x/drills"):
+        folder = tiny_library / hidden
+        folder.mkdir(parents=True)
+        (folder / "b.yaml").write_text("not: a drill\n", encoding="utf-8")
+    (tiny_library / "tiny.drill.yaml").write_text(HEAD + "steps:\n  - check: true\n", encoding="utf-8")
+    assert discover_drills([str(tiny_library)]) == [good, tiny_library / "tiny.drill.yaml"]
