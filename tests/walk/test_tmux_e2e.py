@@ -1,0 +1,129 @@
+"""End to end in a real terminal: `runbook walk` inside tmux, approved from a second process."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.policy import load_policy
+from runbook_engine.resources import DEFAULT_POLICY
+from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
+from tests.walk.conftest import REDIS, REPO
+
+pytestmark = [pytest.mark.needs_tmux, pytest.mark.slow]
+
+def short_policy() -> str:
+    """The bundled policy with a 1 s observation and a 2 s monitoring window."""
+    text = DEFAULT_POLICY.read_text(encoding="utf-8")
+    text = re.sub(r"observation_window: \S+", "observation_window: 1s", text)
+    return re.sub(r"monitoring_window: \S+", "monitoring_window: 2s", text)
+
+
+class Tmux:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True, timeout=10
+        )
+        return done.stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self("send-keys", "-t", "walk", key)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self("send-keys", "-t", "walk", "-l", text)
+        time.sleep(0.15)
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", "walk")
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen shows:\n{shown}")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    session = Tmux(f"walk-e2e-{uuid.uuid4().hex[:8]}")
+    try:
+        yield session
+    finally:
+        subprocess.run(["tmux", "-L", session.socket, "kill-server"], capture_output=True, check=False)
+
+
+def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_path: Path) -> None:
+    store, policy_file = tmp_path / "incidents.db", tmp_path / "policy.yaml"
+    policy_file.write_text(short_policy(), encoding="utf-8")
+    policy = load_policy(policy_file)
+    with SqliteStore(store, policy) as opened_in:
+        service = IncidentService(opened_in, policy)
+        incident = service.open("Redis refusing", "SEV-2", "bob", Actor.current("bob")).incident_id
+    common = ["--store", str(store), "--policy", str(policy_file)]
+    runbook = [sys.executable, "-m", "runbook_engine"]
+    walk = [*runbook, "walk", str(REDIS), "--incident", incident, "--as", "alice", *common]
+    command = f"cd {shlex.quote(str(REPO))} && {shlex.join(walk)}; sleep 60"
+    tmux("new-session", "-d", "-s", "walk", "-x", "80", "-y", "24", command)
+
+    tmux.wait_for("Connections at limit?")
+    tmux.keys("1")
+    tmux.wait_for("Evidence")
+    tmux.type("ratio 1.0")
+    tmux.keys("Enter")
+    tmux.wait_for("one-service-over-its-pool")
+    tmux.keys("1", "Enter")
+    tmux.wait_for("A deploy leaks connections?")
+    tmux.keys("1", "Enter")
+    tmux.wait_for("RISKY")
+    tmux.keys("1")
+    tmux.wait_for("waiting for the IC @bob")
+
+    approve = [*runbook, "incident", "approve", incident, "C1", "--as", "bob"]
+    subprocess.run([*approve, *common, "--reason", "rollback is ready"], check=True, timeout=30)
+    tmux.wait_for("approved by @bob")
+    tmux.keys("1")
+    tmux.wait_for("helped")
+    tmux.keys("1")
+    tmux.wait_for("What did you observe?")
+    tmux.type("clients down to 40%")
+    tmux.keys("Enter")
+    tmux.wait_for("Watch recovery")
+    tmux.keys("1", "Enter")
+    tmux.wait_for("mitigated")
+    tmux.keys("1", "Enter")
+    tmux.wait_for("MONITORING")
+    tmux.wait_for("resolve the incident", timeout=20)
+    tmux.keys("1", "Enter")
+    tmux.wait_for("RESOLVED")
+    tmux.type("quit")
+    tmux.keys("Enter")
+    tmux.wait_for("Resume: runbook walk")
+
+    with SqliteStore(store, policy) as reopened:
+        state = IncidentService(reopened, policy).state(incident)
+        assert reopened.verify(incident).ok
+    change = state.changes["C1"]
+    assert state.phase == "resolved"
+    assert (change.approved_by, change.result, change.observation) == ("bob", "helped", "clients down to 40%")
+    walk_state = state.walk("alice", "redis-max-connections")
+    assert walk_state is not None and walk_state.position == "resolved"
+    assert walk_state.path[0].evidence == "ratio 1.0"
