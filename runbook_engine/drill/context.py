@@ -60,7 +60,7 @@ class Context:
         scenario = self.drill.scenario
         payload: dict[str, Any] = {
             "title": scenario.title,
-            "severity": scenario.severity,
+            "severity": scenario.severity or self.runbook.severity,
             "ic": scenario.ic,
             "started_at": iso(self._started()),
             "runbook": self.runbook.id,

@@ -77,7 +77,8 @@ class Step:
 class Scenario:
     """The pretend incident and its cast."""
 
-    severity: str
+    severity: str | None
+    """None: the runbook's own default severity."""
     roles: Mapping[str, str]
     title: str = ""
     start: str = DEFAULT_START

@@ -77,7 +77,7 @@ def drill_from_document(document: Document) -> Drill:
         path=document.path,
         runbook=data["runbook"],
         scenario=Scenario(
-            severity=scenario["severity"],
+            severity=scenario.get("severity"),
             roles=dict(scenario["roles"]),
             title=scenario.get("title") or data.get("title") or data["drill"],
             start=scenario.get("start", DEFAULT_START),
