@@ -20,6 +20,7 @@ from runbook_engine.timeline.refusal import refuse_if
 from runbook_engine.timeline.state import IncidentState, severity_rule
 from runbook_engine.timeline.store import SqliteStore
 from runbook_engine.walk import gate
+from runbook_engine.walk.view import GateItem
 from runbook_engine.walk.walker import Walker, next_change_id
 
 from .model import Drill, Step
@@ -118,6 +119,14 @@ class Context:
         if target < self.clock.now():
             raise StepProblem("at", f"{text} is before the drill's clock ({self.clock.now():%H:%M} UTC)")
         self.clock.set(target)
+
+    def gate(self, state: IncidentState) -> tuple[GateItem, ...] | None:
+        """The risky-change gate the scenario's walker sees now; None unless at a risky action."""
+        walker = Walker(self.runbook, actor(self.drill.scenario.default_walker), self.policy)
+        node = self.runbook.nodes.get(walker.position(state))
+        if node is None or node.kind != "action" or not node.is_risky:
+            return None
+        return walker.view(state, self.clock.now()).gate
 
     def ic(self) -> str:
         return self.state().ic or self.drill.scenario.ic

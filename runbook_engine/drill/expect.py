@@ -139,6 +139,16 @@ def check_flags(snap: Snapshot, wanted: Sequence[str]) -> str | None:
     return f"expected flagged: {expected}; flagged: {_names(list(snap.flags)) or 'nothing'}"
 
 
+def check_gate_blocked(snap: Snapshot, wanted: Sequence[str]) -> str | None:
+    """Exactly these gate conditions are unmet (`[]`: the gate is open)."""
+    if snap.gate_blocked is None:
+        return f"expected the walker at a risky action's gate, but it is at {snap.position!r}"
+    if set(wanted) == set(snap.gate_blocked):
+        return None
+    blocked = _names(list(snap.gate_blocked)) or "nothing (the gate is open)"
+    return f"expected the gate blocked by {_names(list(wanted)) or 'nothing'}; blocked by {blocked}"
+
+
 CHECKS: dict[str, Check] = {
     "node": check_node,
     "path": check_path,
@@ -157,6 +167,7 @@ CHECKS: dict[str, Check] = {
     "timeline": check_timeline,
     "not_in_timeline": check_not_in_timeline,
     "flags": check_flags,
+    "gate_blocked": check_gate_blocked,
 }
 
 

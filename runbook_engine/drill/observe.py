@@ -9,6 +9,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.state import IncidentState
+from runbook_engine.walk.view import GateItem
 
 from .flags import flags
 from .snapshot import Refusal, Snapshot
@@ -21,6 +22,7 @@ def observe(
     policy: Policy,
     walk_key: tuple[str, str],
     refusals: tuple[Refusal, ...],
+    gate: tuple[GateItem, ...] | None = None,
 ) -> Snapshot:
     """What the drill sees: `walk_key` is (walker, runbook id) of the walk that `node`/`path` follow."""
     walk = state.walks.get(walk_key)
@@ -41,6 +43,7 @@ def observe(
         timeline=tuple(human_line(event) for event in events),
         refusals=refusals,
         flags=flags(state, now, policy),
+        gate_blocked=None if gate is None else tuple(item.label for item in gate if not item.ok),
     )
 
 

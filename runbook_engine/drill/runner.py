@@ -39,8 +39,9 @@ class _Run:
     def snapshot(self) -> Snapshot:
         ctx = self.ctx
         walk_key = (ctx.drill.scenario.default_walker, ctx.runbook.id)
+        state, now = ctx.state(), ctx.clock.now()
         return observe(
-            ctx.state(), ctx.events(), ctx.clock.now(), ctx.policy, walk_key, tuple(self.refusals)
+            state, ctx.events(), now, ctx.policy, walk_key, tuple(self.refusals), ctx.gate(state)
         )
 
     def step(self, step: Step) -> bool:

@@ -43,6 +43,8 @@ class Snapshot:
     timeline: tuple[str, ...] = ()
     refusals: tuple[Refusal, ...] = ()
     flags: tuple[str, ...] = ()
+    gate_blocked: tuple[str, ...] | None = None
+    """The unmet conditions of the risky-change gate at the walker's node; None off risky actions."""
 
     def taken(self) -> tuple[tuple[str, str], ...]:
         """The answers given, as (node, label) in order."""

@@ -29,6 +29,7 @@ SNAP = Snapshot(
     ),
     refusals=(Refusal(3, "one_change_in_flight", "change C1 (restart pods) is still in flight"),),
     flags=("update-overdue",),
+    gate_blocked=("approval",),
 )
 
 
@@ -58,6 +59,7 @@ def test_every_check_is_in_the_schema() -> None:
         ("timeline", ["Opened SEV-2", {"regex": r"^\[14:05 UTC\] @omar"}, "@ines Note"]),
         ("not_in_timeline", ["Resolved"]),
         ("flags", ["update-overdue"]),
+        ("gate_blocked", ["approval"]),
     ],
 )
 def test_holds(name: str, value: Any) -> None:
@@ -94,10 +96,16 @@ def test_holds(name: str, value: Any) -> None:
             "expected no timeline line matching /p99 at [0-9]/, found '[14:05 UTC] @omar Note: p99 at 4 s'",
         ),
         ("flags", [], "expected flagged: nothing; flagged: 'update-overdue'"),
+        ("gate_blocked", [], "expected the gate blocked by nothing; blocked by 'approval'"),
     ],
 )
 def test_fails_with_message(name: str, value: Any, message: str) -> None:
     assert evaluate(name, SNAP, value) == message
+
+
+def test_gate_needs_a_risky_action() -> None:
+    message = evaluate("gate_blocked", Snapshot(position="a"), [])
+    assert message == "expected the walker at a risky action's gate, but it is at 'a'"
 
 
 def test_path_so_far_marks_each_answer() -> None:
