@@ -153,6 +153,11 @@ class WalkScreen:
             self.app.exit()
         self.app.invalidate()
 
+    def frame(self) -> list[StyleAndTextTuples]:
+        """The text of every part of the screen as it would be drawn now (for measuring)."""
+        parts = (self._header, self._body, self._choices, self._messages, self._prompt, self._toolbar)
+        return [part() for part in parts]
+
     def scroll(self, lines: int) -> None:
         self._scroll = max(0, self._scroll + lines)
         self.app.invalidate()
