@@ -114,10 +114,16 @@ def _change_decision(state: IncidentState, change: Change) -> tuple[datetime, st
 
 
 def _changes(ctx: Context) -> list[str]:
+    commands: dict[str, list[str]] = {}
+    for event in ctx.events:
+        if event.type is EventType.COMMAND_RUN and event.payload.get("change_id"):
+            argv = " ".join(str(a) for a in event.payload.get("argv", []))
+            line = f"- Command: {md(argv)} (exit {event.payload.get('exit_code')})"
+            commands.setdefault(str(event.payload["change_id"]), []).append(line)
     lines: list[str] = []
     for change in ctx.state.changes.values():
         lines += [f"### {md(change.change_id)}: {md(change.action)} ({strategy(change)})", ""]
-        lines += [*_change_facts(ctx, change), ""]
+        lines += [*_change_facts(ctx, change), *commands.get(change.change_id, []), ""]
     return lines[:-1] or ["_No change was made._"]
 
 
@@ -135,10 +141,6 @@ def _change_facts(ctx: Context, c: Change) -> list[str]:
             f" ({minutes_text((c.result_at - (c.started_at or c.proposed_at)).total_seconds())} after start)"
         )
         facts.append(f"- Measured effect at {hhmm(c.result_at)}{after}: **{c.result}**, {md(c.observation)}")
-    for event in ctx.events:
-        if event.type is EventType.COMMAND_RUN and event.payload.get("change_id") == c.change_id:
-            argv = " ".join(str(a) for a in event.payload.get("argv", []))
-            facts.append(f"- Command: {md(argv)} (exit {event.payload.get('exit_code')})")
     return facts
 
 

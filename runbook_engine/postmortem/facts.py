@@ -12,7 +12,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from runbook_engine.policy import Policy
-from runbook_engine.timeline.events import Event, EventType
+from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.state import Change, IncidentState, severity_rule
 
 _ROLLBACK = re.compile(r"\b(roll(ed|ing)?[ -]?back|revert|downgrade)", re.IGNORECASE)
@@ -85,12 +85,12 @@ def _update_gaps(ctx: Context) -> list[tuple[float, float | None]]:
 
 
 def _cadence_at(ctx: Context, at: datetime) -> float | None:
-    severity = next(
-        (str(e.payload["severity"]) for e in ctx.events if e.type is EventType.INCIDENT_OPENED), ""
-    )
-    for event in ctx.events:
-        if event.type is EventType.SEVERITY_CHANGED and event.at <= at:
-            severity = str(event.payload["to"])
+    """The update cadence of the severity in force at `at` (severity changes are few)."""
+    history = ctx.state.severity_history
+    severity = history[0].before if history else ctx.state.severity
+    for change in history:
+        if change.at <= at:
+            severity = change.after
     rule = severity_rule(ctx.policy, severity)
     return None if rule is None or rule.update_cadence_s is None else float(rule.update_cadence_s)
 

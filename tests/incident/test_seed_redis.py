@@ -153,6 +153,7 @@ def test_postmortem_has_every_section_and_the_seed_facts(replayed: tuple[Replay,
     assert "\\[14:11 UTC\\] @bob Started change C1" in doc
     assert "fix forward chosen: C1 (Raise Redis maxclients from 100 to 200), approved by alice" in doc
     assert "**helped**, Redis config updated" in doc
+    assert "- Command: redis-cli config set maxclients 200 (exit 0)" in doc
     assert "| Time to resolve (from impact start) | 18 min |" in doc
     assert "| Status update cadence | kept;" in doc
     assert "### Within 24 hours\n\n- [ ] Make the Redis connection limit permanent" in doc
