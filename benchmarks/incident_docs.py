@@ -47,8 +47,8 @@ def _round(service: IncidentService, clock: FakeClock, incident: str, n: int) ->
     service.record_result(incident, f"C{n + 1}", "no_change", "same error rate", OPS)
     service.drop_hypothesis(incident, f"H{n + 1}", "no effect", IC)
     clock.advance(300)
-    state = service.state(incident)
-    post_draft(service, incident, build_draft(state, service.policy, clock.now(), "update", DraftInputs()), IC)
+    draft = build_draft(service.state(incident), service.policy, clock.now(), "update", DraftInputs())
+    post_draft(service, incident, draft, IC)
 
 
 def _filled(path: Path, events: int) -> tuple[IncidentService, FakeClock, str]:
@@ -68,8 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         history = service.events(incident)
         state, now, policy = service.state(incident), clock.now(), service.policy
         baseline = _timed(lambda: fold(service.events(incident), policy), 3)
+        inputs = DraftInputs()
         timings = {
-            "status update draft": _timed(lambda: build_draft(state, policy, now, "update", DraftInputs()), 50),
+            "status update draft": _timed(lambda: build_draft(state, policy, now, "update", inputs), 50),
             "status board": _timed(lambda: board_lines(state, policy, now), 200),
             "timeline export (md)": _timed(lambda: export_markdown(incident, history), 3),
             "postmortem draft": _timed(lambda: render_postmortem(history, state, policy, now), 3),
