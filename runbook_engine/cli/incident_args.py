@@ -83,20 +83,24 @@ def _args_decision(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default="")
 
 
+UPDATE_FIELDS = {
+    "impact": "what users see now (default: the last reported impact, dated)",
+    "affected": "who is affected (initial update)",
+    "hypothesis": "replace the hypothesis worded from the timeline",
+    "trend": "error rate or impact trend, e.g. 'down from 8%% to 2%%'",
+    "progress": "replace the progress worded from the changes' results",
+    "root-cause": "the cause as a person states it (resolution)",
+    "fix": "the fix applied (resolution; default: the changes that helped)",
+    "customer-impact": "what customers lost overall (resolution)",
+    "postmortem-at": "when the postmortem meets (resolution)",
+}
+"""`runbook incident update` flags for what people know better than the timeline."""
+
+
 def _args_update(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=KINDS, default=None, help="default: from the incident's phase")
-    for field in (
-        "impact",
-        "affected",
-        "hypothesis",
-        "trend",
-        "progress",
-        "root-cause",
-        "fix",
-        "customer-impact",
-        "postmortem-at",
-    ):
-        p.add_argument(f"--{field}", default=None, help=f"override the drafted {field.replace('-', ' ')}")
+    for field, text in UPDATE_FIELDS.items():
+        p.add_argument(f"--{field}", default=None, metavar="TEXT", help=text)
     p.add_argument("--next-in", type=int, default=None, metavar="MIN", help="next update in MIN minutes")
     p.add_argument(
         "--action",

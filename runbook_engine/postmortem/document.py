@@ -39,7 +39,8 @@ def _summary(ctx: Context) -> list[str]:
     return [
         f"- **Severity:** {md(s.severity)}"
         + ("" if opened_as == s.severity else f" (opened as {md(opened_as)})"),
-        f"- **Phase:** {s.phase}",
+        f"- **Phase:** {s.phase}" + (f" (reopened {s.reopened_count} time(s))" if s.reopened_count else ""),
+        f"- **Service:** {md(s.service or 'not named')}; runbook: {md(s.runbook or 'none named')}",
         f"- **Roles:** {roles or 'none recorded'}",
         f"- **Duration:** {duration_text(s, ctx.now)}",
         f"- **Mitigation:** {md(s.mitigation_summary) or 'none recorded'}",

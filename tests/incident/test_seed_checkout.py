@@ -94,6 +94,7 @@ def test_postmortem_sections_decisions_and_no_flags(replayed: tuple[Replay, Chec
     positions = [doc.index(section) for section in SECTIONS]
     assert positions == sorted(positions)
     assert "rollback chosen: C1" in doc
+    assert "- **Service:** checkout; runbook: none named" in doc
     assert "the blast radius was growing" in doc
     assert "Decision: ad-hoc deploys frozen" in doc
     assert "Measured effect at 14:32 UTC (12 min after start): **helped**" in doc
