@@ -20,6 +20,7 @@ ANNOTATIONS = frozenset(
 
 
 OBJECT_KEYWORDS = frozenset({"type", "properties", "additionalProperties", "required"})
+STRING_KEYWORDS = frozenset({"type", "minLength", "maxLength", "pattern"})
 
 
 class Unsupported(Exception):
@@ -70,14 +71,14 @@ class Compiler:
             return lambda value: False
         if not isinstance(schema, Mapping):
             raise Unsupported(f"schema {schema!r}")
-        fused = schema.get("type") == "object" and not schema.get("patternProperties")
-        checks: list[Check | None] = [self._object(schema)] if fused else []
-        skip = OBJECT_KEYWORDS if fused else frozenset()
+        checks: list[Check | None] = []
+        skip: frozenset[str] = frozenset()
+        if schema.get("type") == "object" and not schema.get("patternProperties"):
+            checks, skip = [self._object(schema)], OBJECT_KEYWORDS
+        elif schema.get("type") == "string":
+            checks, skip = [_string(schema)], STRING_KEYWORDS
         checks += [self._keyword(name, arg, schema) for name, arg in schema.items() if name not in skip]
-        active = tuple(check for check in checks if check is not None)
-        if len(active) == 1:
-            return active[0]
-        return lambda value: all(check(value) for check in active)
+        return _all(tuple(check for check in checks if check is not None))
 
     def _object(self, schema: Mapping[str, Any]) -> Check:
         """`type: object` with its properties, additionalProperties and required in one pass."""
@@ -107,10 +108,12 @@ class Compiler:
         if not ref.startswith("#"):
             raise Unsupported(f"$ref {ref}")
         refs = self._refs
-        if ref not in refs:
-            refs[ref] = lambda value: refs[ref](value)
-            refs[ref] = self.compile(self._pointer(ref))
-        return lambda value: refs[ref](value)
+        if ref in refs:
+            return refs[ref]
+        # While `ref` compiles, a recursive use of it looks it up at call time.
+        refs[ref] = lambda value: refs[ref](value)
+        refs[ref] = self.compile(self._pointer(ref))
+        return refs[ref]
 
     def _pointer(self, ref: str) -> Any:
         target: Any = self._root
@@ -229,6 +232,31 @@ class Compiler:
         then = self.compile(schema.get("then", True))
         otherwise = self.compile(schema.get("else", True))
         return lambda value: then(value) if condition(value) else otherwise(value)
+
+
+def _all(checks: tuple[Check, ...]) -> Check:
+    """One check from several, without a generator per call for the common short cases."""
+    if not checks:
+        return lambda value: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    return lambda value: all(check(value) for check in checks)
+
+
+def _string(schema: Mapping[str, Any]) -> Check:
+    """`type: string` with its length bounds and pattern in one call."""
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, str) or len(value) < low or (high is not None and len(value) > high):
+            return False
+        return search is None or search(value) is not None
+
+    return check
 
 
 def _unique(value: Any) -> bool:

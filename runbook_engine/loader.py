@@ -79,6 +79,8 @@ class Document:
     path: str
     data: Any
     _root: yaml.Node | None = field(repr=False, default=None)
+    text: str = field(repr=False, default="")
+    """The decoded source, for checks that are cheapest as one scan of the text."""
 
     def locate(self, path: DocPath, *, key: bool = False) -> Position:
         """Position of the value at `path` (or of its key).
@@ -143,7 +145,7 @@ def load_text(text: str, name: str = "<string>") -> Document:
     if "*" in text:
         _check_expansion(root)
     data = _Constructor().construct(root)
-    return Document(name, data, root)
+    return Document(name, data, root, text)
 
 
 def _check_expansion(root: yaml.Node) -> None:
