@@ -131,8 +131,10 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
     simulated = _start_demo_ic(args, setup, incident_id)
     try:
         header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
+        controller = Controller(session)
+        controller.say(_welcome(args, incident_id))
         screen = WalkScreen(
-            Controller(session),
+            controller,
             input=terminal.input,
             output=terminal.output,
             color_depth=ColorDepth.DEPTH_1_BIT if os.environ.get("NO_COLOR") else None,
@@ -146,6 +148,17 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
     print(f"Left {incident_id} at {node}; everything is in the timeline.")
     print(f"Resume: runbook walk {args.runbook} --incident {incident_id} --as {walker.name!r}")
     return 0
+
+
+def _welcome(args: argparse.Namespace, incident_id: str) -> str:
+    if args.demo:
+        from runbook_engine.walk.demo import APPROVAL_DELAY_S, DEMO_IC
+
+        return (
+            f"Demo incident {incident_id}: {DEMO_IC} approves risky changes "
+            f"{APPROVAL_DELAY_S:.0f} s after you ask. Press a number; type help for commands."
+        )
+    return f"Walking in {incident_id}: every step goes to its timeline. Type help for commands."
 
 
 def _start_demo_ic(args: argparse.Namespace, setup: Setup, incident_id: str) -> SimulatedIC | None:

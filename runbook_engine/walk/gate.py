@@ -97,7 +97,10 @@ def gate(
 
 
 def notice(node: Node, state: IncidentState, walker: str, policy: Policy) -> str:
-    """The warning for an approver walking their own risky change: they must delegate."""
+    """A warning the walker must see: cleanup still owed before resolving, or that an
+    approver walking their own risky change must delegate it."""
+    if node.kind == "resolve" and state.cleanup_owed and state.phase != "resolved":
+        return "Cleanup still owed before resolving: " + ", ".join(state.cleanup_owed)
     if not node.is_risky:
         return ""
     role = approver_role(state, policy)

@@ -23,27 +23,36 @@ PHASE_HINTS = {
 
 
 def node_body(view: NodeView, can_run: bool = False) -> Fragments:
-    """The body for `view`: heading, text, signal, steps, gate and change (choices apart)."""
+    """The body for `view`: heading, text, gate and change, then signal and steps."""
     node = view.node
     out: Fragments = _heading(node)
     out += [("class:text", node.text + "\n")]
-    out += _signal(node) + _steps(node, can_run) + _where_next(node)
     if view.seconds_left is not None:
         out += _line("Time left", _countdown(view.seconds_left))
+    out += _status(view)
+    return out + _signal(node) + _steps(node, can_run) + _where_next(node)
+
+
+def _status(view: NodeView) -> Fragments:
+    """What stands between the walker and the next move: gate, warnings, the change, a hint.
+
+    It comes right after the node's text so that it stays on a 24-line screen.
+    """
+    out: Fragments = []
     if view.gate:
-        out += [("", "\n"), ("class:section", "Before this risky change\n")]
+        out += [("class:section", "Before this risky change\n")]
         for item in view.gate:
             mark = ("class:ok", " [ok] ") if item.ok else ("class:missing", " [..] ")
             detail = textwrap.shorten(item.detail, GATE_DETAIL_CHARS, placeholder="...")
             out += [mark, ("class:label", item.label.ljust(26)), ("", detail + "\n")]
     if view.notice:
-        out += [("", "\n"), ("class:notice", "! " + view.notice + "\n")]
+        out += [("class:notice", "! " + view.notice + "\n")]
     if view.change is not None:
-        out += [("", "\n"), ("class:change", _change_line(view.change) + "\n")]
+        out += [("class:change", _change_line(view.change) + "\n")]
     hint = PHASE_HINTS.get(view.phase)
     if hint:
-        out += [("", "\n"), ("class:hint", hint + "\n")]
-    return out
+        out += [("class:hint", hint + "\n")]
+    return [("", "\n"), *out] if out else out
 
 
 def choices_block(view: NodeView) -> Fragments:
