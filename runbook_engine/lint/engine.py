@@ -7,10 +7,12 @@ processes. Rules that span the library run last, over the index.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -57,11 +59,26 @@ def lint_paths(
 
 
 def lint_file(path: Path, config: LintConfig) -> FileOutcome:
+    with _gc_paused():
+        try:
+            document = load_path(path)
+        except LoadError as exc:
+            return FileOutcome((_load_finding(str(path), exc),))
+        return lint_document(document, config)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cycle collection while one file is linted: its thousands of parser nodes are acyclic and
+    freed by reference counting, so collector passes over them are pure cost (about a quarter of
+    the time). Collection resumes between files."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        document = load_path(path)
-    except LoadError as exc:
-        return FileOutcome((_load_finding(str(path), exc),))
-    return lint_document(document, config)
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def lint_source(text: str, name: str = "<string>", config: LintConfig | None = None) -> list[Finding]:
