@@ -111,10 +111,8 @@ def _incident(args: argparse.Namespace, setup: Setup, terminal: Terminal) -> str
 
 
 def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Terminal) -> int:
-    from prompt_toolkit.output import ColorDepth
-
     from runbook_engine.walk.controller import Controller
-    from runbook_engine.walk.screen import WalkScreen
+    from runbook_engine.walk.screen import WalkScreen, color_depth
     from runbook_engine.walk.session import WalkSession
     from runbook_engine.walk.walker import Walker
 
@@ -137,7 +135,7 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
             controller,
             input=terminal.input,
             output=terminal.output,
-            color_depth=ColorDepth.DEPTH_1_BIT if os.environ.get("NO_COLOR") else None,
+            color_depth=color_depth(os.environ),
             header=header,
         )
         screen.run()

@@ -8,7 +8,7 @@ background task so approvals and other terminals' events appear without a key pr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from prompt_toolkit.application import Application
@@ -77,6 +77,11 @@ STYLE = Style.from_dict(
         "toolbar.sep": "reverse",
     }
 )
+
+
+def color_depth(environ: Mapping[str, str]) -> ColorDepth | None:
+    """No colour at all when NO_COLOR is set (https://no-color.org); else the terminal's own."""
+    return ColorDepth.DEPTH_1_BIT if environ.get("NO_COLOR") else None
 
 
 class WalkScreen:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from prompt_toolkit.output import ColorDepth
+
 from runbook_engine.walk import render
+from runbook_engine.walk.screen import color_depth
 from runbook_engine.walk.toolbar import toolbar
 from tests.walk.conftest import World
 
@@ -51,3 +54,8 @@ def test_wrap_keeps_lines_within_the_width_and_indents_values() -> None:
     lines = wrapped.split("\n")
     assert all(len(line) <= 40 for line in lines)
     assert lines[1].startswith(" " * 10) and lines[-1] == "short"
+
+
+def test_no_color_turns_colour_off() -> None:
+    assert color_depth({"NO_COLOR": "1"}) is ColorDepth.DEPTH_1_BIT
+    assert color_depth({}) is None
