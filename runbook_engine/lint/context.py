@@ -73,6 +73,16 @@ class RunbookContext:
                 yield node
 
 
+MIN_REASON = 10
+"""A suppression's reason must be a short sentence a reviewer can judge (the schema says the same)."""
+
+
+def suppressed_codes(node: Node) -> frozenset[str]:
+    """Codes this node silences; a suppression without a real reason silences nothing."""
+    items = (node.suppressions or {}).items()
+    return frozenset(code for code, reason in items if len(reason.strip()) >= MIN_REASON)
+
+
 def descendants(graph: nx.DiGraph, *sources: str, avoid: str | None = None) -> set[str]:
     """`sources` and every node reachable from them without passing `avoid` (a plain search)."""
     seen: set[str | None] = {*sources, avoid}

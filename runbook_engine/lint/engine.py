@@ -19,7 +19,7 @@ from pathlib import Path
 
 from runbook_engine.findings import Finding, Issue, Severity
 from runbook_engine.lint.config import LintConfig
-from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.context import RunbookContext, suppressed_codes
 from runbook_engine.lint.index import IndexEntry, Located, index_entry
 from runbook_engine.lint.result import LintResult
 from runbook_engine.lint.rules import ALL_CODES, LIBRARY_RULES, RUNBOOK_RULES, catalog
@@ -175,10 +175,8 @@ def _node_of(issue: Issue) -> str | None:
 
 
 def _suppressed(ctx: RunbookContext, node_id: str, code: str) -> bool:
-    """A suppression counts only with a reason (the schema also reports one without)."""
     node = ctx.runbook.nodes.get(node_id)
-    reason = (node.suppressions or {}).get(code, "") if node is not None else ""
-    return bool(reason.strip())
+    return node is not None and code in suppressed_codes(node)
 
 
 def _located_finding(located: Located, code: str, severity: Severity) -> Finding:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from runbook_engine.findings import Position
-from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.context import RunbookContext, suppressed_codes
 from runbook_engine.model import Link
 
 
@@ -52,7 +52,7 @@ def index_entry(ctx: RunbookContext) -> IndexEntry:
             node.id,
             link,
             ctx.document.locate((*node.path, "runbook")),
-            frozenset(code for code, reason in (node.suppressions or {}).items() if reason.strip()),
+            suppressed_codes(node),
         )
         for node, link in runbook.links()
     )

@@ -59,6 +59,8 @@ CASES = [
     (("  resolved:\n", ORPHAN + SUPPRESS.format("RB203", "kept for the drill") + "  resolved:\n"), []),
     (("  resolved:\n", ORPHAN + SUPPRESS.format("RB203", "''") + "  resolved:\n"),
      [(42, 3, "RB203"), (46, 38, "RB104")]),
+    (("  resolved:\n", ORPHAN + SUPPRESS.format("RB203", "because") + "  resolved:\n"),
+     [(42, 3, "RB203"), (46, 38, "RB104")]),
 ]
 
 
