@@ -25,10 +25,10 @@ CHECK = """\
   n{i}-check:
     kind: check
     title: Is error rate {i} above its threshold?
-    text: Look at the error-rate panel for shard {i} and compare it with the threshold below.
+    text: Compare the error rate of shard {i} with the threshold below.
     signal:
       kind: promql
-      query: sum(rate(http_requests_total{{code=~"5..",shard="{i}"}}[5m])) / sum(rate(http_requests_total[5m]))
+      query: sum(rate(http_requests_total{{code=~"5..",shard="{i}"}}[5m]))
       expect: below 0.5% when healthy
     answers:
       high: n{i}-cause
@@ -39,7 +39,7 @@ CAUSE = """\
   n{i}-cause:
     kind: cause
     title: A bad deploy on shard {i}?
-    text: The last deploy to shard {i} introduced a regression that returns 5xx on a hot path.
+    text: The last deploy to shard {i} returns 5xx on a hot path.
     signal:
       kind: log
       query: 'service:svc shard:{i} level:error "panic" OR "exception"'
@@ -53,7 +53,7 @@ ACTION = """\
   n{i}-action:
     kind: action
     title: Roll back shard {i}
-    text: Roll the deployment on shard {i} back to the previous known-good revision.
+    text: Roll shard {i} back to the previous revision.
     risk: risky
     step:
       kind: command
@@ -64,7 +64,7 @@ ACTION = """\
       step:
         kind: command
         argv: [kubectl, rollout, undo, deployment/svc-shard-{i}, -n, production]
-    verify: error rate on shard {i} drops below 0.5% within five minutes of the rollback
+    verify: errors on shard {i} drop below 0.5% within five minutes
     outcomes:
       helped: {helped}
       no_change: {no_change}
