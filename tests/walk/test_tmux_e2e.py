@@ -62,6 +62,21 @@ class Tmux:
             time.sleep(0.2)
 
 
+def resized_to(tmux: Tmux, columns: int, rows: int) -> None:
+    """After a resize the whole screen is drawn again at the new size, toolbar at the bottom."""
+    tmux("resize-window", "-t", "walk", "-x", str(columns), "-y", str(rows))
+    deadline = time.monotonic() + 10
+    while True:
+        lines = tmux.screen().rstrip("\n").split("\n")
+        if len(lines) >= rows - 2 and any("SEV-2" in line for line in lines[-2:]):
+            assert "What next?" in "\n".join(lines)
+            return
+        if time.monotonic() > deadline:
+            shown = "\n".join(lines)
+            raise AssertionError(f"no redraw at {columns}x{rows}:\n{shown}")
+        time.sleep(0.2)
+
+
 @pytest.fixture
 def tmux() -> Iterator[Tmux]:
     session = Tmux(f"walk-e2e-{uuid.uuid4().hex[:8]}")
@@ -85,6 +100,8 @@ def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_
     tmux("new-session", "-d", "-s", "walk", "-x", "80", "-y", "24", command)
 
     tmux.wait_for("Connections at limit?")
+    resized_to(tmux, 100, 30)
+    resized_to(tmux, 80, 24)
     tmux.keys("1")
     tmux.wait_for("Evidence")
     tmux.type("ratio 1.0")

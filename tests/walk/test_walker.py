@@ -141,3 +141,35 @@ def test_events_carry_the_walker_and_runbook(world: World) -> None:
     events = session.walker.answer(session.state, "at-limit", "x")
     assert [e.type for e in events] == [EventType.NODE_ANSWERED, EventType.NODE_ENTERED]
     assert all(e.payload["walker"] == "alice" for e in events)
+
+
+def test_a_denied_change_shows_why_and_can_be_proposed_again(world: World) -> None:
+    walk_to_rollback(world)
+    session = world.session()
+    session.append(session.walker.propose(session.state))
+    world.service.deny(world.incident_id, "C1", "check the pool size first", world.ic)
+    session.refresh()
+    view = session.view()
+    assert view.phase is Phase.DENIED
+    assert view.gate[-1].detail == "denied by @bob: check the pool size first"
+    assert [c.move for c in view.choices] == [Move.PROPOSE]
+    session.append(session.walker.propose(session.state))
+    assert session.view().phase is Phase.AWAITING_APPROVAL
+    again = session.walker.change(session.state)
+    assert again is not None and again.change_id == "C2"
+
+
+def test_the_next_change_waits_for_the_observation_window(world: World) -> None:
+    walk_to_rollback(world)
+    session = world.session()
+    session.append(session.walker.propose(session.state))
+    world.approve("C1")
+    session.refresh()
+    session.append(session.walker.start(session.state))
+    session.append(session.walker.answer(session.state, "no_change", "still at the limit"))
+    assert session.view().node.id == "idle-clients"
+    session.append(session.walker.answer(session.state, "confirmed"))
+    gate = session.view().gate
+    assert not gate[2].ok and gate[2].detail.startswith("observing C1")
+    world.clock.advance(10 * 60)
+    assert session.view().gate[2].ok
