@@ -84,11 +84,13 @@ def load_runbook(path: str | Path) -> Runbook:
 
 
 def _expand(target: str) -> list[Path]:
-    if any(char in target for char in "*?["):
-        root = Path("/") if target.startswith("/") else Path()
-        pattern = target.lstrip("/")
-        return sorted(root.glob(pattern)) if pattern else [root]
-    return [Path(target)]
+    """A glob's matches (sorted), or the path itself; the fixed leading folders may hold `..`."""
+    parts = Path(target).parts
+    magic = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), None)
+    if magic is None:
+        return [Path(target)]
+    root = Path(*parts[:magic]) if magic else Path()
+    return sorted(root.glob(str(Path(*parts[magic:]))))
 
 
 def _wanted(path: Path) -> bool:

@@ -91,7 +91,8 @@ def test_directories_and_globs_skip_policy_and_drills(
     write(tmp_path, "lib/drills/d.yaml", "not: a runbook\n")
     assert main(["lint", str(tmp_path / "lib")]) == 0
     assert main(["lint", str(tmp_path / "lib" / "*.yaml")]) == 0
-    assert capsys.readouterr().out.count("in 0 of 1 file") == 2
+    assert main(["lint", str(tmp_path / "lib" / ".." / "lib" / "**" / "*.yaml")]) == 0
+    assert capsys.readouterr().out.count("in 0 of 1 file") == 3
 
 
 def test_runbook_yaml_config_is_found_from_the_working_directory(
