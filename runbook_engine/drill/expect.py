@@ -96,6 +96,17 @@ def check_update_overdue(snap: Snapshot, wanted: bool) -> str | None:
     return f"expected no overdue status update, but it is {late} late"
 
 
+def check_next_update(snap: Snapshot, wanted: str | None) -> str | None:
+    if snap.next_update_due == wanted:
+        return None
+    due = f"at {snap.next_update_due} UTC" if snap.next_update_due else "not owed"
+    return f"expected the next status update due {_when(wanted)}, but it is {due}"
+
+
+def _when(wanted: str | None) -> str:
+    return f"at {wanted} UTC" if wanted else "never (none owed)"
+
+
 def check_status_updates(snap: Snapshot, wanted: int) -> str | None:
     if snap.status_updates == wanted:
         return None
@@ -161,6 +172,7 @@ CHECKS: dict[str, Check] = {
     "change_in_flight": check_change_in_flight,
     "pending_approvals": check_pending_approvals,
     "update_overdue": check_update_overdue,
+    "next_update": check_next_update,
     "status_updates": check_status_updates,
     "action_items": check_action_items,
     "refusals": check_refusals,

@@ -38,6 +38,7 @@ def observe(
         change_in_flight=in_flight.action if in_flight is not None else None,
         pending_approvals=tuple(change.action for change in state.pending_approvals),
         update_overdue_s=state.update_overdue_s(now),
+        next_update_due=f"{due:%H:%M}" if (due := state.next_update_due_at) else None,
         status_updates=len(state.status_updates),
         action_items=len(state.action_items),
         timeline=tuple(human_line(event) for event in events),

@@ -38,6 +38,8 @@ class Snapshot:
     change_in_flight: str | None = None
     pending_approvals: tuple[str, ...] = ()
     update_overdue_s: float | None = None
+    next_update_due: str | None = None
+    """When the next status update is due, as `HH:MM` UTC; None when none is owed."""
     status_updates: int = 0
     action_items: int = 0
     timeline: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ SNAP = Snapshot(
     change_in_flight="restart pods",
     pending_approvals=("raise limit",),
     update_overdue_s=90.0,
+    next_update_due="14:15",
     status_updates=2,
     action_items=1,
     timeline=(
@@ -53,6 +54,7 @@ def test_every_check_is_in_the_schema() -> None:
         ("pending_approvals", 1),
         ("update_overdue", True),
         ("status_updates", 2),
+        ("next_update", "14:15"),
         ("action_items", 1),
         ("refusals", ["one_change_in_flight"]),
         ("refusals", ["still in flight"]),
@@ -97,6 +99,11 @@ def test_holds(name: str, value: Any) -> None:
         ),
         ("flags", [], "expected flagged: nothing; flagged: 'update-overdue'"),
         ("gate_blocked", [], "expected the gate blocked by nothing; blocked by 'approval'"),
+        (
+            "next_update",
+            None,
+            "expected the next status update due never (none owed), but it is at 14:15 UTC",
+        ),
     ],
 )
 def test_fails_with_message(name: str, value: Any, message: str) -> None:
