@@ -13,9 +13,11 @@ from typing import Any
 
 from runbook_engine.errors import EngineError
 from runbook_engine.timeline.events import Event, NewEvent
+from runbook_engine.timeline.format import human_line
 from runbook_engine.walk import commands
 from runbook_engine.walk import runner as runner_mod
 from runbook_engine.walk.forms import Field, Form, is_yes, yes_no
+from runbook_engine.walk.orders import Orders
 from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Choice, Move, Phase
 
@@ -40,8 +42,6 @@ class Controller:
         self.retype: str | None = None
         """A refused form answer, given back to the input line to be corrected."""
         self.done = False
-        from runbook_engine.walk.orders import Orders
-
         self.orders = Orders(self)
 
     # -- input from the screen ----------------------------------------------------------------
@@ -78,8 +78,6 @@ class Controller:
     def tick(self) -> list[Event]:
         """Pick up what other terminals appended; their events show up as messages."""
         fresh = self.session.refresh()
-        from runbook_engine.timeline.format import human_line
-
         me = self.session.walker.actor
         for event in fresh:
             if event.actor != me:
@@ -134,7 +132,11 @@ class Controller:
         walker = self.session.walker
 
         def finish(values: dict[str, str]) -> None:
-            events = walker.answer(self.session.state, choice.label, values.get("evidence", ""))
+            try:
+                events = walker.answer(self.session.state, choice.label, values.get("evidence", ""))
+            except (KeyError, ValueError):
+                self.say(f"{choice.label!r} no longer fits here: the timeline moved on", "error")
+                return
             self.append(events, f"{choice.label} -> {choice.target_title}")
 
         if view.phase is Phase.IN_FLIGHT:
@@ -174,6 +176,9 @@ class Controller:
         self.append(events, "change started: watch the signal, then pick what happened")
 
     def _run(self, choice: Choice) -> None:
+        if self.running is not None:
+            self.say(f"still running: {self.running}", "error")
+            return
         try:
             plan = self.session.command_plan()
         except EngineError as exc:
