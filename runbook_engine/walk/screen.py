@@ -104,6 +104,8 @@ class WalkScreen:
         )
         self._scroll = 0
         self._field: tuple[int, int] | None = None
+        self._place: tuple[int, str] | None = None
+        """The panel and node shown: scrolling starts again at the top when either changes."""
         self.app: Application[None] = Application(
             layout=self._layout(),
             key_bindings=load_walk_bindings(self),
@@ -154,6 +156,11 @@ class WalkScreen:
             self.buffer.reset()
             self.buffer.insert_text(self.controller.retype)
             self.controller.retype = None
+        session = self.controller.session
+        place = (id(self.controller.panel), session.walker.position(session.state))
+        if place != self._place:
+            self._place = place
+            self._scroll = 0
         if self.controller.done and self.app.is_running:
             self.app.exit()
         self.app.invalidate()
