@@ -95,3 +95,13 @@ def test_hidden_and_tool_folders_are_not_searched(tiny_library: Path) -> None:
         (folder / "b.yaml").write_text("not: a drill\n", encoding="utf-8")
     (tiny_library / "tiny.drill.yaml").write_text(HEAD + "steps:\n  - check: true\n", encoding="utf-8")
     assert discover_drills([str(tiny_library)]) == [good, tiny_library / "tiny.drill.yaml"]
+
+
+def test_a_bare_yes_gets_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "d.drill.yaml"
+    path.write_text(HEAD + "steps:\n  - answer: yes\n", encoding="utf-8")
+    with pytest.raises(DrillInvalid) as caught:
+        load_drill(path)
+    (finding,) = caught.value.findings
+    assert (finding.position.line, finding.code) == (7, "DR100")
+    assert 'Quote yes and no (answer: "yes")' in finding.hint
