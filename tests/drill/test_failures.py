@@ -78,3 +78,16 @@ def test_junit_to_file_escapes_text(tmp_path: Path, tiny_library: Path) -> None:
     failure = case.find("failure")
     assert failure is not None
     assert "'<missing & gone>'" in (failure.get("message") or "")
+
+
+def test_junit_reports_unreadable_drills_as_errors(
+    tiny_library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tiny_library / "drills" / "broken.yaml").write_text("drill: [\n", encoding="utf-8")
+    assert main(["drill", str(tiny_library), "--format", "junit"]) == 2
+    suite = ET.fromstring(capsys.readouterr().out).find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("errors")) == ("1", "1")
+    error = suite.find("testcase/error")
+    assert error is not None
+    assert error.get("type") == "RB001"
