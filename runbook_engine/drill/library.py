@@ -18,6 +18,7 @@ from runbook_engine.library import DRILL_SUFFIXES, RunbookInvalid, is_runbook_fi
 from runbook_engine.model import Runbook
 from runbook_engine.policy import Policy, PolicyError, load_policy
 
+from .coverage import RunbookCoverage, below, library_coverage
 from .model import Drill
 from .parse import DrillInvalid, load_drill
 from .result import DrillResult, error_result
@@ -151,3 +152,15 @@ def run_paths(
     for folder in runbook_dirs:
         library.scan(folder)
     return results, library
+
+
+def coverage_shortfalls(
+    folders: Sequence[Path], minimum: float, policy: Path | None = None
+) -> list[RunbookCoverage]:
+    """Runbooks in `folders` whose drill coverage is under `minimum` percent.
+
+    The one call a linter needs to require a coverage minimum: it runs the drills found under
+    the folders and judges every runbook in them, drilled or not.
+    """
+    results, library = run_paths([str(folder) for folder in folders], folders, policy)
+    return below(library_coverage(library.runbooks(), results), minimum)

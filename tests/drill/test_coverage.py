@@ -71,3 +71,11 @@ def test_undrilled_runbooks_show_at_zero(capsys: pytest.CaptureFixture[str]) -> 
     assert coverage["tiny"]["percent"] == 62.5
     assert coverage["redis-max-connections"]["percent"] == 0.0
     assert coverage["redis-max-connections"]["drills"] == 0
+
+
+def test_coverage_shortfalls_for_a_linter() -> None:
+    from runbook_engine.drill.library import coverage_shortfalls
+
+    (short,) = coverage_shortfalls([FIXTURES / "tiny"], 70)
+    assert (short.runbook, short.percent) == ("tiny", 62.5)
+    assert coverage_shortfalls([FIXTURES / "tiny"], 60) == []
