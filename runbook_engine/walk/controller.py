@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from runbook_engine.errors import EngineError
@@ -137,7 +138,8 @@ class Controller:
             except (KeyError, ValueError):
                 self.say(f"{choice.label!r} no longer fits here: the timeline moved on", "error")
                 return
-            self.append(events, f"{choice.label} -> {choice.target_title}")
+            if self.append(events, f"{choice.label} -> {choice.target_title}"):
+                self._point_to_linked_runbook()
 
         if view.phase is Phase.IN_FLIGHT:
             field = Field("evidence", "What did you observe? ")
@@ -147,6 +149,17 @@ class Controller:
             self.ask("evidence", (field,), finish)
         else:
             finish({})
+
+    def _point_to_linked_runbook(self) -> None:
+        """At a handoff, say exactly how to go on in the other runbook, within this incident."""
+        session = self.session
+        node = session.view().node
+        if node.link is None:
+            return
+        folder = Path(session.walker.runbook.source).parent
+        path = folder / f"{node.link.runbook}.yaml"
+        where = str(path) if path.exists() else f"<the {node.link.runbook} runbook>"
+        self.say(f"continue with: runbook walk {where} --incident {session.incident_id}")
 
     def _propose(self, choice: Choice) -> None:
         state, walker = self.session.state, self.session.walker

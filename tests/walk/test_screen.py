@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from runbook_engine.library import load_runbook
 from runbook_engine.timeline.events import EventType
+from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Phase
-from tests.walk.conftest import World
+from runbook_engine.walk.walker import Walker
+from tests.walk.conftest import REPO, World
 from tests.walk.driver import Driver, drive
 
 CLEAR = "\x15"
@@ -119,3 +122,23 @@ def test_another_terminals_events_appear_without_a_key(world: World) -> None:
 
     controller = drive(session, script)
     assert "event" in {style for style, text in controller.messages if "bob here" in text}
+
+
+def test_a_handoff_says_how_to_continue_in_the_linked_runbook(world: World) -> None:
+    checkout = REPO / "runbooks" / "checkout-errors-after-deploy.yaml"
+    walker = Walker(load_runbook(checkout), world.alice, world.policy)
+    session = WalkSession(world.service, world.incident_id, walker, world.clock)
+    session.begin()
+
+    def script(d: Driver) -> None:
+        d.type("1", "\r")
+        d.at("deploy-in-last-hour")
+        d.type("2", "\r")
+        d.at("downstream-errors")
+        d.type("1", "\r")
+        d.at("handoff-redis")
+        expected = f"runbook walk {REPO / 'runbooks' / 'redis-max-connections.yaml'} --incident"
+        d.wait(lambda: d.said(expected), "the command to continue")
+
+    drive(session, script)
+    assert session.view().phase is Phase.END
