@@ -9,7 +9,8 @@ def big_runbook_yaml(causes: int) -> str:
     """A valid runbook of about 5 x `causes` nodes: a chain of checks, one branch per cause.
 
     Each branch is a cause, a safe and a risky action and a wait that loops back to the chain;
-    everything ends in one shared resolve and one escalation. JSON is valid YAML, and quick to write.
+    everything ends in one shared resolve and one escalation. Compact JSON is valid YAML and stays
+    under the loader's 1 MiB limit at 1,000 causes (5,002 nodes).
     """
     nodes: dict[str, object] = {}
     for i in range(causes):
@@ -44,4 +45,4 @@ def big_runbook_yaml(causes: int) -> str:
         "symptom": {"summary": "Something is wrong", "alerts": ["GeneratedAlert"]},
         "start": "check-0", "nodes": nodes,
     }
-    return json.dumps(document, indent=1)
+    return json.dumps(document, separators=(",", ":"))

@@ -1,0 +1,83 @@
+"""Benchmark `runbook render -f svg` against bare `dot -Tsvg` on the same DOT text.
+
+Usage: .venv/bin/python benchmarks/render_bench.py [--sizes 100,1000] [--repeat 1]
+
+`--sizes` counts cause branches of the generated runbook (about 5 nodes each: 100 -> 502 nodes,
+1000 -> 5,002 nodes). Both sides run as fresh processes, so the ratio includes everything a user
+waits for: interpreter start, imports, loading and checking the YAML, building the DOT, running
+dot, writing the file. Targets: <= 1.3x at ~500 nodes and <= 1.05x at ~5,000 nodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.render.big import big_runbook_yaml  # noqa: E402 - needs the repository on sys.path
+
+TARGETS = {500: 1.3, 5000: 1.05}
+"""Target ratio by node count; a size gets the target of the nearest count."""
+
+
+def wall_seconds(argv: Sequence[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def measure(causes: int, folder: Path, repeat: int) -> tuple[int, float, float]:
+    """(node count, best dot seconds, best render seconds), runs interleaved to share drift."""
+    runbook = folder / f"generated-{causes}.yaml"
+    text = big_runbook_yaml(causes)
+    runbook.write_text(text, encoding="utf-8")
+    dot_file = folder / f"generated-{causes}.dot"
+    render = [sys.executable, "-m", "runbook_engine", "render", str(runbook)]
+    subprocess.run([*render, "-f", "dot", "-o", str(dot_file)], check=True)
+    nodes = len(json.loads(text)["nodes"])
+    bare = [shutil.which("dot") or "dot", "-Tsvg", str(dot_file), "-o", str(folder / "bare.svg")]
+    ours = [*render, "-f", "svg", "-o", str(folder / "ours.svg")]
+    dot_runs, our_runs = [], []
+    for _ in range(repeat):
+        dot_runs.append(wall_seconds(bare))
+        our_runs.append(wall_seconds(ours))
+    if (folder / "bare.svg").read_bytes() != (folder / "ours.svg").read_bytes():
+        raise SystemExit("the two SVGs differ: the benchmark is not comparing like with like")
+    return nodes, min(dot_runs), min(our_runs)
+
+
+def target_for(nodes: int) -> float:
+    return TARGETS[min(TARGETS, key=lambda count: abs(count - nodes))]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="cause branches per runbook, comma-separated")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per side; the best one counts")
+    args = parser.parse_args(argv)
+    if shutil.which("dot") is None:
+        print("render_bench: dot is not on PATH (apt-get install graphviz)", file=sys.stderr)
+        return 2
+    print(f"{'nodes':>6} {'dot -Tsvg':>10} {'runbook render':>15} {'ratio':>7} {'target':>7}")
+    failed = False
+    with tempfile.TemporaryDirectory() as tmp:
+        for causes in (int(size) for size in args.sizes.split(",")):
+            nodes, bare, ours = measure(causes, Path(tmp), args.repeat)
+            ratio, target = ours / bare, target_for(nodes)
+            failed |= ratio > target
+            print(f"{nodes:>6} {bare:>9.2f}s {ours:>14.2f}s {ratio:>6.3f}x {target:>6.2f}x"
+                  f"  {'ok' if ratio <= target else 'MISSED'}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
