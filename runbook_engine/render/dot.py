@@ -12,7 +12,7 @@ from runbook_engine.model import Link, Node, Runbook
 from runbook_engine.render.escape import dot_quote, dot_tooltip, wrap
 from runbook_engine.render.labels import edge_label, header_label, node_label, simple_label
 from runbook_engine.render.overlay import Overlay
-from runbook_engine.render.structure import EdgeKey, back_edges, cause_branches
+from runbook_engine.render.structure import EdgeKey, back_edges, cause_branches, connector_edges
 from runbook_engine.render.style import (
     CLUSTER_BORDER,
     CLUSTER_FILL,
@@ -39,6 +39,11 @@ class DotOptions:
     clusters: bool = True
     link_href: str = ""
     """Format for links to other runbooks, e.g. `{runbook}.md`; empty draws them without a link."""
+    connectors_above: int = 60
+    """Runbooks with more nodes than this draw loops and shared ends as "go to" stubs."""
+
+    def use_connectors(self, runbook: Runbook) -> bool:
+        return len(runbook.nodes) > self.connectors_above
 
 
 def link_id(link: Link) -> str:
@@ -49,13 +54,17 @@ def missing_id(target: str) -> str:
     return f"(missing {target})"
 
 
+def connector_id(source: str, label: str) -> str:
+    return f"(go to from {source} {label})"
+
+
 def runbook_dot(runbook: Runbook, options: DotOptions | None = None,
                 overlay: Overlay | None = None) -> str:
     """The whole `digraph` for one runbook."""
     options = options or DotOptions()
     lines = [f"digraph {dot_quote(runbook.id or 'runbook')} {{", *_defaults(runbook, options, overlay)]
     lines += _indent(_node_statements(runbook, options, overlay))
-    lines += _indent(_edge_statements(runbook, overlay))
+    lines += _indent(_edge_statements(runbook, options, overlay))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -65,7 +74,7 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 def _defaults(runbook: Runbook, options: DotOptions, overlay: Overlay | None) -> list[str]:
-    looks = _looks_used(runbook) if options.legend else []
+    looks = _looks_used(runbook, options) if options.legend else []
     caption = header_label(runbook, looks, overlay.incident if overlay else None)
     return _indent([
         f'graph [rankdir={"LR" if options.direction == "LR" else "TB"}, fontname="{FONT}", '
@@ -75,9 +84,10 @@ def _defaults(runbook: Runbook, options: DotOptions, overlay: Overlay | None) ->
     ])
 
 
-def _looks_used(runbook: Runbook) -> list[Look]:
+def _looks_used(runbook: Runbook, options: DotOptions) -> list[Look]:
     """Legend entries for the kinds this runbook uses, in the vocabulary's order."""
     used = {"symptom"} | {look_key(node) for node in runbook.nodes.values()}
+    used |= {"connector"} if options.use_connectors(runbook) else set()
     used |= {"link"} if runbook.links() else set()
     used |= {"missing"} if _missing_targets(runbook) else set()
     return [look for key, look in LOOKS.items() if key in used]
@@ -179,8 +189,9 @@ def _missing_statement(target: str) -> str:
     return f"{dot_quote(missing_id(target))} {_attributes(pairs)};"
 
 
-def _edge_statements(runbook: Runbook, overlay: Overlay | None) -> list[str]:
+def _edge_statements(runbook: Runbook, options: DotOptions, overlay: Overlay | None) -> list[str]:
     loops = back_edges(runbook)
+    stubs = connector_edges(runbook, loops) if options.use_connectors(runbook) else set()
     start = runbook.start if runbook.start in runbook.nodes else missing_id(runbook.start)
     entered = overlay is not None and bool(overlay.nodes)
     first = f"{dot_quote(SYMPTOM_ID)} -> {dot_quote(start)}"
@@ -189,10 +200,27 @@ def _edge_statements(runbook: Runbook, overlay: Overlay | None) -> list[str]:
         for edge in node.edges:
             target = edge.target if edge.target in runbook.nodes else missing_id(edge.target)
             key: EdgeKey = (node.id, edge.label)
+            if key in stubs:
+                lines.append(_connector_statement(node.id, edge.label, runbook.nodes[target],
+                                                  key in loops, overlay))
+                target = connector_id(node.id, edge.label)
             lines.append(_edge_statement(node.id, target, edge.label, key in loops, overlay))
         if node.link is not None:
             lines.append(_link_edge(node.id, node.link, overlay))
     return lines
+
+
+def _connector_statement(source: str, label: str, target: Node, loop: bool,
+                         overlay: Overlay | None) -> str:
+    """A small "go to" stub standing in for `target` at the end of one long edge."""
+    taken = overlay is not None and (source, label) in overlay.edges
+    words = "back to" if loop else "go to"
+    pairs = [("label", simple_label(f"{words}: {target.title}", ""))]
+    pairs += _look_attributes(LOOKS["connector"], overlay is not None and not taken)
+    pairs += [("fontsize", "9")]
+    if overlay is not None:
+        pairs.append(("class", dot_quote("visited" if taken else "faded")))
+    return f"{dot_quote(connector_id(source, label))} {_attributes(pairs)};"
 
 
 def _edge_statement(source: str, target: str, label: str, loop: bool,

@@ -90,3 +90,24 @@ def cause_branches(runbook: Runbook) -> dict[str, list[str]]:
         if len(owning) == 1 and node_id not in before_causes:
             branches[owning[0]].append(node_id)
     return {cause: members for cause, members in branches.items() if len(members) > 1}
+
+
+def connector_edges(runbook: Runbook, loops: set[EdgeKey]) -> set[EdgeKey]:
+    """Edges a large diagram draws to a small stand-in node instead of across the whole page.
+
+    Long edges are what make big graphs unreadable (and what makes dot slow): loops back to
+    the top, and every branch ending in the same shared resolve or escalation. Each of those
+    edges gets its own "go to" stub; the first ordinary edge into a shared end keeps the real node.
+    """
+    connectors = set(loops)
+    kept: set[str] = set()
+    for node in runbook.nodes.values():
+        for edge in node.edges:
+            target = runbook.nodes.get(edge.target)
+            key = (node.id, edge.label)
+            if target is None or not target.is_terminal or key in loops:
+                continue
+            if edge.target in kept:
+                connectors.add(key)
+            kept.add(edge.target)
+    return connectors

@@ -55,6 +55,8 @@ LOOKS: dict[str, Look] = {
              mermaid_open='[\\"', mermaid_close='"\\]'),
         Look("link", "another runbook", "folder", "filled,dashed", "#f8fafc", "#334155",
              mermaid_open='[["', mermaid_close='"]]'),
+        Look("connector", "go to (node drawn once elsewhere)", "box", "rounded,dashed", "#ffffff",
+             "#6b7280"),
         Look("missing", "missing node (lint error)", "box", "dashed", "#ffffff", "#dc2626"),
     )
 }

@@ -147,3 +147,16 @@ def test_long_titles_are_wrapped(tmp_path: Path) -> None:
     (tmp_path / "long.yaml").write_text(text)
     statement = _statement(runbook_dot(load_runbook(tmp_path / "long.yaml")), "pool-full")
     assert statement.count("<BR/>") >= 4
+
+
+def test_large_runbooks_draw_loops_and_shared_ends_as_stubs(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(big_runbook_yaml(14))
+    runbook = load_runbook(path)
+    dot = runbook_dot(runbook)
+    assert dot.count("back to: Symptom 0 present?") == 14
+    assert '"watch-3" -> "(go to from watch-3 regressed)"' in dot
+    assert dot.count('-> "resolved"') == 1 and dot.count("go to: Resolved") == 13
+    assert "go to (node drawn once elsewhere)" in dot.splitlines()[1]
+    small = runbook_dot(runbook, DotOptions(connectors_above=len(runbook.nodes)))
+    assert "go to" not in small and small.count('-> "resolved"') == 14
