@@ -27,7 +27,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         metavar="PATHS",
         help="drill files, folders (drills/ folders and *.drill.yaml inside) or globs; default: .",
     )
-    p.add_argument("--format", choices=("text", "json", "junit"), default="text", help="output format")
+    p.add_argument(
+        "--format", choices=("text", "json", "junit", "github"), default="text", help="output format"
+    )
     p.add_argument("-o", "--output", type=Path, default=None, help="write the report to this file")
     p.add_argument(
         "--coverage", action="store_true", help="report, per runbook, the nodes and edges no drill exercises"

@@ -95,7 +95,7 @@ class Library:
         """The runbook a drill walks; raises RunbookInvalid with a positioned finding if none."""
         here = Path(drill.path).parent
         if drill.runbook.endswith((".yaml", ".yml")):
-            runbook = load_runbook(here / drill.runbook)
+            runbook = load_runbook(os.path.normpath(here / drill.runbook))
             self.by_id.setdefault(runbook.id, runbook)
             return runbook
         for folder in (here, here.parent, *self.extra_dirs):

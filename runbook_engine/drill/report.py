@@ -1,7 +1,7 @@
-"""Drill reporters (text, json, junit): each formats a finished DrillReport onto an injected stream.
+"""Drill reporters (text, json, junit, github): each formats a finished DrillReport onto an injected stream.
 
 Lint's reporters format findings; drills report steps, failures and coverage, so they keep their
-own small set here, picked by name from `REPORTERS` like lint's.
+own small set here, picked by name from `REPORTERS` like lint's (reusing lint's GitHub escaping).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
+
+from runbook_engine.report.github import annotation, escape_data, escape_property
 
 from .coverage import RunbookCoverage
 from .result import ERROR, FAILED, PASSED, DrillResult, Failure
@@ -217,4 +219,38 @@ def _coverage_suite(root: ET.Element, report: DrillReport) -> None:
             )
 
 
-REPORTERS: dict[str, Reporter] = {"text": write_text, "json": write_json, "junit": write_junit}
+def write_github(report: DrillReport, stream: TextIO) -> None:
+    """GitHub Actions annotations: each failure on its line of the drill, then the summary."""
+    for result in report.results:
+        for finding in result.errors:
+            stream.write(annotation(finding) + "\n")
+        for failure in result.failures:
+            stream.write(_failure_annotation(result, failure) + "\n")
+    for item in report.coverage or ():
+        if report.coverage_failing(item):
+            message = f"drill coverage {item.percent:.1f}% is below the minimum {report.min_coverage:g}%"
+            where = f"file={escape_property(item.path)},title=drill coverage"
+            stream.write(f"::error {where}::{escape_data(message)}\n")
+    write_text(DrillReport(report.results, None, None), stream)
+
+
+def _failure_annotation(result: DrillResult, failure: Failure) -> str:
+    properties = ",".join(
+        f"{name}={escape_property(value)}"
+        for name, value in (
+            ("file", result.path),
+            ("line", str(failure.position.line)),
+            ("col", str(failure.position.column)),
+            ("title", f"drill {result.drill}: {failure.expectation}"),
+        )
+    )
+    message = f"{failure.where()}: {failure.message}\npath so far: {failure.path_so_far}"
+    return f"::error {properties}::{escape_data(message)}"
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": write_text,
+    "json": write_json,
+    "junit": write_junit,
+    "github": write_github,
+}

@@ -91,3 +91,18 @@ def test_junit_reports_unreadable_drills_as_errors(
     error = suite.find("testcase/error")
     assert error is not None
     assert error.get("type") == "RB001"
+
+
+def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", str(FIXTURES), "--format", "github", "--min-coverage", "70"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        f"::error file={WRONG_NODE},line=11,col=7,title=drill tiny-wrong-node%3A node::"
+        "step 2 (start): expected the walker at 'fine', but it is at 'restart'"
+        "%0Apath so far: slow [yes] -> restart"
+    ) in lines
+    tiny = FIXTURES / "tiny" / "tiny.yaml"
+    assert (
+        f"::error file={tiny},title=drill coverage::drill coverage 62.5%25 is below the minimum 70%25"
+    ) in lines
+    assert lines[-1] == "3 drill(s): 1 passed, 2 failed, 0 could not run"
