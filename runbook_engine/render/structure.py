@@ -6,7 +6,6 @@ costs more than a couple of linear passes.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
 
 from runbook_engine.model import Runbook
@@ -51,44 +50,84 @@ def _exits(runbook: Runbook, node_id: str) -> Iterator[tuple[str, str]]:
     return ((edge.label, edge.target) for edge in runbook.nodes[node_id].edges)
 
 
-def _reach(runbook: Runbook, first: list[str], stop_at_causes: bool) -> list[str]:
-    """Nodes reachable from `first` (breadth first, file order), not entering other causes."""
-    seen = dict.fromkeys(first)
-    queue = deque(first)
-    while queue:
-        node_id = queue.popleft()
+def _reverse_postorder(runbook: Runbook) -> list[str]:
+    """Nodes reachable from the start, each after everything that leads to it (loops aside)."""
+    if runbook.start not in runbook.nodes:
+        return []
+    seen = {runbook.start}
+    finished: list[str] = []
+    stack: list[tuple[str, Iterator[tuple[str, str]]]] = [(runbook.start, _exits(runbook, runbook.start))]
+    while stack:
+        node_id, exits = stack[-1]
+        step = next(exits, None)
+        if step is None:
+            finished.append(node_id)
+            stack.pop()
+        elif step[1] in runbook.nodes and step[1] not in seen:
+            seen.add(step[1])
+            stack.append((step[1], _exits(runbook, step[1])))
+    return finished[::-1]
+
+
+def immediate_dominators(runbook: Runbook) -> dict[str, str]:
+    """For each reachable node, the last node every path from the start must pass before it.
+
+    The iterative algorithm of Cooper, Harvey and Kennedy: a few linear passes for runbook-shaped
+    graphs. The start is its own dominator.
+    """
+    order = _reverse_postorder(runbook)
+    index = {node_id: position for position, node_id in enumerate(order)}
+    preds: dict[str, list[str]] = {node_id: [] for node_id in order}
+    for node_id in order:
         for edge in runbook.nodes[node_id].edges:
-            target = runbook.nodes.get(edge.target)
-            if target is None or edge.target in seen:
-                continue
-            seen[edge.target] = None
-            if not (stop_at_causes and target.kind == "cause"):
-                queue.append(edge.target)
-    return list(seen)
+            if edge.target in preds:
+                preds[edge.target].append(node_id)
+    idom = {order[0]: order[0]} if order else {}
+    changed = True
+    while changed:
+        changed = False
+        for node_id in order[1:]:
+            done = [p for p in preds[node_id] if p in idom]
+            new = done[0]
+            for other in done[1:]:
+                new = _intersect(idom, index, other, new)
+            if idom.get(node_id) != new:
+                idom[node_id] = new
+                changed = True
+    return idom
+
+
+def _intersect(idom: dict[str, str], index: dict[str, int], a: str, b: str) -> str:
+    while a != b:
+        while index[a] > index[b]:
+            a = idom[a]
+        while index[b] > index[a]:
+            b = idom[b]
+    return a
 
 
 def cause_branches(runbook: Runbook) -> dict[str, list[str]]:
-    """For each cause, the nodes that only its branch reaches: candidates for one cluster.
+    """For each cause, the nodes only reachable through it: candidates for one cluster.
 
-    A node belongs to a cause's branch when that cause reaches it without passing through another
-    cause, no other cause does, and the walk cannot get there from the start before any cause.
-    Branches of a single node (the cause alone) are left out: a box around one node adds nothing.
+    A node belongs to the branch of the nearest cause that dominates it (every path from the
+    start to the node passes through that cause). Shared ends and loops back to the top stay
+    outside any branch. A branch of one node (the cause alone) is left out: a box around one
+    node adds nothing.
     """
-    causes = [node_id for node_id, node in runbook.nodes.items() if node.kind == "cause"]
-    start = [runbook.start] if runbook.start in runbook.nodes else []
-    before_causes = {
-        node_id for node_id in _reach(runbook, start, True) if runbook.nodes[node_id].kind != "cause"
-    }
-    owners: dict[str, list[str]] = {}
-    for cause in causes:
-        for node_id in _reach(runbook, [cause], True):
-            if runbook.nodes[node_id].kind != "cause" or node_id == cause:
-                owners.setdefault(node_id, []).append(cause)
-    branches: dict[str, list[str]] = {cause: [] for cause in causes}
+    idom = immediate_dominators(runbook)
+    owner: dict[str, str | None] = {}
+    for node_id in _reverse_postorder(runbook):
+        if runbook.nodes[node_id].kind == "cause":
+            owner[node_id] = node_id
+        elif node_id == runbook.start:
+            owner[node_id] = None
+        else:
+            owner[node_id] = owner[idom[node_id]]
+    branches: dict[str, list[str]] = {}
     for node_id in runbook.nodes:
-        owning = owners.get(node_id, [])
-        if len(owning) == 1 and node_id not in before_causes:
-            branches[owning[0]].append(node_id)
+        cause = owner.get(node_id)
+        if cause is not None:
+            branches.setdefault(cause, []).append(node_id)
     return {cause: members for cause, members in branches.items() if len(members) > 1}
 
 
