@@ -7,6 +7,7 @@ below `--min-coverage`, 2 a drill, runbook or policy could not be read (or a usa
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,11 +50,21 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="also look for runbooks here (repeatable)",
     )
+    p.add_argument(
+        "--new",
+        type=Path,
+        default=None,
+        metavar="RUNBOOK",
+        help="write a skeleton drill for each outcome of RUNBOOK into --to (existing files are kept)",
+    )
+    p.add_argument("--to", type=Path, default=Path("drills"), metavar="FOLDER", help="where --new writes")
     add_policy_option(p)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.new is not None:
+        return _new(args.new, args.to, args.policy)
     from runbook_engine.drill.coverage import library_coverage
     from runbook_engine.drill.library import run_paths
     from runbook_engine.drill.report import REPORTERS, DrillReport
@@ -72,6 +83,42 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     failing = any(not r.passed for r in results) or any(report.coverage_failing(c) for c in coverage or ())
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
+    """Write one skeleton per outcome, never over an existing file; say what was written."""
+    from runbook_engine.drill.template import outcomes, skeleton
+    from runbook_engine.library import load_runbook
+    from runbook_engine.loader import dump
+    from runbook_engine.policy import PolicyError, load_policy
+
+    runbook = load_runbook(runbook_path)
+    try:
+        policy = load_policy(policy_path)
+    except PolicyError as exc:
+        raise UsageError(str(exc)) from None
+    folder.mkdir(parents=True, exist_ok=True)
+    header = f"# yaml-language-server: $schema={_schema_link(folder)}\n"
+    for goal in outcomes(runbook):
+        data = skeleton(runbook, goal, policy)
+        target = folder / f"{runbook.id}-{goal.id}.yaml"
+        if data is None or target.exists():
+            reason = "unreachable from the start" if data is None else "exists, kept"
+            print(f"skipped {target}: {reason}")
+            continue
+        target.write_text(header + dump(data), encoding="utf-8")
+        print(f"wrote {target}")
+    return EXIT_OK
+
+
+def _schema_link(folder: Path) -> str:
+    from runbook_engine.resources import SCHEMAS_DIR
+
+    schema = (SCHEMAS_DIR / "drill.schema.json").resolve()
+    try:
+        return os.path.relpath(schema, folder.resolve())
+    except ValueError:  # another drive on Windows
+        return schema.as_uri()
 
 
 def _write(write: Reporter, report: DrillReport, output: Path | None) -> None:
