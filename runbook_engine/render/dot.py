@@ -174,7 +174,7 @@ def _distinct_links(runbook: Runbook) -> list[Link]:
 
 
 def _link_statement(link: Link, options: DotOptions, overlay: Overlay | None) -> str:
-    pairs = [("label", simple_label(str(link), "another runbook"))]
+    pairs = [("label", simple_label(str(link), "another runbook", overlay is not None))]
     pairs += _look_attributes(LOOKS["link"], overlay is not None)
     if options.link_href:
         href = options.link_href.format(runbook=link.runbook, node=link.node or "")
@@ -215,7 +215,7 @@ def _connector_statement(source: str, label: str, target: Node, loop: bool,
     """A small "go to" stub standing in for `target` at the end of one long edge."""
     taken = overlay is not None and (source, label) in overlay.edges
     words = "back to" if loop else "go to"
-    pairs = [("label", simple_label(f"{words}: {target.title}", ""))]
+    pairs = [("label", simple_label(f"{words}: {target.title}", "", overlay is not None and not taken))]
     pairs += _look_attributes(LOOKS["connector"], overlay is not None and not taken)
     pairs += [("fontsize", "9")]
     if overlay is not None:
@@ -241,6 +241,6 @@ def _edge_statement(source: str, target: str, label: str, loop: bool,
 
 def _link_edge(source: str, link: Link, overlay: Overlay | None) -> str:
     colour = FADED_COLOUR if overlay is not None else LINK_COLOUR
-    pairs = [("style", "dashed"), ("color", dot_quote(colour)), ("arrowhead", "empty"),
-             ("label", "<continue there>")]
+    pairs = [("style", "dashed"), ("color", dot_quote(colour)), ("fontcolor", dot_quote(colour)),
+             ("arrowhead", "empty"), ("label", "<continue there>")]
     return f"{dot_quote(source)} -> {dot_quote(link_id(link))} {_attributes(pairs)};"

@@ -73,11 +73,13 @@ def node_label(node: Node, marks: tuple[NodeMark, ...] = (), faded: bool = False
     return f"<{_TABLE}{''.join(rows)}</TABLE>>"
 
 
-def simple_label(title: str, subtitle: str) -> str:
+def simple_label(title: str, subtitle: str, faded: bool = False) -> str:
     """A label for the nodes that are not runbook nodes: the symptom, links, missing targets."""
-    rows = [_row(f"<B>{html_lines(wrap(title, TITLE_WIDTH))}</B>")]
+    colour = FADED_TEXT if faded else "#111827"
+    rows = [_row(f'<FONT COLOR="{colour}"><B>{html_lines(wrap(title, TITLE_WIDTH))}</B></FONT>')]
     if subtitle:
-        rows.append(_row(_small(html_lines(wrap(subtitle, DETAIL_WIDTH, DETAIL_LINES)))))
+        lines = html_lines(wrap(subtitle, DETAIL_WIDTH, DETAIL_LINES))
+        rows.append(_row(_small(lines, FADED_TEXT if faded else "#4b5563")))
     return f"<{_TABLE}{''.join(rows)}</TABLE>>"
 
 
