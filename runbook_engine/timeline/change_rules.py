@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import EventType, NewEvent
-from runbook_engine.timeline.refusal import Check, Refusal, missing, overridden_since
+from runbook_engine.timeline.refusal import Check, Refusal, missing, overridden_after
 from runbook_engine.timeline.values import Change, IncidentState, severity_rule
 
 
@@ -127,16 +127,30 @@ def _startable(change: Change, state: IncidentState) -> Refusal | None:
     return None
 
 
-def _observation_window(state: IncidentState, now: datetime, policy: Policy) -> Refusal | None:
-    """The previous change must have been watched for the policy's window since it started."""
+def observation_ends_at(state: IncidentState, policy: Policy) -> datetime | None:
+    """When the next change may start as far as observation goes: the last started change's
+    start plus the policy's observation window for the current severity; None when nothing is
+    being observed or the IC overrode the window after that change's result.
+
+    Front ends that explain the rule ahead of time should use this, so they agree with `check`.
+    """
     previous = state.last_started_change
     if previous is None or previous.started_at is None:
         return None
+    if overridden_after(state, "observation_window", previous.result_seq):
+        return None
+    rule = severity_rule(policy, state.severity)
+    return previous.started_at + timedelta(seconds=rule.observation_window_s if rule else 0)
+
+
+def _observation_window(state: IncidentState, now: datetime, policy: Policy) -> Refusal | None:
+    """The previous change must have been watched for the policy's window since it started."""
+    ready = observation_ends_at(state, policy)
+    previous = state.last_started_change
+    if ready is None or previous is None or now >= ready:
+        return None
     rule = severity_rule(policy, state.severity)
     window = rule.observation_window_s if rule else 0
-    ready = previous.started_at + timedelta(seconds=window)
-    if now >= ready or overridden_since(state, "observation_window", previous.result_at):
-        return None
     left = math.ceil((ready - now).total_seconds())
     return Refusal(
         "observation_window",

@@ -189,6 +189,7 @@ def _change_started(state: IncidentState, event: Event) -> IncidentState:
         change,
         status="in_flight",
         started_at=event.at,
+        started_seq=event.seq,
         started_by=event.actor,
         same_account_approval=change.same_account_approval or same,
     )
@@ -211,6 +212,7 @@ def _change_result(state: IncidentState, event: Event) -> IncidentState:
         status="done",
         result=str(p["result"]),
         result_at=event.at,
+        result_seq=event.seq,
         observation=str(p.get("observation") or ""),
     )
     in_flight = None if state.in_flight_id == p["change_id"] else state.in_flight_id
@@ -251,7 +253,9 @@ def _action_item(state: IncidentState, event: Event) -> IncidentState:
 
 def _mitigated(state: IncidentState, event: Event) -> IncidentState:
     summary = str(event.payload.get("summary") or "")
-    return evolve(state, phase="mitigated", mitigated_at=event.at, mitigation_summary=summary)
+    return evolve(
+        state, phase="mitigated", mitigated_at=event.at, mitigated_seq=event.seq, mitigation_summary=summary
+    )
 
 
 def _monitoring(state: IncidentState, event: Event) -> IncidentState:
@@ -275,6 +279,7 @@ def _reopened(state: IncidentState, event: Event) -> IncidentState:
         state,
         phase="open",
         mitigated_at=None,
+        mitigated_seq=None,
         monitoring_started_at=None,
         monitoring_window_s=None,
         resolved_at=None,

@@ -44,6 +44,7 @@ def missing(text: object) -> bool:
     return not str(text or "").strip()
 
 
-def overridden_since(state: IncidentState, rule: str, since: datetime | None) -> bool:
-    """Whether the IC logged an override of `rule` at or after `since`."""
-    return since is not None and any(o.rule == rule and o.at >= since for o in state.overrides)
+def overridden_after(state: IncidentState, rule: str, seq: int | None) -> bool:
+    """Whether the IC logged an override of `rule` after event `seq` (order by seq, not time:
+    events logged in the same second, as in drills on a fake clock, still have an order)."""
+    return seq is not None and any(o.rule == rule and o.seq > seq for o in state.overrides)

@@ -10,19 +10,29 @@ import math
 from datetime import datetime, timedelta
 
 from runbook_engine.policy import Policy
-from runbook_engine.timeline.change_rules import CHANGE_CHECKS
+from runbook_engine.timeline.change_rules import CHANGE_CHECKS, observation_ends_at
 from runbook_engine.timeline.events import EventType, NewEvent
 from runbook_engine.timeline.refusal import (
     Check,
     Refusal,
     RuleRefused,
     missing,
-    overridden_since,
+    overridden_after,
     refuse_if,
 )
 from runbook_engine.timeline.values import IncidentState, severity_rule
 
-__all__ = ["AFTER_RESOLVE", "OVERRIDABLE", "Refusal", "RuleRefused", "check", "check_open", "refuse_if"]
+__all__ = [
+    "AFTER_RESOLVE",
+    "OVERRIDABLE",
+    "Refusal",
+    "RuleRefused",
+    "check",
+    "check_open",
+    "monitoring_ends_at",
+    "observation_ends_at",
+    "refuse_if",
+]
 
 OVERRIDABLE = ("observation_window", "monitoring_window")
 """Rules an IC may set aside once with a logged `override` event; no other rule can be."""
@@ -203,18 +213,32 @@ def _monitoring_window(state: IncidentState, now: datetime, policy: Policy) -> R
             f"change {worse[-1].change_id} made things worse after mitigation",
             "keep working the incident, or the IC may resolve with an override reason",
         )
-    rule = severity_rule(policy, state.severity)
-    window = max(rule.monitoring_window_s if rule else 0, state.monitoring_window_s or 0)
-    since = state.monitoring_started_at or state.mitigated_at
-    ready = since + timedelta(seconds=window)
-    if now >= ready or overridden_since(state, "monitoring_window", state.mitigated_at):
+    ready = monitoring_ends_at(state, policy)
+    if ready is None or now >= ready:
         return None
+    window = _monitoring_window_s(state, policy)
     left = math.ceil((ready - now).total_seconds())
+    since = ready - timedelta(seconds=window)
     return Refusal(
         "monitoring_window",
         f"monitoring window not over: {left}s left of {window}s since {since:%H:%M} UTC",
         "keep watching the signals; the IC may override with a reason",
     )
+
+
+def monitoring_ends_at(state: IncidentState, policy: Policy) -> datetime | None:
+    """When the monitoring window ends: from monitoring start (or mitigation), the longer of the
+    policy's window and the one given when monitoring started. None when not mitigated or the IC
+    overrode the window after the mitigation."""
+    since = state.monitoring_started_at or state.mitigated_at
+    if since is None or overridden_after(state, "monitoring_window", state.mitigated_seq):
+        return None
+    return since + timedelta(seconds=_monitoring_window_s(state, policy))
+
+
+def _monitoring_window_s(state: IncidentState, policy: Policy) -> int:
+    rule = severity_rule(policy, state.severity)
+    return max(rule.monitoring_window_s if rule else 0, state.monitoring_window_s or 0)
 
 
 def _reopened(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:

@@ -77,9 +77,11 @@ class Change:
     denied_by: str | None = None
     denial_reason: str = ""
     started_at: datetime | None = None
+    started_seq: int | None = None
     started_by: Actor | None = None
     result: str | None = None
     result_at: datetime | None = None
+    result_seq: int | None = None
     observation: str = ""
     same_account_approval: bool = False
     """The approval was logged from the OS account that proposed or started the change."""
@@ -181,6 +183,7 @@ class IncidentState:
     notes_count: int = 0
     commands_count: int = 0
     mitigated_at: datetime | None = None
+    mitigated_seq: int | None = None
     mitigation_summary: str = ""
     monitoring_started_at: datetime | None = None
     monitoring_window_s: int | None = None
@@ -225,13 +228,14 @@ class IncidentState:
 
     @property
     def worse_since_mitigation(self) -> tuple[Change, ...]:
-        """Changes whose recorded result was `worse` at or after the (latest) mitigation."""
-        if self.mitigated_at is None:
+        """Changes whose `worse` result was recorded after the (latest) mitigation."""
+        since = self.mitigated_seq
+        if since is None:
             return ()
         return tuple(
             change
             for change in self.changes.values()
-            if change.result == "worse" and change.result_at and change.result_at >= self.mitigated_at
+            if change.result == "worse" and (change.result_seq or 0) > since
         )
 
     def update_overdue_s(self, now: datetime) -> float | None:

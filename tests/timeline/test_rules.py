@@ -4,12 +4,15 @@ right action through: each case sets the scene through the service, the last cal
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
+from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import Actor, Event
 from runbook_engine.timeline.refusal import RuleRefused
+from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.service import IncidentService
 from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 
@@ -331,3 +334,28 @@ def test_an_approver_owning_the_change_is_told_how_to_get_it_approved(
     with pytest.raises(RuleRefused) as refused:
         svc.approve(incident, "C2", DAVE)
     assert refused.value.refusal.hint == "ask the ic (bob) to decide"
+
+
+def test_front_ends_can_ask_when_the_windows_end(
+    svc: IncidentService, incident: str, clock: FakeClock, policy: Policy
+) -> None:
+    assert observation_ends_at(svc.state(incident), policy) is None
+    started = _started(svc, incident)
+    assert observation_ends_at(svc.state(incident), policy) == started.at + timedelta(minutes=5)
+    clock.advance(60)
+    svc.record_result(incident, "C1", "helped", "better", DAVE)
+    assert monitoring_ends_at(svc.state(incident), policy) is None
+    mitigated = svc.mitigate(incident, "calm", BOB)
+    assert monitoring_ends_at(svc.state(incident), policy) == mitigated.at + timedelta(minutes=15)
+    svc.override(incident, "monitoring_window", "synthetics green", BOB)
+    assert monitoring_ends_at(svc.state(incident), policy) is None
+
+
+def test_an_override_logged_before_the_result_does_not_count_even_in_the_same_second(
+    svc: IncidentService, incident: str
+) -> None:
+    _started(svc, incident)
+    svc.override(incident, "observation_window", "too early", BOB)
+    svc.record_result(incident, "C1", "helped", "better", DAVE)
+    with pytest.raises(RuleRefused, match="still being observed"):
+        _started(svc, incident, "C2")
