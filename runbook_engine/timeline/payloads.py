@@ -28,7 +28,9 @@ def _validator(event_type: EventType) -> Any:
 
 
 def payload_problem(event: NewEvent) -> str | None:
-    """The first thing wrong with the event's payload, or None when it is valid."""
+    """The first thing wrong with the event's actor or payload, or None when both are valid."""
+    if not event.actor.name.strip():
+        return f"{event.type.value}: actor: the name of who is acting is empty"
     error = best_match(_validator(event.type).iter_errors(dict(event.payload)))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "payload"
@@ -40,7 +42,7 @@ def validate_payload(event: NewEvent) -> None:
     """Raise UsageError when the payload does not fit its event type's schema."""
     problem = payload_problem(event)
     if problem is not None:
-        raise UsageError(f"invalid {problem}", "see schemas/timeline-event.schema.json")
+        raise UsageError(f"invalid {problem}", "see schemas/timeline-event.schema.json (and --as NAME)")
 
 
 def _time_problem(event: NewEvent) -> str | None:

@@ -110,3 +110,15 @@ def _two_proposed_changes(svc: IncidentService) -> str:
     svc.propose_change(incident, "restart consumer A", "carol", CAROL)
     svc.propose_change(incident, "restart consumer B", "dave", DAVE)
     return incident
+
+
+@pytest.mark.slow
+def test_incidents_opened_at_once_get_distinct_ids(store_path: Path, policy: Policy, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    openers = [_child("open", str(store_path), name, "25", str(go)) for name in ("alice", "bob")]
+    go.touch()
+    ids = [line for proc in openers for line in proc.communicate(timeout=60)[0].split()]
+    assert len(ids) == len(set(ids)) == 50
+    with SqliteStore(store_path, policy) as store:
+        assert sorted(s.incident_id for s in store.incidents()) == sorted(ids)
+        assert all(store.verify(incident).ok for incident in ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runbook_engine.schema import is_valid
-from runbook_engine.timeline.events import Event, EventType, NewEvent
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.payloads import payload_problem
 from tests.timeline.build import SAMPLES, chain
@@ -83,6 +83,11 @@ def test_dry_runs_irreversible_changes_and_overrides_read_as_such() -> None:
         "tests: H1; owner @dave",
         "[14:00 UTC] @alice Resolved: false alarm (IC override: alert misfired)",
     ]
+
+
+def test_an_actor_without_a_name_is_refused() -> None:
+    nameless = Actor(" ", "os", "host")
+    assert "actor" in (payload_problem(NewEvent(EventType.NOTE, nameless, {"text": "x"})) or "")
 
 
 @pytest.mark.parametrize(

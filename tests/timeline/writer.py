@@ -4,6 +4,7 @@
 exists, printing each seq after its append returned: the parent knows what was acknowledged.
 `start STORE NAME CHANGE GO INCIDENT...` tries, per incident, to start CHANGE once GO.<n> exists,
 printing `ok SEQ` or `refused RULE`.
+`open STORE NAME COUNT GO` opens COUNT incidents once GO exists, printing each new id.
 """
 
 from __future__ import annotations
@@ -50,6 +51,15 @@ def start(path: str, name: str, change_id: str, go: str, incidents: Sequence[str
                 _say(f"ok {event.seq}")
 
 
+def open_incidents(path: str, name: str, count: int, go: str) -> None:
+    policy = load_policy()
+    with SqliteStore(path, policy) as store:
+        service = IncidentService(store, policy, SystemClock())
+        _wait(Path(go))
+        for number in range(count):
+            _say(service.open(f"{name} {number}", "SEV-3", name, Actor.current(name)).incident_id)
+
+
 def _check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
     return check(state, event, now, policy)
 
@@ -74,6 +84,8 @@ def _say(line: str) -> None:
 def main(argv: Sequence[str]) -> int:
     if argv[0] == "notes":
         notes(argv[1], argv[2], argv[3], int(argv[4]), argv[5])
+    elif argv[0] == "open":
+        open_incidents(argv[1], argv[2], int(argv[3]), argv[4])
     else:
         start(argv[1], argv[2], argv[3], argv[4], argv[5:])
     return 0
