@@ -107,7 +107,8 @@ def _json_result(result: DrillResult) -> dict[str, Any]:
         "steps_run": result.steps_run,
         "steps_total": result.steps_total,
         "seconds": round(result.seconds, 4),
-        "path_taken": list(result.visits),
+        "runbook_path": result.runbook_path,
+        "nodes_entered": list(result.visits),
         "failures": [_json_failure(f) for f in result.failures],
         "errors": [
             {
@@ -120,6 +121,7 @@ def _json_result(result: DrillResult) -> dict[str, Any]:
             }
             for f in result.errors
         ],
+        "timeline": list(result.timeline),
     }
 
 

@@ -45,6 +45,9 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
     assert failure["expectation"] == "node"
     assert (failure["step"], failure["line"], failure["column"]) == (2, 11, 7)
     assert failure["path_so_far"] == "slow [yes] -> restart"
+    timeline = by_id["tiny-wrong-node"]["timeline"]
+    assert timeline[0] == "[14:00 UTC] @ines Opened SEV-3 on tiny: tiny-wrong-node (IC @ines)"
+    assert "[14:00 UTC] @omar Answered tiny#slow: yes (evidence: p99 at 4 s) [walker @omar]" in timeline
 
 
 def test_junit_parses_and_counts(capsys: pytest.CaptureFixture[str]) -> None:
