@@ -10,10 +10,12 @@ import pytest
 
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import FakeClock
-from runbook_engine.timeline.events import Actor, Event
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.refusal import RuleRefused
-from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at
+from runbook_engine.timeline.rules import check, monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.state import fold
+from tests.timeline.build import at, chain, opened
 from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 
 Scene = Callable[[IncidentService, str, FakeClock], object]
@@ -359,3 +361,13 @@ def test_an_override_logged_before_the_result_does_not_count_even_in_the_same_se
     svc.record_result(incident, "C1", "helped", "better", DAVE)
     with pytest.raises(RuleRefused, match="still being observed"):
         _started(svc, incident, "C2")
+
+
+def test_check_is_pure_and_catches_a_stale_severity(policy: Policy) -> None:
+    state = fold(chain([(0, ALICE, EventType.INCIDENT_OPENED, opened("SEV-2"))]), policy)
+    stale = NewEvent(EventType.SEVERITY_CHANGED, BOB, {"from": "SEV-3", "to": "SEV-1", "reason": "x"})
+    refusal = check(state, stale, at(1), policy)
+    assert refusal is not None and refusal.rule == "stale_severity"
+    fresh = NewEvent(EventType.SEVERITY_CHANGED, BOB, {"from": "SEV-2", "to": "SEV-1", "reason": "x"})
+    assert check(state, fresh, at(1), policy) is None
+    assert state == fold(chain([(0, ALICE, EventType.INCIDENT_OPENED, opened("SEV-2"))]), policy)
