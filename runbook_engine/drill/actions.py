@@ -94,6 +94,11 @@ def do_hypothesis(ctx: Context, step: Step) -> None:
     ctx.append(ctx.event(step, EventType.HYPOTHESIS_STATED, {"id": hid, "text": step.value}))
 
 
+def do_drop_hypothesis(ctx: Context, step: Step) -> None:
+    payload = {"id": step.value, "reason": step.options["reason"]}
+    ctx.append(ctx.event(step, EventType.HYPOTHESIS_DROPPED, payload))
+
+
 def do_update(ctx: Context, step: Step) -> None:
     raw: Mapping[str, Any] = step.value
     now = ctx.clock.now()
@@ -196,6 +201,12 @@ def do_reopen(ctx: Context, step: Step) -> None:
     ctx.append(ctx.event(step, EventType.REOPENED, payload, default=ctx.ic()))
 
 
+def do_override(ctx: Context, step: Step) -> None:
+    """The IC sets a waiting rule (observation or monitoring window) aside once, with the reason."""
+    payload = {"rule": step.value, "reason": step.options["reason"]}
+    ctx.append(ctx.event(step, EventType.OVERRIDE, payload, default=ctx.ic()))
+
+
 def do_check(ctx: Context, step: Step) -> None:
     """Nothing happens: the step only carries expectations."""
 
@@ -210,6 +221,7 @@ HANDLERS: dict[str, Handler] = {
     "wait": do_wait,
     "note": do_note,
     "hypothesis_stated": do_hypothesis,
+    "drop_hypothesis": do_drop_hypothesis,
     "update": do_update,
     "change": do_change,
     "result": do_result,
@@ -221,6 +233,7 @@ HANDLERS: dict[str, Handler] = {
     "monitor": do_monitor,
     "resolve": do_resolve,
     "reopen": do_reopen,
+    "override": do_override,
     "check": do_check,
 }
 

@@ -18,6 +18,7 @@ ACTIONS = (
     "wait",
     "note",
     "hypothesis_stated",
+    "drop_hypothesis",
     "update",
     "change",
     "result",
@@ -29,6 +30,7 @@ ACTIONS = (
     "monitor",
     "resolve",
     "reopen",
+    "override",
     "check",
 )
 """The keys that make a step; a step holds exactly one of them."""

@@ -126,3 +126,24 @@ def test_an_event_the_timeline_rejects_fails_the_step(tiny_library: Path) -> Non
     assert result.failures[0].expectation == "step"
     assert "role_assigned" in result.failures[0].message
     assert result.steps_run == 1
+
+
+def test_override_and_drop_hypothesis(tiny_library: Path) -> None:
+    steps = (
+        "  - hypothesis_stated: the cache is cold\n"
+        "  - drop_hypothesis: H1\n    reason: hit rate is 98%\n"
+        "  - change: {id: a, action: first fix, risky: false}\n  - start: a\n"
+        "  - result: {change: a, result: no_change, observation: same}\n"
+        "  - change: {id: b, action: second fix, risky: false}\n"
+        "  - start: b\n    refused: observation_window\n"
+        "  - override: observation_window\n    reason: the first fix did nothing at all\n"
+        "    as: omar\n    refused: ic_only\n"
+        "  - override: observation_window\n    reason: the first fix did nothing at all\n"
+        "  - start: b\n"
+    )
+    expect = (
+        "  change_in_flight: true\n"
+        "  timeline: ['Dropped hypothesis H1: hit rate is 98%', 'Override of rule observation_window']\n"
+    )
+    result = _run(tiny_library, steps, expect)
+    assert result.passed, result.failures
