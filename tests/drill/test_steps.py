@@ -147,3 +147,11 @@ def test_override_and_drop_hypothesis(tiny_library: Path) -> None:
     )
     result = _run(tiny_library, steps, expect)
     assert result.passed, result.failures
+
+
+def test_runs_without_a_memory_backed_folder(tiny_library: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from runbook_engine.drill import runner
+
+    monkeypatch.setattr(runner, "RAM_FOLDERS", (tiny_library / "absent",))
+    assert runner._scratch_parent() is None
+    assert _run(tiny_library, "  - answer: 'yes'\n").passed
