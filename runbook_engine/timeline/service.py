@@ -9,7 +9,6 @@ or role holder) are filled in inside that transaction, so racing terminals never
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +19,7 @@ from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.rules import check, check_open
 from runbook_engine.timeline.state import IncidentState, next_update_due, severity_rule
 from runbook_engine.timeline.store import IncidentSummary, Store
+from runbook_engine.timeline.values import evolve
 
 OUTPUT_LIMIT = 4000
 """Characters of command output kept in the timeline (the head and the tail)."""
@@ -36,7 +36,7 @@ class IncidentService:
     def state(self, incident_id: str) -> IncidentState:
         """The folded state, with the status-update due time under this service's policy."""
         state = self.store.state(incident_id)
-        return replace(state, next_update_due_at=next_update_due(state, self.policy))
+        return evolve(state, next_update_due_at=next_update_due(state, self.policy))
 
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         return self.store.events(incident_id, after_seq)
