@@ -21,6 +21,7 @@ from tests.timeline.conftest import ALICE, CAROL, DAVE
 WRITERS = 4
 APPENDS = 1000
 RACES = 3
+KILLS = 5
 
 
 def _child(*args: str) -> subprocess.Popen[str]:
@@ -61,11 +62,11 @@ def test_sigkill_mid_append_loses_no_acknowledged_event(
     go = tmp_path / "go"
     go.touch()
     acked: list[int] = []
-    for round_ in range(3):
+    for round_ in range(KILLS):
         proc = _child("notes", str(store_path), incident, f"k{round_}", "-1", str(go))
         assert proc.stdout is not None
         first = proc.stdout.readline()
-        time.sleep(0.05 * (round_ + 1))
+        time.sleep(0.013 * (round_ + 1) ** 2)  # a different moment of the loop each time
         proc.send_signal(signal.SIGKILL)
         rest, _ = proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL
