@@ -84,6 +84,9 @@ def test_store_uses_wal_and_full_sync(store: SqliteStore, store_path: Path) -> N
     assert store_path.exists()
     with sqlite3.connect(store_path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = ("synchronous", "busy_timeout")
+    pragmas = {name: store._db.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
+    assert pragmas == {"synchronous": 2, "busy_timeout": 30_000}  # 2 is FULL
 
 
 def test_default_path_honours_the_environment() -> None:
