@@ -7,6 +7,7 @@ diff of two renders shows exactly what changed in review.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from runbook_engine.model import Link, Node, Runbook
 from runbook_engine.render.escape import dot_quote, dot_tooltip, wrap
@@ -127,7 +128,9 @@ def _attributes(pairs: list[tuple[str, str]]) -> str:
     return "[" + ", ".join(f"{name}={value}" for name, value in pairs) + "]"
 
 
-def _look_attributes(look: Look, faded: bool) -> list[tuple[str, str]]:
+@cache
+def _look_attributes(look: Look, faded: bool) -> tuple[tuple[str, str], ...]:
+    """A look's DOT attributes; cached, since every node of a kind shares them."""
     pairs = [
         ("shape", look.shape),
         ("style", dot_quote(look.style)),
@@ -135,7 +138,7 @@ def _look_attributes(look: Look, faded: bool) -> list[tuple[str, str]]:
         ("color", dot_quote(FADED_COLOUR if faded else look.border)),
         ("penwidth", look.penwidth),
     ]
-    return pairs + ([("peripheries", str(look.peripheries))] if look.peripheries != 1 else [])
+    return tuple(pairs + ([("peripheries", str(look.peripheries))] if look.peripheries != 1 else []))
 
 
 def _node_statement(node: Node, overlay: Overlay | None) -> str:

@@ -20,16 +20,23 @@ escape because escaped text never starts a line: a list marker, heading or cell 
 
 def clean(text: str) -> str:
     """Drop control characters and turn tabs and carriage returns into plain whitespace."""
+    if text.isprintable():
+        return text
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
 
 
 def one_line(text: str) -> str:
     """Collapse all whitespace (newlines included) to single spaces."""
+    if text.isprintable() and "  " not in text and text.strip() == text:
+        return text
     return " ".join(clean(text).split())
 
 
 def wrap(text: str, width: int, max_lines: int | None = None) -> list[str]:
     """Wrap text to lines of at most `width` characters; long words are broken, not overflowed."""
+    text = one_line(text)
+    if len(text) <= width:
+        return [text]
     lines = textwrap.wrap(
         one_line(text), width, break_long_words=True, break_on_hyphens=False
     ) or [""]
