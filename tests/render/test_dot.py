@@ -154,7 +154,7 @@ def test_large_runbooks_draw_loops_and_shared_ends_as_stubs(tmp_path: Path) -> N
     path.write_text(big_runbook_yaml(14))
     runbook = load_runbook(path)
     dot = runbook_dot(runbook)
-    assert dot.count("back to: Which part of triage?") == 14
+    assert dot.count("back to: Which part of<BR/>triage?") == 14
     assert '"watch-3" -> "(go to from watch-3 regressed)"' in dot
     assert dot.count('-> "resolved"') == 1 and dot.count("go to: Resolved") == 13
     assert "go to (node drawn once elsewhere)" in dot.splitlines()[1]
