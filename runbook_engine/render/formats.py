@@ -7,7 +7,6 @@ from pathlib import Path
 
 from runbook_engine.model import Runbook
 from runbook_engine.render.dot import DotOptions, runbook_dot
-from runbook_engine.render.mermaid import runbook_mermaid
 from runbook_engine.render.overlay import Overlay
 
 TEXT_FORMATS = ("dot", "mermaid")
@@ -31,6 +30,8 @@ def guess_format(output: Path | None) -> str:
 def render_runbook(runbook: Runbook, request: RenderRequest) -> bytes:
     """The runbook drawn in `request.fmt`; only image formats start `dot`."""
     if request.fmt == "mermaid":
+        from runbook_engine.render.mermaid import runbook_mermaid
+
         options = request.options
         text = runbook_mermaid(runbook, options.direction, options.legend, options.clusters,
                                request.overlay)
