@@ -100,6 +100,8 @@ def test_mermaid_site_needs_no_dot(library: Path, tmp_path: Path) -> None:
     block = page.split("```mermaid\n", 1)[1].split("\n```", 1)[0]
     assert check_mermaid(block + "\n") == []
     assert not (site / "primary-db-down.svg").exists()
+    library_map = (site / "library-map.md").read_text()
+    assert check_mermaid(library_map.split("```mermaid\n", 1)[1].split("\n```", 1)[0] + "\n") == []
 
 
 def test_library_map_lists_links(library: Path, tmp_path: Path) -> None:
