@@ -86,9 +86,9 @@ def _setup(args: argparse.Namespace) -> Setup:
     runbook = load_for_walk(args.runbook, Path(args.store).parent)
     policy = policy_of(args)
     if args.demo and args.policy is None:
-        from runbook_engine.walk.demo import demo_policy
+        from runbook_engine.walk.demo import demo_policy, demo_runbook
 
-        policy = demo_policy(policy)
+        policy, runbook = demo_policy(policy), demo_runbook(runbook)
     Path(args.store).parent.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(Path(args.store), policy)
     service = IncidentService(store, policy, SystemClock())

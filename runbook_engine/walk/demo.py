@@ -37,6 +37,15 @@ def demo_policy(policy: Policy) -> Policy:
     return Policy(shorter)
 
 
+def demo_runbook(runbook: Runbook) -> Runbook:
+    """The runbook with its resolve nodes' own monitoring windows dropped, as the policy's are."""
+    nodes = {
+        node_id: replace(node, monitoring_s=None) if node.kind == "resolve" else node
+        for node_id, node in runbook.nodes.items()
+    }
+    return replace(runbook, nodes=nodes)
+
+
 def demo_actor() -> Actor:
     return Actor.current(DEMO_IC)
 

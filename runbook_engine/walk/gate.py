@@ -11,6 +11,7 @@ from datetime import datetime
 from runbook_engine.durations import format_duration
 from runbook_engine.model import Node
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.state import Change, IncidentState
 from runbook_engine.walk.view import Choice, GateItem, Move, Phase
 
@@ -27,16 +28,22 @@ def approver_role(state: IncidentState, policy: Policy) -> str:
     return rule.approver_role if rule is not None else "ic"
 
 
-def monitoring_window_s(state: IncidentState, policy: Policy) -> int:
+def monitoring_window_s(state: IncidentState, policy: Policy, node: Node | None = None) -> int:
+    """The window to announce when monitoring starts: the policy's, or a resolve node's if longer."""
     rule = policy.severities.get(state.severity)
-    return rule.monitoring_window_s if rule is not None else DEFAULT_MONITORING_S
+    window = rule.monitoring_window_s if rule is not None else DEFAULT_MONITORING_S
+    return max(window, node.monitoring_s or 0) if node is not None else window
 
 
 def monitoring_left_s(state: IncidentState, policy: Policy, now: datetime) -> float | None:
-    if state.monitoring_started_at is None:
+    """Seconds of monitoring still owed before resolve, as the incident rules count them.
+
+    None before mitigation; 0 or less once resolving is allowed (or the IC overrode the window).
+    """
+    if state.mitigated_at is None and state.monitoring_started_at is None:
         return None
-    window = state.monitoring_window_s or monitoring_window_s(state, policy)
-    return window - (now - state.monitoring_started_at).total_seconds()
+    ends = monitoring_ends_at(state, policy)
+    return 0.0 if ends is None else (ends - now).total_seconds()
 
 
 def action_phase(change: Change | None) -> Phase:
@@ -141,11 +148,10 @@ def _one_at_a_time(
     if other is not None and other.change_id != mine:
         return GateItem(label, False, f"{other.change_id} by @{other.owner}: record its result first")
     last = state.last_started_change
-    rule = policy.severities.get(state.severity)
-    if last is not None and last.change_id != mine and last.result_at is not None and rule:
-        left = rule.observation_window_s - (now - last.result_at).total_seconds()
-        if left > 0:
-            return GateItem(label, False, f"observing {last.change_id}: {format_duration(left)} left")
+    ends = observation_ends_at(state, policy)
+    if last is not None and last.change_id != mine and ends is not None and ends > now:
+        left = (ends - now).total_seconds()
+        return GateItem(label, False, f"observing {last.change_id}: {format_duration(left)} left")
     return GateItem(label, True, "this change only" if mine and other else "none")
 
 

@@ -233,8 +233,9 @@ class Walker:
         return self._event(EventType.COMMAND_RUN, payload)
 
     def mitigate(self, state: IncidentState, summary: str) -> list[NewEvent]:
-        """Mark the incident mitigated and start the policy's monitoring window."""
-        window = gates.monitoring_window_s(state, self.policy)
+        """Mark the incident mitigated and start monitoring: the policy's window, or the resolve
+        node's `monitoring:` when that is longer."""
+        window = gates.monitoring_window_s(state, self.policy, self.runbook.nodes[self.position(state)])
         events = [] if state.mitigated_at is not None else [
             self._event(EventType.MITIGATED, {"summary": summary})
         ]

@@ -13,12 +13,13 @@ from prompt_toolkit.output import DummyOutput
 
 from runbook_engine.cli import walk as walk_cli
 from runbook_engine.cli.main import main
+from runbook_engine.library import load_runbook
 from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 from runbook_engine.walk import demo
-from tests.walk.conftest import REDIS, World
+from tests.walk.conftest import REDIS, REPO, World
 
 
 def args_for(store: Path, *extra: str) -> argparse.Namespace:
@@ -113,6 +114,12 @@ def test_simulated_ic_approves_from_its_own_thread_after_a_delay(world: World) -
     change = session.state.changes["C1"]
     assert change.approved_by == demo.DEMO_IC
     assert change.approved_by_actor is not None and change.approved_by_actor.name == demo.DEMO_IC
+
+
+def test_demo_drops_the_resolve_nodes_own_windows() -> None:
+    runbook = load_runbook(REPO / "runbooks" / "checkout-errors-after-deploy.yaml")
+    assert any(node.monitoring_s for node in runbook.nodes.values())
+    assert not any(node.monitoring_s for node in demo.demo_runbook(runbook).nodes.values())
 
 
 def test_demo_policy_shortens_the_windows() -> None:

@@ -89,13 +89,15 @@ def tmux() -> Iterator[Tmux]:
 def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_path: Path) -> None:
     store, policy_file = tmp_path / "incidents.db", tmp_path / "policy.yaml"
     policy_file.write_text(short_policy(), encoding="utf-8")
+    redis = tmp_path / REDIS.name
+    redis.write_text(REDIS.read_text(encoding="utf-8").replace("monitoring: 15m", "monitoring: 2s"))
     policy = load_policy(policy_file)
     with SqliteStore(store, policy) as opened_in:
         service = IncidentService(opened_in, policy)
         incident = service.open("Redis refusing", "SEV-2", "bob", Actor.current("bob")).incident_id
     common = ["--store", str(store), "--policy", str(policy_file)]
     runbook = [sys.executable, "-m", "runbook_engine"]
-    walk = [*runbook, "walk", str(REDIS), "--incident", incident, "--as", "alice", *common]
+    walk = [*runbook, "walk", str(redis), "--incident", incident, "--as", "alice", *common]
     command = f"cd {shlex.quote(str(REPO))} && {shlex.join(walk)}; sleep 60"
     tmux("new-session", "-d", "-s", "walk", "-x", "80", "-y", "24", command)
 

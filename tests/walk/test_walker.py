@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runbook_engine.errors import Refused
+from runbook_engine.timeline import rules
 from runbook_engine.timeline.events import EventType
 from runbook_engine.walk.view import Move, Phase
 from tests.walk.conftest import World
@@ -173,3 +174,20 @@ def test_the_next_change_waits_for_the_observation_window(world: World) -> None:
     assert not gate[2].ok and gate[2].detail.startswith("observing C1")
     world.clock.advance(10 * 60)
     assert session.view().gate[2].ok
+
+
+def test_the_gate_counts_the_observation_window_as_the_rules_do(world: World) -> None:
+    """From the previous change's start: a result recorded late leaves nothing more to wait."""
+    walk_to_rollback(world)
+    session = world.session()
+    session.append(session.walker.propose(session.state))
+    world.approve("C1")
+    session.refresh()
+    session.append(session.walker.start(session.state))
+    window = world.policy.rule(session.state.severity).observation_window_s
+    world.clock.advance(window + 1)
+    session.append(session.walker.answer(session.state, "no_change", "still at the limit"))
+    session.append(session.walker.answer(session.state, "confirmed"))
+    assert session.view().gate[2].ok
+    ends = rules.observation_ends_at(session.state, world.policy)
+    assert ends is not None and ends < world.clock.now()
