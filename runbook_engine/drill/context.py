@@ -156,4 +156,8 @@ class Context:
         return gate.approver_role(self.state(), self.policy)
 
     def monitoring_window_s(self) -> int:
-        return gate.monitoring_window_s(self.state(), self.policy)
+        """The policy's window, lengthened by the resolve node the scenario's walker stands at."""
+        state = self.state()
+        walker = Walker(self.runbook, actor(self.drill.scenario.default_walker), self.policy)
+        node = self.runbook.nodes.get(walker.position(state))
+        return gate.monitoring_window_s(state, self.policy, node if node and node.kind == "resolve" else None)
