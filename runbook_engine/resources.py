@@ -11,7 +11,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 """`runbook_engine/schemas` links to the top-level `schemas/`, so installed wheels carry the schemas."""
 BUNDLED_RUNBOOKS = PROJECT_ROOT / "runbooks"
-DEFAULT_POLICY = BUNDLED_RUNBOOKS / "policy.yaml"
+DEFAULT_POLICY = Path(__file__).resolve().parent / "default-policy.yaml"
+"""A link to `runbooks/policy.yaml`, so installed wheels carry the default severity policy."""
 
 
 @cache
