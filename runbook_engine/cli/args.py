@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
+
+from runbook_engine.errors import UsageError
 
 DEFAULT_STORE = Path(".runbook") / "incidents.db"
 
@@ -27,3 +32,15 @@ def add_policy_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--policy", type=Path, default=None, help="severity policy file (default: the bundled one)"
     )
+
+
+def emit(output: Path | None, write: Callable[[TextIO], object]) -> None:
+    """Let `write` fill standard output, or the file named by `-o` (an unwritable file is exit 2)."""
+    if output is None:
+        write(sys.stdout)
+        return
+    try:
+        with output.open("w", encoding="utf-8") as stream:
+            write(stream)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runbook_engine.cli.args import add_policy_option, parser
+from runbook_engine.cli.args import add_policy_option, emit, parser
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
-    from runbook_engine.drill.report import DrillReport, Reporter
+    pass
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -78,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     wants_coverage = args.coverage or args.min_coverage is not None
     coverage = tuple(library_coverage(library.runbooks(), results)) if wants_coverage else None
     report = DrillReport(results, coverage, args.min_coverage)
-    _write(REPORTERS[args.format], report, args.output)
+    emit(args.output, lambda stream: REPORTERS[args.format](report, stream))
     if any(result.status == ERROR for result in results):
         return EXIT_USAGE
     failing = any(not r.passed for r in results) or any(report.coverage_failing(c) for c in coverage or ())
@@ -119,17 +118,6 @@ def _schema_link(folder: Path) -> str:
         return os.path.relpath(schema, folder.resolve())
     except ValueError:  # another drive on Windows
         return schema.as_uri()
-
-
-def _write(write: Reporter, report: DrillReport, output: Path | None) -> None:
-    if output is None:
-        write(report, sys.stdout)
-        return
-    try:
-        with output.open("w", encoding="utf-8") as stream:
-            write(report, stream)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
 
 
 def _percent(text: str) -> float:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import add_common_options, open_service
-from runbook_engine.errors import EXIT_OK, InputError
+from runbook_engine.errors import EXIT_OK
 from runbook_engine.postmortem import render_postmortem
 
 
@@ -28,12 +28,7 @@ def run(args: argparse.Namespace) -> int:
         text = render_postmortem(service.events(args.incident), state, service.policy, service.clock.now())
     finally:
         service.store.close()
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{args.output}: cannot write the postmortem: {exc.strerror}") from None
-    print(f"wrote the postmortem draft of {args.incident} to {args.output}")
+    emit(args.output, lambda stream: stream.write(text))
+    if args.output is not None:
+        print(f"wrote the postmortem draft of {args.incident} to {args.output}")
     return EXIT_OK

@@ -9,8 +9,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import add_common_options, open_store, policy_of
-from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, InputError
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
@@ -89,14 +90,9 @@ def follow(store: SqliteStore, incident: str, after: int, args: argparse.Namespa
 def _export(store: SqliteStore, args: argparse.Namespace) -> int:
     events = store.events(args.incident)
     text = EXPORTERS[args.format](args.incident, events)
-    if args.output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{args.output}: cannot write: {exc.strerror}") from None
-    print(f"wrote {len(events)} events to {args.output}")
+    emit(args.output, lambda stream: stream.write(text))
+    if args.output is not None:
+        print(f"wrote {len(events)} events to {args.output}")
     return EXIT_OK
 
 
