@@ -152,7 +152,8 @@ def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int
     draft = build_draft(state, svc.policy, now, args.kind or default_kind(state), inputs)
     if not args.dry_run:
         post_draft(svc, args.incident, draft, actor)
-    sys.stdout.write(render_markdown(draft) if args.markdown else render_text(draft))
+    text = render_markdown(draft) if args.markdown else render_text(draft)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK
 
 

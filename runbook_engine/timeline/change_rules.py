@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import EventType, NewEvent
+from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.refusal import Check, Refusal, missing, overridden_after
 from runbook_engine.timeline.values import Change, IncidentState, severity_rule
 
@@ -64,12 +65,13 @@ def _approver_refusal(
     by = str(event.payload["by"])
     role = _approver_role(state, policy)
     holder = state.roles.get(role)
+    name = role_name(role)
     if change.owner in (by, event.actor.name):
         hint = (
-            f"ask the {role} ({holder}) to decide"
+            f"ask the {name} ({holder}) to decide"
             if holder and holder != change.owner
             else (
-                f"as {role} you cannot approve your own change: let someone else own it, or hand {role} over"
+                f"as {name} you cannot approve your own change: let someone else own it, or hand {name} over"
             )
         )
         return Refusal(

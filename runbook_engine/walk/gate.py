@@ -11,18 +11,12 @@ from datetime import datetime
 from runbook_engine.durations import format_duration
 from runbook_engine.model import Node
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.state import Change, IncidentState
 from runbook_engine.walk.view import Choice, GateItem, Move, Phase
 
 DEFAULT_MONITORING_S = 15 * 60
-ROLE_NAMES = {"ic": "IC", "comms": "Comms lead", "ops": "Ops lead", "tech_lead": "Tech lead"}
-
-
-def role_name(role: str) -> str:
-    return ROLE_NAMES.get(role, role)
-
-
 def approver_role(state: IncidentState, policy: Policy) -> str:
     rule = policy.severities.get(state.severity)
     return rule.approver_role if rule is not None else "ic"

@@ -331,11 +331,11 @@ def test_an_approver_owning_the_change_is_told_how_to_get_it_approved(
     _risky(svc, incident, owner=BOB)
     with pytest.raises(RuleRefused) as refused:
         svc.approve(incident, "C1", BOB)
-    assert "let someone else own it, or hand ic over" in refused.value.refusal.hint
+    assert "let someone else own it, or hand IC over" in refused.value.refusal.hint
     _risky(svc, incident, cid="C2")
     with pytest.raises(RuleRefused) as refused:
         svc.approve(incident, "C2", DAVE)
-    assert refused.value.refusal.hint == "ask the ic (bob) to decide"
+    assert refused.value.refusal.hint == "ask the IC (bob) to decide"
 
 
 def test_front_ends_can_ask_when_the_windows_end(
