@@ -25,13 +25,20 @@ class LinkRef:
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One runbook file as the library sees it."""
+    """One runbook file as the library sees it.
+
+    Node ids are kept as one newline-joined string: a set of forty strings per file would make
+    the index, the only thing that grows with the library, ten times larger.
+    """
 
     path: str
     id: str
     id_position: Position
-    nodes: frozenset[str]
+    node_ids: str
     links: tuple[LinkRef, ...] = ()
+
+    def has_node(self, node_id: str) -> bool:
+        return f"\n{node_id}\n" in f"\n{self.node_ids}\n"
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,6 @@ def index_entry(ctx: RunbookContext) -> IndexEntry:
         path=ctx.document.path,
         id=runbook.id,
         id_position=ctx.document.locate(("id",)),
-        nodes=frozenset(runbook.nodes),
+        node_ids="\n".join(runbook.nodes),
         links=links,
     )

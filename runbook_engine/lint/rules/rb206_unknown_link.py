@@ -33,18 +33,18 @@ SEVERITY = Severity.ERROR
 
 
 def check(entries: Sequence[IndexEntry]) -> Iterator[Located]:
-    nodes_by_id: dict[str, frozenset[str]] = {}
+    by_id: dict[str, IndexEntry] = {}
     for entry in entries:
-        nodes_by_id.setdefault(entry.id, entry.nodes)
+        by_id.setdefault(entry.id, entry)
     for entry in entries:
         for ref in entry.links:
             if CODE in ref.suppressed:
                 continue
-            known = nodes_by_id.get(ref.link.runbook)
-            if known is None:
+            target = by_id.get(ref.link.runbook)
+            if target is None:
                 yield Located(entry.path, ref.position, f"link to unknown runbook {ref.link.runbook!r}",
                               "link to the `id` of a runbook in the library", ref.node)
-            elif ref.link.node is not None and ref.link.node not in known:
+            elif ref.link.node is not None and not target.has_node(ref.link.node):
                 yield Located(entry.path, ref.position,
                               f"runbook {ref.link.runbook!r} has no node {ref.link.node!r}",
                               "link to one of its node ids, or to the runbook alone", ref.node)
