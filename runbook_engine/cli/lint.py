@@ -26,7 +26,13 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "2 usage error or unreadable input, 3 internal error.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="runbook files, directories or globs")
-    parser.add_argument("--format", "-f", default="text", choices=sorted({*REPORTERS, *LIST_FORMATS}))
+    parser.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        choices=sorted({*REPORTERS, *LIST_FORMATS}),
+        help="report format (default text; markdown only with --list-rules)",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--config", type=Path, help="pyproject.toml or .runbook.yaml (default: nearest)")
     parser.add_argument("-o", "--output", type=Path, help="write the report to FILE instead of stdout")

@@ -104,7 +104,7 @@ def rule_info(rule: RuleModule) -> RuleInfo:
 def catalog() -> tuple[RuleInfo, ...]:
     """Loader codes (fixed, always errors) and every rule, in code order."""
     loader = tuple(
-        RuleInfo(code, title.replace(" ", "-"), title, Severity.ERROR, f"{code}: {title}.\n\n{hint}.")
+        RuleInfo(code, title.lower().replace(" ", "-"), title, Severity.ERROR, f"{code}: {title}.\n\n{hint}.")
         for code, (title, hint) in LOADER_CODES.items()
     )
     return loader + tuple(rule_info(rule) for rule in RULES.values())
