@@ -22,18 +22,28 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "dot and mermaid are plain text and work without it.",
     )
     parser.add_argument("runbook", type=Path, help="the runbook file (YAML)")
-    parser.add_argument("-f", "--format", choices=FORMATS, default=None,
-                        help="output format (default: from the -o suffix, else svg)")
-    parser.add_argument("-o", "--output", type=Path, default=None,
-                        help="write here instead of standard output")
-    parser.add_argument("--direction", choices=("TB", "LR"), default="TB",
-                        help="top to bottom (default) or left to right")
-    parser.add_argument("--incident", metavar="ID", default=None,
-                        help="overlay the path this incident took (numbered, with times)")
+    parser.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: from the -o suffix, else svg)",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, default=None, help="write here instead of standard output"
+    )
+    parser.add_argument(
+        "--direction", choices=("TB", "LR"), default="TB", help="top to bottom (default) or left to right"
+    )
+    parser.add_argument(
+        "--incident",
+        metavar="ID",
+        default=None,
+        help="overlay the path this incident took (numbered, with times)",
+    )
     common.add_store_option(parser)
     parser.add_argument("--no-legend", action="store_true", help="leave the legend out")
-    parser.add_argument("--no-clusters", action="store_true",
-                        help="do not box each cause's branch")
+    parser.add_argument("--no-clusters", action="store_true", help="do not box each cause's branch")
     return parser
 
 
