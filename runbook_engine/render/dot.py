@@ -102,7 +102,7 @@ def _missing_targets(runbook: Runbook) -> list[str]:
 def _node_statements(runbook: Runbook, options: DotOptions, overlay: Overlay | None) -> list[str]:
     branches = cause_branches(runbook) if options.clusters else {}
     clustered = {member for members in branches.values() for member in members}
-    lines = [_symptom_statement(runbook, overlay)]
+    lines = [_symptom_statement(runbook)]
     lines += [
         _node_statement(node, overlay)
         for node in runbook.nodes.values()
@@ -163,7 +163,7 @@ def _dedupe(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return list(merged.items())
 
 
-def _symptom_statement(runbook: Runbook, overlay: Overlay | None) -> str:
+def _symptom_statement(runbook: Runbook) -> str:
     symptom = runbook.symptom
     subtitle = "alerts: " + ", ".join(symptom.alerts) if symptom.alerts else symptom.impact
     pairs = [("label", simple_label(symptom.summary or runbook.title, subtitle))]
