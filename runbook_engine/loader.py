@@ -9,6 +9,7 @@ tree only when a finding needs a line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,10 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 200_000
 """How many values alias expansion may produce; a billion-laughs file hits this in milliseconds."""
 
+MAX_DEPTH = 50
+"""How deeply collections may nest. libyaml's composer recurses in C and crashes the process on
+a file of a few thousand `[`; a runbook needs fewer than ten levels."""
+
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -37,6 +42,7 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 LOADER_CODES: dict[str, tuple[str, str]] = {
     "RB001": ("YAML syntax error", "fix the YAML at this position; a validating editor shows it as you type"),
@@ -50,6 +56,7 @@ LOADER_CODES: dict[str, tuple[str, str]] = {
     "RB009": ("file too large", f"split the runbook: files over {MAX_FILE_BYTES // 1024} KiB are refused"),
     "RB010": ("recursive alias", "an anchor may not contain an alias to itself"),
     "RB011": ("unreadable file", "check the path and its permissions"),
+    "RB012": ("nesting too deep", f"flatten the structure: more than {MAX_DEPTH} levels are refused"),
 }
 
 
@@ -135,6 +142,7 @@ def load_text(text: str, name: str = "<string>") -> Document:
     """Load YAML text into a Document whose top level is a mapping."""
     if not text.strip() or _only_comments(text):
         raise LoadError("RB004", Position(), "the file has no content")
+    _check_depth(text)
     root = _compose(text)
     if root is None:
         raise LoadError("RB004", Position(), "the file has no content")
@@ -184,6 +192,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def load_data_text(text: str, name: str = "<string>") -> Any:
     """Load YAML text of any shape (policies, drills, configuration) with the same safety rules."""
+    _check_depth(text)
     root = _compose(text)
     return None if root is None else _Constructor().construct(root)
 
@@ -191,6 +200,31 @@ def load_data_text(text: str, name: str = "<string>") -> Any:
 def dump(data: Any) -> str:
     """Plain block-style YAML for values we write ourselves (drill templates, exports)."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse flow collections nested past MAX_DEPTH before libyaml's recursive composer sees them.
+
+    Counting brackets is a cheap over-estimate (it ignores quoting); only when it passes the limit
+    are the parser's events, which libyaml produces without recursion, counted exactly.
+    """
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    if deepest <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LoadError("RB012", position_of(event.start_mark), "collections nest too deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # a syntax error: composing reports it with its position
 
 
 def _only_comments(text: str) -> bool:
@@ -247,6 +281,7 @@ class _Constructor:
     def __init__(self) -> None:
         self._budget = MAX_VALUES
         self._active: set[int] = set()
+        self._depth = 0
         self._scalars = yaml.constructor.SafeConstructor()
 
     def construct(self, node: yaml.Node) -> Any:
@@ -257,12 +292,16 @@ class _Constructor:
             return self._scalar(node)
         if id(node) in self._active:
             raise LoadError("RB010", position_of(node.start_mark), "alias refers to itself")
+        if self._depth >= MAX_DEPTH:
+            raise LoadError("RB012", position_of(node.start_mark), "collections nest too deep")
         self._active.add(id(node))
+        self._depth += 1
         try:
             if isinstance(node, yaml.SequenceNode):
                 return self._sequence(node)
             return self._mapping(node)
         finally:
+            self._depth -= 1
             self._active.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:

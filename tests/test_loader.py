@@ -23,6 +23,8 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
+DEEP_BLOCK = "a:\n" + "".join("  " * i + "k:\n" for i in range(1, 60)) + "  " * 60 + "v: 1\n"
+
 
 def error_of(text: str) -> tuple[str, Position]:
     with pytest.raises(LoadError) as caught:
@@ -47,14 +49,21 @@ def error_of(text: str) -> tuple[str, Position]:
         ("a: &x [*x]\n", "RB010", Position(1, 4)),
         (BOMB, "RB008", Position(6, 4)),
         ("? [a, b]\n: 1\n", "RB001", Position(1, 3)),
+        ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "RB012", Position(1, 53)),
+        (DEEP_BLOCK, "RB012", Position(51, 101)),
+        ("a: '" + "[" * 80 + "'\nb: [\n", "RB001", Position(3, 1)),
     ],
 )
 def test_refused_documents_give_a_code_and_position(text: str, code: str, position: Position) -> None:
     assert error_of(text) == (code, position)
 
 
+def test_brackets_inside_quotes_do_not_count_as_nesting() -> None:
+    assert load_text("q: '" + "[" * 80 + "'\n").data == {"q": "[" * 80}
+
+
 def test_every_loader_code_has_a_title_and_hint() -> None:
-    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 12)]
+    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 13)]
     assert all(title and hint for title, hint in LOADER_CODES.values())
 
 
