@@ -15,7 +15,9 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.state import Change, IncidentState, severity_rule
 
-_ROLLBACK = re.compile(r"\b(roll(ed|ing)?[ -]?back|revert|downgrade)", re.IGNORECASE)
+_ROLLBACK = re.compile(
+    r"\b(roll(ed|ing)?[ -]?back|revert|downgrade|undo|previous (version|revision|release))", re.IGNORECASE
+)
 
 
 _DEGRADE = re.compile(

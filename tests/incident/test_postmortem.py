@@ -118,6 +118,8 @@ def test_text_from_the_timeline_is_escaped(r: Replay) -> None:
         ("Roll back release 42", "rollback"),
         ("rollback the config", "rollback"),
         ("Revert PR 1234", "rollback"),
+        ("kubectl rollout undo deployment/checkout", "rollback"),
+        ("Redeploy the previous release", "rollback"),
         ("Disable the recommendations feature flag", "degrade gracefully"),
         ("Rate-limit the export API", "degrade gracefully"),
         ("Raise maxclients to 200", "fix forward"),
