@@ -20,7 +20,7 @@ from pathlib import Path
 from runbook_engine.findings import Finding, Issue, Severity
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
-from runbook_engine.lint.index import IndexEntry, Located, index_entry
+from runbook_engine.lint.index import IndexEntry, Located, index_entry, node_targets
 from runbook_engine.lint.result import LintResult
 from runbook_engine.lint.rules import ALL_CODES, LIBRARY_RULES, RUNBOOK_RULES, catalog
 from runbook_engine.loader import Document, LoadError, load_path, load_text
@@ -54,6 +54,7 @@ def lint_paths(
         findings.extend(outcome.findings)
         if outcome.entry is not None:
             entries.append(outcome.entry)
+    entries = _with_node_ids(entries)
     findings.extend(library_findings(entries, config, _extra_entries(entries, files, library)))
     return LintResult(tuple(map(str, files)), tuple(sorted(findings, key=Finding.sort_key)), catalog())
 
@@ -85,7 +86,7 @@ def lint_source(text: str, name: str = "<string>", config: LintConfig | None = N
     """Lint YAML text as a library of one runbook (what rule tests use)."""
     config = config or LintConfig()
     try:
-        outcome = lint_document(load_text(text, name), config)
+        outcome = lint_document(load_text(text, name), config, keep_node_ids=True)
     except LoadError as exc:
         return [_load_finding(name, exc)]
     entries = [outcome.entry] if outcome.entry else []
@@ -94,7 +95,11 @@ def lint_source(text: str, name: str = "<string>", config: LintConfig | None = N
 
 
 def lint_document(
-    document: Document, config: LintConfig, codes: Collection[str] | None = None
+    document: Document,
+    config: LintConfig,
+    codes: Collection[str] | None = None,
+    *,
+    keep_node_ids: bool = False,
 ) -> FileOutcome:
     """Run the runbook rules (all, or only `codes`) over one loaded document."""
     ctx = RunbookContext(document, ALL_CODES)
@@ -107,7 +112,7 @@ def lint_document(
             finding = _finding(ctx, code, severity, issue)
             if finding is not None:
                 findings.append(finding)
-    entry = index_entry(ctx) if isinstance(document.data, dict) else None
+    entry = index_entry(ctx, keep_node_ids=keep_node_ids) if isinstance(document.data, dict) else None
     return FileOutcome(tuple(findings), entry)
 
 
@@ -158,7 +163,21 @@ def _extra_entries(
         except LoadError:
             continue
         if isinstance(document.data, dict):
-            yield index_entry(RunbookContext(document))
+            yield index_entry(RunbookContext(document), keep_node_ids=True)
+
+
+def _with_node_ids(entries: list[IndexEntry]) -> list[IndexEntry]:
+    """Entries again, with node ids read back for the runbooks that `id#node` links point into."""
+    wanted = node_targets(entries)
+    return [_reindexed(entry) if entry.id in wanted else entry for entry in entries]
+
+
+def _reindexed(entry: IndexEntry) -> IndexEntry:
+    try:
+        document = load_path(entry.path)
+    except LoadError:
+        return entry
+    return index_entry(RunbookContext(document), keep_node_ids=True)
 
 
 def _finding(ctx: RunbookContext, code: str, severity: Severity, issue: Issue) -> Finding | None:

@@ -6,6 +6,7 @@ entries, with positions already resolved, stay in memory for the rules that span
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook_engine.findings import Position
@@ -13,7 +14,7 @@ from runbook_engine.lint.context import RunbookContext, suppressed_codes
 from runbook_engine.model import Link
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRef:
     """A `runbook:` reference from one node, where it is written and what the node suppresses."""
 
@@ -23,22 +24,24 @@ class LinkRef:
     suppressed: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexEntry:
     """One runbook file as the library sees it.
 
-    Node ids are kept as one newline-joined string: a set of forty strings per file would make
-    the index, the only thing that grows with the library, ten times larger.
+    Node ids are not kept by default: the index is the only thing that grows with the library,
+    and only runbooks that some link names as `id#node` need them (the engine reads those again).
+    When kept, they are one newline-joined string rather than a set of forty strings.
     """
 
     path: str
     id: str
     id_position: Position
-    node_ids: str
     links: tuple[LinkRef, ...] = ()
+    node_ids: str | None = None
 
     def has_node(self, node_id: str) -> bool:
-        return f"\n{node_id}\n" in f"\n{self.node_ids}\n"
+        """Whether the runbook has this node; True when its ids were not kept (no false alarm)."""
+        return self.node_ids is None or f"\n{node_id}\n" in f"\n{self.node_ids}\n"
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,12 @@ class Located:
     node: str | None = None
 
 
-def index_entry(ctx: RunbookContext) -> IndexEntry:
+def node_targets(entries: Iterable[IndexEntry]) -> set[str]:
+    """Ids of runbooks that some link points into (`id#node`): those need their node ids."""
+    return {ref.link.runbook for entry in entries for ref in entry.links if ref.link.node}
+
+
+def index_entry(ctx: RunbookContext, *, keep_node_ids: bool = False) -> IndexEntry:
     runbook = ctx.runbook
     links = tuple(
         LinkRef(
@@ -67,6 +75,6 @@ def index_entry(ctx: RunbookContext) -> IndexEntry:
         path=ctx.document.path,
         id=runbook.id,
         id_position=ctx.document.locate(("id",)),
-        node_ids="\n".join(runbook.nodes),
         links=links,
+        node_ids="\n".join(runbook.nodes) if keep_node_ids else None,
     )

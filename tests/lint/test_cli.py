@@ -150,6 +150,16 @@ def test_links_resolve_against_neighbours_not_linted(
     assert "RB206 link to unknown runbook 'other'" in capsys.readouterr().out
 
 
+def test_node_links_between_linted_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = "    team: platform-oncall\n"
+    write(tmp_path, "other.yaml", patched("id: demo", "id: other"))
+    write(tmp_path, "demo.yaml", patched(team, team + "    runbook: other#watch\n"))
+    assert main(["lint", str(tmp_path)]) == 0
+    write(tmp_path, "demo.yaml", patched(team, team + "    runbook: other#wait\n"))
+    assert main(["lint", str(tmp_path)]) == 1
+    assert "RB206 runbook 'other' has no node 'wait'" in capsys.readouterr().out
+
+
 def test_duplicate_ids_across_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, "a.yaml", BASE)
     write(tmp_path, "b.yaml", BASE)
