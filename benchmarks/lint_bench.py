@@ -66,8 +66,8 @@ def bare_parse(paths: list[Path]) -> None:
         yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 
 
-def run_lint(folder: Path) -> None:
-    command = [str(BIN / "runbook"), "lint", str(folder)]
+def run_lint(folder: Path, *options: str) -> None:
+    command = [str(BIN / "runbook"), "lint", *options, str(folder)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"lint failed on the corpus:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
@@ -97,6 +97,7 @@ def measure(folder: Path, files: int, nodes: int, repeat: int, baseline: bool) -
         "lint": lambda: run_lint(folder),
     }
     if baseline:
+        runs["lint_1"] = lambda: run_lint(folder, "--jobs", "1")
         runs["check_jsonschema"] = lambda: run_check_jsonschema(paths)
     for name, run in runs.items():
         figures[name], figures[f"{name}_cpu"] = best_of(repeat, run)
@@ -113,6 +114,7 @@ def report(small: dict[str, float], large: dict[str, float]) -> None:
             f"runbook lint {row['lint']:.2f} s ({row['lint_cpu']:.2f})"
         )
         if "check_jsonschema" in row:
+            line += f", lint -j 1 {row['lint_1']:.2f} s ({row['lint_1_cpu']:.2f})"
             line += f", check-jsonschema {row['check_jsonschema']:.2f} s ({row['check_jsonschema_cpu']:.2f})"
         print(line)
         print(
@@ -122,6 +124,7 @@ def report(small: dict[str, float], large: dict[str, float]) -> None:
     n, big = int(small["files"]), int(large["files"])
     print()
     print(f"lint / bare parse, {n} files: {small['lint'] / small['parse']:.2f}x wall   (target <= 1.5x)")
+    print(f"lint -j 1 / bare parse, {n} files: {small['lint_1'] / small['parse']:.2f}x wall (one core)")
     print(f"lint / bare parse, {big} files: {large['lint'] / large['parse']:.2f}x wall")
     speedup = small["check_jsonschema"] / small["lint"]
     print(f"check-jsonschema / lint, {n} files: {speedup:.1f}x   (target >= 15x)")
