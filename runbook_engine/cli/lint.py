@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
 
+from runbook_engine.cli.args import emit
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.library import discover, neighbours
 from runbook_engine.lint.config import find_config, load_config
+from runbook_engine.lint.coverage import coverage_findings
 from runbook_engine.lint.docs import rules_markdown, rules_text
 from runbook_engine.lint.engine import lint_paths
 from runbook_engine.lint.rules import names_to_codes
@@ -38,6 +37,12 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", type=Path, help="write the report to FILE instead of stdout")
     parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: CPUs)")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    parser.add_argument(
+        "--min-drill-coverage",
+        type=float,
+        metavar="PCT",
+        help="require drills beside the runbooks to cover PCT%% of each one's nodes and edges (RB401)",
+    )
     return parser
 
 
@@ -51,12 +56,17 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("no paths given", "e.g. `runbook lint runbooks/`")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.min_drill_coverage is not None and not 0 <= args.min_drill_coverage <= 100:
+        raise UsageError("--min-drill-coverage takes a percentage from 0 to 100")
     config = load_config(args.config or find_config(Path.cwd()), names_to_codes())
     files = discover(args.paths)
     if not files:
         raise UsageError(f"no runbook files in {' '.join(args.paths)}", "runbooks end in .yaml or .yml")
     result = lint_paths(files, config, library=neighbours(files), jobs=args.jobs)
-    _emit(args.output, lambda stream: reporter(args.format).write(result, stream))
+    minimum = args.min_drill_coverage if args.min_drill_coverage is not None else config.min_drill_coverage
+    if minimum is not None:
+        result = result.with_findings(coverage_findings(files, minimum))
+    emit(args.output, lambda stream: reporter(args.format).write(result, stream))
     return result.exit_code(strict=args.strict)
 
 
@@ -64,16 +74,5 @@ def _list_rules(args: argparse.Namespace) -> int:
     if args.format not in LIST_FORMATS:
         raise UsageError(f"--list-rules writes {' or '.join(LIST_FORMATS)}, not {args.format}")
     text = rules_markdown() if args.format == "markdown" else rules_text()
-    _emit(args.output, lambda stream: stream.write(text))
+    emit(args.output, lambda stream: stream.write(text))
     return EXIT_OK
-
-
-def _emit(output: Path | None, write: Callable[[TextIO], object]) -> None:
-    if output is None:
-        write(sys.stdout)
-        return
-    try:
-        with output.open("w", encoding="utf-8") as stream:
-            write(stream)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None

@@ -3,6 +3,7 @@
 ```toml
 [tool.runbook]
 ignore = ["drafts/*"]            # fnmatch patterns, relative to the configuration file
+min-drill-coverage = 70          # opt-in RB401: run the drills beside the runbooks, require 70 %
 [tool.runbook.rules]
 RB203 = "off"                    # a code or a rule name; error, warning, info or off
 placeholder-text = "error"
@@ -25,7 +26,7 @@ from runbook_engine.findings import Severity
 from runbook_engine.loader import LoadError, load_data_text
 
 CONFIG_FILES = (".runbook.yaml", ".runbook.yml")
-KEYS = ("ignore", "rules")
+KEYS = ("ignore", "rules", "min-drill-coverage")
 LEVELS = {level.value: level for level in Severity}
 
 
@@ -37,6 +38,7 @@ class LintConfig:
     ignore: tuple[str, ...] = ()
     root: Path = field(default_factory=Path)
     source: str = "defaults"
+    min_drill_coverage: float | None = None
 
     def severity(self, code: str, default: Severity) -> Severity:
         return self.severities.get(code, default)
@@ -87,6 +89,7 @@ def parse_config(
         ignore=_ignore(raw.get("ignore", []), source),
         root=root,
         source=source,
+        min_drill_coverage=_percent(raw.get("min-drill-coverage"), source),
     )
 
 
@@ -120,6 +123,14 @@ def _ignore(raw: Any, source: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise UsageError(f"{source}: `ignore` must be a list of path patterns", 'e.g. ["drafts/*"]')
     return tuple(raw)
+
+
+def _percent(raw: Any, source: str) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw <= 100:
+        raise UsageError(f"{source}: `min-drill-coverage` must be a percentage from 0 to 100", "e.g. 70")
+    return float(raw)
 
 
 def _raw_config(path: Path) -> Any:

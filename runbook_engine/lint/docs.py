@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from runbook_engine.findings import Severity
+from runbook_engine.lint import coverage
 from runbook_engine.lint.result import RuleInfo
 from runbook_engine.lint.rules import RULES, rule_info
 from runbook_engine.loader import LOADER_CODES
@@ -20,6 +21,7 @@ of `pyproject.toml` or under `rules:` in `.runbook.yaml`; silence it on one node
 def rules_markdown() -> str:
     parts = [HEADER, _summary_table(), _loader_section()]
     parts += [_rule_section(rule_info(rule)) for rule in RULES.values()]
+    parts.append(_coverage_section())
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -29,6 +31,7 @@ def rules_text() -> str:
         f"{info.code}  {info.severity.value:7}  {info.name}: {info.summary}"
         for info in map(rule_info, RULES.values())
     ]
+    lines.append(f"{coverage.CODE}  {'opt-in':7}  {coverage.NAME}: {coverage.SUMMARY}")
     return "\n".join(lines) + "\n"
 
 
@@ -40,6 +43,8 @@ def _summary_table() -> str:
         f"| {info.summary} |"
         for info in map(rule_info, RULES.values())
     ]
+    anchor = f"{coverage.CODE.lower()}-{coverage.NAME}"
+    rows.append(f"| [{coverage.CODE}](#{anchor}) | {coverage.NAME} | off (opt-in) | {coverage.SUMMARY} |")
     return "\n".join(rows) + "\n"
 
 
@@ -50,6 +55,17 @@ def _loader_section() -> str:
     ]
     lines += [f"- **{code}** {title}: {hint}." for code, (title, hint) in LOADER_CODES.items()]
     return "\n".join(lines) + "\n"
+
+
+def _coverage_section() -> str:
+    return (
+        f"## {coverage.CODE} {coverage.NAME}\n\n"
+        "Default: **off (opt-in)**. Set `min-drill-coverage = 70` in `[tool.runbook]` (or\n"
+        "`min-drill-coverage: 70` in `.runbook.yaml`, or pass `--min-drill-coverage 70`): lint then\n"
+        "runs the drills found beside the linted runbooks (see docs/drills.md) and reports, at line 1\n"
+        f"of each runbook, coverage of its nodes and edges under that percentage. {coverage.HINT[:1].upper()}"
+        f"{coverage.HINT[1:]}.\n"
+    )
 
 
 def _rule_section(info: RuleInfo) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from runbook_engine.findings import Finding, Severity
@@ -29,6 +30,11 @@ class LintResult:
     files: tuple[str, ...]
     findings: tuple[Finding, ...]
     rules: tuple[RuleInfo, ...] = ()
+
+    def with_findings(self, extra: Iterable[Finding]) -> LintResult:
+        """The same run with more findings (from checks that run after the rules), kept sorted."""
+        findings = sorted((*self.findings, *extra), key=Finding.sort_key)
+        return replace(self, findings=tuple(findings))
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity is severity)

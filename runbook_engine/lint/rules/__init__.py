@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from runbook_engine.findings import Issue, Severity
+from runbook_engine.lint import coverage
 from runbook_engine.lint.context import RunbookContext
 from runbook_engine.lint.index import IndexEntry, Located
 from runbook_engine.lint.result import RuleInfo
@@ -107,7 +108,13 @@ def catalog() -> tuple[RuleInfo, ...]:
         RuleInfo(code, title.lower().replace(" ", "-"), title, Severity.ERROR, f"{code}: {title}.\n\n{hint}.")
         for code, (title, hint) in LOADER_CODES.items()
     )
-    return loader + tuple(rule_info(rule) for rule in RULES.values())
+    return loader + tuple(rule_info(rule) for rule in RULES.values()) + (coverage_info(),)
+
+
+def coverage_info() -> RuleInfo:
+    """RB401 runs after the rules (it needs the drills), but reporters list it like one."""
+    doc = f"{coverage.CODE}: {coverage.SUMMARY}.\n\n{coverage.HINT}."
+    return RuleInfo(coverage.CODE, coverage.NAME, coverage.SUMMARY, Severity.ERROR, doc)
 
 
 def names_to_codes() -> dict[str, str]:
