@@ -16,12 +16,26 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         "Write a folder of Markdown pages and SVG diagrams for a runbook library that GitHub and "
         "GitLab wikis and MkDocs show as is. Unchanged runbooks are not rendered again.",
     )
-    parser.add_argument("runbooks_dir", type=Path, metavar="RUNBOOKS_DIR",
-                        help="folder of runbooks (searched recursively; drills/ is skipped)")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="SITE_DIR",
-                        help="folder to write the site into (created if missing)")
-    parser.add_argument("--diagrams", choices=("svg", "mermaid"), default="svg",
-                        help="svg images drawn with dot (default) or Mermaid code blocks")
+    parser.add_argument(
+        "runbooks_dir",
+        type=Path,
+        metavar="RUNBOOKS_DIR",
+        help="folder of runbooks (searched recursively; drills/ is skipped)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="SITE_DIR",
+        help="folder to write the site into (created if missing)",
+    )
+    parser.add_argument(
+        "--diagrams",
+        choices=("svg", "mermaid"),
+        default="svg",
+        help="svg images drawn with dot (default) or Mermaid code blocks",
+    )
     parser.add_argument("--direction", choices=("TB", "LR"), default="TB")
     return parser
 
