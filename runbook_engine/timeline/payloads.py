@@ -1,4 +1,8 @@
-"""Event payloads checked against `schemas/timeline-event.schema.json` (a cached validator per type)."""
+"""Event payloads checked against `schemas/timeline-event.schema.json` (a cached check per type).
+
+A valid payload is confirmed by a compiled check (`compiled_schema`); jsonschema is imported only
+to explain a payload that fails, which keeps it off the first screen of `runbook walk`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
-
+from runbook_engine.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.errors import UsageError
 from runbook_engine.resources import load_schema
 from runbook_engine.timeline.events import EventType, NewEvent, parse_utc
@@ -20,18 +22,37 @@ _TIME_FIELDS = {
 """Fields the reducers parse as times; checked here because JSON Schema formats only annotate."""
 
 
+def _schema_of(event_type: EventType) -> dict[str, Any]:
+    schema = load_schema("timeline-event")
+    return {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{event_type.value}"}
+
+
 @cache
 def _validator(event_type: EventType) -> Any:
-    schema = load_schema("timeline-event")
-    sub = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{event_type.value}"}
-    return jsonschema.validators.validator_for(schema)(sub)
+    import jsonschema  # here, not at the top: only a failing payload needs it
+
+    sub = _schema_of(event_type)
+    return jsonschema.validators.validator_for(sub)(sub)
+
+
+@cache
+def _fast_check(event_type: EventType) -> Check:
+    try:
+        return compile_schema(_schema_of(event_type))
+    except Unsupported:
+        return _validator(event_type).is_valid  # type: ignore[no-any-return]
 
 
 def payload_problem(event: NewEvent) -> str | None:
     """The first thing wrong with the event's actor or payload, or None when both are valid."""
     if not event.actor.name.strip():
         return f"{event.type.value}: actor: the name of who is acting is empty"
-    error = best_match(_validator(event.type).iter_errors(dict(event.payload)))
+    payload = dict(event.payload)
+    if _fast_check(event.type)(payload):
+        return _time_problem(event)
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator(event.type).iter_errors(payload))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "payload"
         return f"{event.type.value}: {where}: {error.message}"

@@ -24,6 +24,15 @@ RACES = 3
 KILLS = 5
 
 
+def _release(go: Path, children: int) -> None:
+    """Touch GO once every child is ready, so they all start appending at the same moment."""
+    deadline = time.monotonic() + 60
+    while len(list(go.parent.glob(f"{go.name}.ready.*"))) < children:
+        assert time.monotonic() < deadline, "the writer processes never became ready"
+        time.sleep(0.01)
+    go.touch()
+
+
 def _child(*args: str) -> subprocess.Popen[str]:
     command = [sys.executable, "-m", "tests.timeline.writer", *args]
     return subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -37,7 +46,7 @@ def test_four_writers_lose_nothing_and_keep_the_chain(
     go = tmp_path / "go"
     args = (str(store_path), incident)
     writers = [_child("notes", *args, f"w{n}", str(APPENDS), str(go)) for n in range(WRITERS)]
-    go.touch()
+    _release(go, WRITERS)
     acked: list[int] = []
     for proc in writers:
         out, err = proc.communicate(timeout=120)
@@ -117,7 +126,7 @@ def _two_proposed_changes(svc: IncidentService) -> str:
 def test_incidents_opened_at_once_get_distinct_ids(store_path: Path, policy: Policy, tmp_path: Path) -> None:
     go = tmp_path / "go"
     openers = [_child("open", str(store_path), name, "25", str(go)) for name in ("alice", "bob")]
-    go.touch()
+    _release(go, len(openers))
     ids = [line for proc in openers for line in proc.communicate(timeout=60)[0].split()]
     assert len(ids) == len(set(ids)) == 50
     with SqliteStore(store_path, policy) as store:

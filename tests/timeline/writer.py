@@ -9,6 +9,7 @@ printing `ok SEQ` or `refused RULE`.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,7 @@ def notes(path: str, incident: str, name: str, count: int, go: str) -> None:
             now = clock.now()
             event = store.append(incident, new, now, partial(_check, now=now, policy=policy))
             _say(str(event.seq))
+            time.sleep(0.0005)  # SQLite's busy handler is not fair: let a waiting writer in
 
 
 def start(path: str, name: str, change_id: str, go: str, incidents: Sequence[str]) -> None:
@@ -72,6 +74,8 @@ def _counter(count: int) -> Iterator[int]:
 
 
 def _wait(go: Path) -> None:
+    """Say this process is ready (GO.ready.PID), then wait for the parent's GO."""
+    (go.parent / f"{go.name}.ready.{os.getpid()}").touch()
     while not go.exists():
         time.sleep(0.002)
 
