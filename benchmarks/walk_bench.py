@@ -82,7 +82,7 @@ def startup(workdir: Path) -> None:
     runbook = REPO / "runbooks" / "redis-max-connections.yaml"
     walk = [sys.executable, "-m", "runbook_engine", "walk", str(runbook), "--store", str(store)]
     walk += ["--incident", incident.incident_id, "--as", "alice"]
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80", "LINES": "24"}
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80", "LINES": "24", "RUNBOOK_CACHE_DIR": str(workdir)}
     baseline = median_of([sys.executable, "-c", "import prompt_toolkit"], None, env)
     cache = workdir / "validated"
     cold = median_of(walk, b"What next?", env, before=lambda: shutil.rmtree(cache, ignore_errors=True))
@@ -131,8 +131,8 @@ def answer_to_screen(workdir: Path) -> None:
     from runbook_engine.timeline.events import Actor
     from runbook_engine.timeline.service import IncidentService
     from runbook_engine.timeline.store import SqliteStore
+    from runbook_engine.validation_cache import load_validated
     from runbook_engine.walk.controller import Controller
-    from runbook_engine.walk.loading import load_for_walk
     from runbook_engine.walk.screen import WalkScreen
     from runbook_engine.walk.session import WalkSession
     from runbook_engine.walk.walker import Walker
@@ -140,7 +140,7 @@ def answer_to_screen(workdir: Path) -> None:
     path = workdir / "generated.yaml"
     path.write_text(generated_runbook(NODES), encoding="utf-8")
     started = time.perf_counter()
-    runbook = load_for_walk(path, workdir)
+    runbook = load_validated(path, workdir)
     loaded = time.perf_counter() - started
     policy = load_policy()
     store = SqliteStore(workdir / "generated.db", policy)

@@ -22,3 +22,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if absent and item.get_closest_marker(marker):
                 program = marker.removeprefix("needs_")
                 item.add_marker(pytest.mark.skip(reason=f"{program} is not on PATH"))
+
+
+@pytest.fixture(autouse=True)
+def _private_validation_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test gets its own validation cache instead of the user's ~/.cache."""
+    monkeypatch.setenv("RUNBOOK_CACHE_DIR", str(tmp_path_factory.mktemp("runbook-cache")))

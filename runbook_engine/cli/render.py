@@ -8,7 +8,6 @@ from pathlib import Path
 
 from runbook_engine.cli import args as common
 from runbook_engine.errors import UsageError
-from runbook_engine.library import load_runbook
 from runbook_engine.model import Runbook
 from runbook_engine.render.dot import DotOptions
 from runbook_engine.render.formats import FORMATS, TEXT_FORMATS, RenderRequest, guess_format
@@ -51,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or guess_format(args.output)
     if args.output is None and fmt not in TEXT_FORMATS and fmt != "svg" and sys.stdout.isatty():
         raise UsageError(f"{fmt} is binary and standard output is a terminal", "add -o FILE")
-    runbook = load_runbook(args.runbook)
+    from runbook_engine.validation_cache import load_validated
+
+    runbook = load_validated(args.runbook)
     overlay = _overlay(runbook, args.incident, args.store) if args.incident else None
     options = DotOptions(args.direction, not args.no_legend, not args.no_clusters)
     from runbook_engine.render.formats import render_runbook

@@ -81,9 +81,9 @@ def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
 
 
 def _setup(args: argparse.Namespace) -> Setup:
-    from runbook_engine.walk.loading import load_for_walk
+    from runbook_engine.validation_cache import load_validated
 
-    runbook = load_for_walk(args.runbook, Path(args.store).parent)
+    runbook = load_validated(args.runbook)
     policy = policy_of(args)
     if args.demo and args.policy is None:
         from runbook_engine.walk.demo import demo_policy, demo_runbook

@@ -8,10 +8,8 @@ processes. Rules that span the library run last, over the index.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -136,6 +134,10 @@ def _outcomes(files: Sequence[Path], config: LintConfig, jobs: int | None) -> It
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
         yield from (lint_file(path, config) for path in files)
         return
+    # Imported here: a worker pool is only for large runs, and walk and render load one runbook.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:

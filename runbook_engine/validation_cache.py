@@ -1,15 +1,18 @@
-"""Loading a runbook for the walk fast: full validation once per file content, then a cached pass.
+"""Loading a runbook fast: full validation once per file content, then a cached pass.
 
-`library.load_runbook` runs the linter's blocking checks, which pulls in jsonschema and networkx
-(most of the start-up time of `runbook walk`). The runbook a responder opens at 3 a.m. is almost
-always one that already passed, so a successful validation leaves a marker named by the hash of
-the file's bytes, the schema and the engine version; the next walk of the same bytes only parses
-the YAML. Any edit to the file (or an upgrade) changes the key and validates again.
+`library.load_runbook` runs the linter's blocking checks, which import the lint engine (most of
+the start-up time of `runbook walk` and of rendering a small runbook). The runbook a responder
+opens at 3 a.m. is almost always one that already passed, so a successful validation leaves a
+marker named by the hash of the file's bytes, the schema and the engine version; the next load of
+the same bytes only parses the YAML. Any edit to the file (or an upgrade) changes the key and
+validates again. Markers live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`,
+else `~/.cache/runbook-engine`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from runbook_engine import __version__
@@ -20,8 +23,18 @@ from runbook_engine.resources import SCHEMAS_DIR
 CACHE_FOLDER = "validated"
 
 
-def load_for_walk(path: Path, cache_dir: Path) -> Runbook:
+def default_cache_dir() -> Path:
+    explicit = os.environ.get("RUNBOOK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "runbook-engine"
+
+
+def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     """The runbook at `path`, validated in full unless these exact bytes passed before."""
+    path = Path(path)
+    cache_dir = default_cache_dir() if cache_dir is None else cache_dir
     try:
         raw = path.read_bytes()
     except OSError:

@@ -1,0 +1,67 @@
+"""The validation cache: full checks once per file content, a plain parse after that."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from runbook_engine import library
+from runbook_engine.library import RunbookInvalid
+from runbook_engine.validation_cache import CACHE_FOLDER, default_cache_dir, load_validated
+from tests.conftest import RUNBOOKS
+
+
+@pytest.fixture
+def runbook(tmp_path: Path) -> Path:
+    return Path(shutil.copy(RUNBOOKS / "redis-max-connections.yaml", tmp_path))
+
+
+def _forbid_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(path: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(library, "load_runbook", refuse)
+
+
+def test_second_load_of_the_same_bytes_skips_validation(
+    runbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first = load_validated(runbook, cache)
+    assert len(list((cache / CACHE_FOLDER).iterdir())) == 1
+    _forbid_validation(monkeypatch)
+    assert load_validated(runbook, cache) == first
+
+
+def test_an_edit_validates_again(runbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    load_validated(runbook, cache)
+    runbook.write_text(runbook.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    _forbid_validation(monkeypatch)
+    with pytest.raises(AssertionError, match="validated again"):
+        load_validated(runbook, cache)
+
+
+def test_an_invalid_runbook_is_never_marked(runbook: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    runbook.write_text(runbook.read_text(encoding="utf-8").replace("start: ", "start: nowhere-"))
+    for _ in range(2):
+        with pytest.raises(RunbookInvalid, match="RB201"):
+            load_validated(runbook, cache)
+    assert not (cache / CACHE_FOLDER).exists()
+
+
+def test_an_unwritable_cache_still_loads(runbook: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("", encoding="utf-8")
+    assert load_validated(runbook, blocked).id == "redis-max-connections"
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("RUNBOOK_CACHE_DIR", str(tmp_path / "explicit"))
+    assert default_cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("RUNBOOK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "runbook-engine"
