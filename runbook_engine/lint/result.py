@@ -64,10 +64,9 @@ class LintResult:
 
     def summary(self) -> str:
         failing = len({finding.path for finding in self.findings})
-        return (
-            f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')} "
-            f"in {failing} of {_plural(len(self.files), 'file')}"
-        )
+        counts = f"{_plural(self.errors, 'error')}, {_plural(self.warnings, 'warning')}"
+        checked = _plural(len(self.files), "file")
+        return f"{counts} in {failing} of {checked}" if failing else f"{counts} in {checked} checked"
 
 
 def _plural(count: int, word: str) -> str:

@@ -41,7 +41,7 @@ def test_text_has_location_code_message_and_hint() -> None:
 
 
 def test_text_of_a_clean_run_is_one_summary_line() -> None:
-    assert render("text", CLEAN) == "0 errors, 0 warnings in 0 of 1 file\n"
+    assert render("text", CLEAN) == "0 errors, 0 warnings in 1 file checked\n"
 
 
 def test_json_lists_findings_and_summary() -> None:
@@ -100,7 +100,7 @@ def test_junit_has_one_case_per_file_and_a_failure_per_error() -> None:
 
 
 CLEAN_SHAPES: dict[str, Callable[[str], bool]] = {
-    "text": lambda out: out == "0 errors, 0 warnings in 0 of 1 file\n",
+    "text": lambda out: out == "0 errors, 0 warnings in 1 file checked\n",
     "json": lambda out: json.loads(out)["findings"] == [],
     "github": lambda out: out == "",
     "sarif": lambda out: json.loads(out)["runs"][0]["results"] == [],
