@@ -7,6 +7,7 @@ best-matching branch's error is reported, never the whole tree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -75,8 +76,15 @@ def _issue(error: ValidationError) -> SchemaIssue:
     return keyword, Issue(path, _message(error), _hint(error))
 
 
+_REQUIRED_MESSAGE = re.compile(r"^'([^']+)' is a required property$")
+"""jsonschema reports each missing property in its own error, naming it only in the message."""
+
+
 def _missing(error: ValidationError) -> str | None:
     """The property a `required` error is about; the issue path names it so rules can filter."""
+    named = _REQUIRED_MESSAGE.match(error.message)
+    if named is not None:
+        return named.group(1)
     instance = error.instance if isinstance(error.instance, dict) else {}
     names = error.validator_value if isinstance(error.validator_value, list) else []
     return next((str(name) for name in names if name not in instance), None)
@@ -113,6 +121,11 @@ def _hint(error: ValidationError) -> str:
         return "use one of: " + ", ".join(str(v) for v in schema.get("enum", []))
     if error.validator == "pattern":
         return f"the value must match {schema.get('pattern')}"
+    if error.validator == "required":
+        missing = _missing(error)
+        field = schema.get("properties", {}).get(missing, {}) if missing else {}
+        if missing and isinstance(field, dict) and field.get("description"):
+            return f"add `{missing}:`: {field['description']}"
     described = schema.get("description") or _parent_description(error)
     return str(described or "see docs/format.md")
 
