@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from runbook_engine.report.github import annotation, escape_data, escape_property
+from runbook_engine.report.github import annotation, workflow_command
 
 from .coverage import RunbookCoverage
 from .result import ERROR, FAILED, PASSED, DrillResult, Failure
@@ -231,23 +231,19 @@ def write_github(report: DrillReport, stream: TextIO) -> None:
     for item in report.coverage or ():
         if report.coverage_failing(item):
             message = f"drill coverage {item.percent:.1f}% is below the minimum {report.min_coverage:g}%"
-            where = f"file={escape_property(item.path)},title=drill coverage"
-            stream.write(f"::error {where}::{escape_data(message)}\n")
+            stream.write(workflow_command("error", message, file=item.path, title="drill coverage") + "\n")
     write_text(DrillReport(report.results, None, None), stream)
 
 
 def _failure_annotation(result: DrillResult, failure: Failure) -> str:
-    properties = ",".join(
-        f"{name}={escape_property(value)}"
-        for name, value in (
-            ("file", result.path),
-            ("line", str(failure.position.line)),
-            ("col", str(failure.position.column)),
-            ("title", f"drill {result.drill}: {failure.expectation}"),
-        )
+    return workflow_command(
+        "error",
+        f"{failure.where()}: {failure.message}\npath so far: {failure.path_so_far}",
+        file=result.path,
+        line=failure.position.line,
+        col=failure.position.column,
+        title=f"drill {result.drill}: {failure.expectation}",
     )
-    message = f"{failure.where()}: {failure.message}\npath so far: {failure.path_so_far}"
-    return f"::error {properties}::{escape_data(message)}"
 
 
 REPORTERS: dict[str, Reporter] = {

@@ -17,18 +17,21 @@ class GithubReporter:
 
 
 def annotation(finding: Finding) -> str:
-    command = COMMANDS.get(finding.severity, "notice")
-    properties = ",".join(
-        f"{name}={escape_property(value)}"
-        for name, value in (
-            ("file", finding.path),
-            ("line", str(finding.position.line)),
-            ("col", str(finding.position.column)),
-            ("title", f"{finding.code} {finding.message}"),
-        )
-    )
     message = f"{finding.code} {finding.message}" + (f"\n{finding.hint}" if finding.hint else "")
-    return f"::{command} {properties}::{escape_data(message)}"
+    return workflow_command(
+        COMMANDS.get(finding.severity, "notice"),
+        message,
+        file=finding.path,
+        line=finding.position.line,
+        col=finding.position.column,
+        title=f"{finding.code} {finding.message}",
+    )
+
+
+def workflow_command(command: str, message: str, **properties: str | int) -> str:
+    """`::error file=...,line=...::message`, every part escaped (drill reports use it too)."""
+    fields = ",".join(f"{name}={escape_property(str(value))}" for name, value in properties.items())
+    return f"::{command} {fields}::{escape_data(message)}"
 
 
 def escape_data(text: str) -> str:
