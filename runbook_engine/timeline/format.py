@@ -111,7 +111,15 @@ def _status(p: Mapping[str, Any]) -> str:
     promised = p.get("next_update_at")
     nxt = f"; next update {clock_time(parse_utc(str(promised)))}" if promised else ""
     impact = f": {p['impact']}" if p.get("impact") else ""
-    return f"Posted {p['kind']} status update{impact}{nxt}"
+    what = _STATUS_KINDS.get(str(p["kind"]), f"{p['kind']} status update")
+    return f"Posted {what}{impact}{nxt}"
+
+
+_STATUS_KINDS = {
+    "initial": "the initial status update",
+    "update": "a status update",
+    "resolution": "the resolution update",
+}
 
 
 def _action_item(p: Mapping[str, Any]) -> str:

@@ -31,7 +31,7 @@ EXPECTED = {
     EventType.CHANGE_STARTED: "Started change C1",
     EventType.CHANGE_RESULT: "Result of change C1: no change - errors flat",
     EventType.COMMAND_RUN: "Ran for change C1: redis-cli CONFIG SET maxclients 20000 -> exit 0",
-    EventType.STATUS_UPDATE: "Posted update status update: 5% of checkouts fail; next update 14:30 UTC",
+    EventType.STATUS_UPDATE: "Posted a status update: 5% of checkouts fail; next update 14:30 UTC",
     EventType.ACTION_ITEM: "Action item (1w, @dave, due 2026-03-11): Alert on connection saturation",
     EventType.MITIGATED: "Mitigated: errors at baseline",
     EventType.MONITORING_STARTED: "Monitoring for 15m",
