@@ -16,10 +16,12 @@ class EngineError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", details: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = details
+        """Further lines worth showing after the message (e.g. the other findings in a file)."""
 
 
 class UsageError(EngineError):

@@ -26,12 +26,15 @@ class RunbookInvalid(InputError):
     """A runbook that cannot be used; `findings` say exactly where and why."""
 
     def __init__(self, findings: list[Finding]) -> None:
-        first = findings[0]
-        super().__init__(
-            f"{first.path}:{first.position.line}:{first.position.column}: {first.code} {first.message}",
-            first.hint,
-        )
+        findings = sorted(findings, key=Finding.sort_key)
+        first, *others = findings
+        super().__init__(_located(first), first.hint, tuple(map(_located, others)))
         self.findings = findings
+
+
+def _located(finding: Finding) -> str:
+    where = f"{finding.path}:{finding.position.line}:{finding.position.column}"
+    return f"{where}: {finding.code} {finding.message}"
 
 
 def is_runbook_file(path: Path) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +75,13 @@ def test_bad_option_is_usage_error(
     _fake_command(monkeypatch, KeyboardInterrupt())
     assert cli_main.main(["fake", "--nope"]) == 2
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_every_finding_of_an_invalid_runbook_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: y\nnodes:\n  a: {kind: check, text: look}\n", encoding="utf-8")
+    assert cli_main.main(["render", str(bad), "-f", "dot"]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"{bad}:") >= 4 and "hint: add `" in err and "Traceback" not in err

@@ -66,6 +66,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run_guarded(name, rest)
 
 
+MAX_DETAILS = 20
+
+
+def _report(name: str, exc: EngineError) -> None:
+    lines = [f"runbook {name}: {exc.message}"]
+    lines += [f"  hint: {exc.hint}"] if exc.hint else []
+    lines += [f"runbook {name}: {detail}" for detail in exc.details[:MAX_DETAILS]]
+    if len(exc.details) > MAX_DETAILS:
+        hidden = len(exc.details) - MAX_DETAILS
+        lines.append(f"runbook {name}: ... and {hidden} more (`runbook lint` lists all)")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
 def _run_guarded(name: str, rest: list[str]) -> int:
     """The one error handler: user errors get a message, anything else exit 3 and no traceback."""
     try:
@@ -79,9 +92,7 @@ def _run_guarded(name: str, rest: list[str]) -> int:
         sys.stderr.write("\ninterrupted\n")
         return EXIT_INTERRUPTED
     except EngineError as exc:
-        sys.stderr.write(f"runbook {name}: {exc.message}\n")
-        if exc.hint:
-            sys.stderr.write(f"  hint: {exc.hint}\n")
+        _report(name, exc)
         return exc.exit_code
     except BrokenPipeError:
         return 0
