@@ -146,9 +146,6 @@ class Node:
     def target(self, label: str) -> str | None:
         return next((edge.target for edge in self.edges if edge.label == label), None)
 
-    def is_suppressed(self, code: str) -> bool:
-        return bool(self.suppressions) and code in (self.suppressions or {})
-
 
 @dataclass(frozen=True)
 class Symptom:

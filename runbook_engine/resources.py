@@ -1,8 +1,10 @@
-"""Where the project's own files live: the JSON Schemas and the bundled runbook library."""
+"""Where things live: the JSON Schemas, the bundled runbooks and policy, the default incident store."""
 
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,16 @@ SCHEMAS_DIR = Path(__file__).resolve().parent / "schemas"
 BUNDLED_RUNBOOKS = PROJECT_ROOT / "runbooks"
 DEFAULT_POLICY = Path(__file__).resolve().parent / "default-policy.yaml"
 """A link to `runbooks/policy.yaml`, so installed wheels carry the default severity policy."""
+
+
+DEFAULT_STORE = Path(".runbook") / "incidents.db"
+STORE_ENV = "RUNBOOK_STORE"
+
+
+def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
+    """`$RUNBOOK_STORE` when set, else `.runbook/incidents.db` under the working directory."""
+    env = os.environ if environ is None else environ
+    return Path(env.get(STORE_ENV) or DEFAULT_STORE)
 
 
 @cache

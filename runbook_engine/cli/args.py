@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from runbook_engine.errors import UsageError
-
-DEFAULT_STORE = Path(".runbook") / "incidents.db"
+from runbook_engine.resources import default_store_path
 
 
 def parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -23,7 +21,7 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--store",
         type=Path,
-        default=Path(os.environ.get("RUNBOOK_STORE") or DEFAULT_STORE),
+        default=default_store_path(),
         help="incident store (SQLite file); env RUNBOOK_STORE; default .runbook/incidents.db",
     )
 

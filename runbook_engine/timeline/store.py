@@ -7,9 +7,8 @@ see exactly the state the event lands on: two terminals racing cannot both start
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,9 +30,6 @@ from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.sqlite_db import connect, store_errors
 from runbook_engine.timeline.state import IncidentState, apply, fold
-
-DEFAULT_STORE = Path(".runbook") / "incidents.db"
-STORE_ENV = "RUNBOOK_STORE"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -69,12 +65,6 @@ class Store(Protocol):
     def verify(self, incident_id: str) -> VerifyReport: ...
 
     def close(self) -> None: ...
-
-
-def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
-    """`$RUNBOOK_STORE` when set, else `.runbook/incidents.db` under the working directory."""
-    env = os.environ if environ is None else environ
-    return Path(env.get(STORE_ENV) or DEFAULT_STORE)
 
 
 _COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"

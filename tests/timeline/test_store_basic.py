@@ -11,11 +11,12 @@ import pytest
 
 from runbook_engine.errors import InputError, Refused, UsageError
 from runbook_engine.policy import Policy
+from runbook_engine.resources import default_store_path
 from runbook_engine.timeline.events import GENESIS_HASH, EventType, NewEvent
 from runbook_engine.timeline.refusal import Refusal
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.state import IncidentState
-from runbook_engine.timeline.store import SqliteStore, default_store_path
+from runbook_engine.timeline.store import SqliteStore
 from tests.timeline.conftest import ALICE, BOB
 
 
