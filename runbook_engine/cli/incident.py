@@ -6,9 +6,16 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
-from runbook_engine.cli.incident_context import actor_of, add_common_options, open_service, parse_when
+from runbook_engine.cli.incident_context import (
+    actor_of,
+    add_common_options,
+    open_service,
+    parse_when,
+    policy_of,
+)
 from runbook_engine.cli.incident_status import print_board, print_incidents
 from runbook_engine.comms import (
     ActionLine,
@@ -41,6 +48,10 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "list" and not Path(args.store).exists():
+        policy_of(args)  # a bad --policy is still an error
+        print(f"no incidents (no store at {args.store} yet)")
+        return EXIT_OK
     service = open_service(args, create=args.action == "open")
     try:
         return HANDLERS[args.action](service, args, actor_of(args))

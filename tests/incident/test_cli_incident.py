@@ -179,6 +179,8 @@ def test_hypothesis_drop(cli: Cli) -> None:
 
 
 def test_missing_incident_and_missing_store_are_clear_messages(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("incident", "list")
+    assert code == 0 and out.startswith("no incidents (no store at")
     code, _, err = cli("incident", "status", "INC-1")
     assert code == 2 and "no incident store at" in err
     cli.open()
