@@ -334,11 +334,7 @@ class _Constructor:
             if key_node.tag == _MERGE:
                 self._merge(merged, value_node)
                 continue
-            key = self.construct(key_node)
-            if isinstance(key, (list, dict)):
-                raise LoadError(
-                    "RB001", position_of(key_node.start_mark), "a key must be a plain value"
-                )
+            key = self._key(key_node)
             if key in result:
                 raise LoadError(
                     "RB006", position_of(key_node.start_mark), f"duplicate key {key!r}"
@@ -347,6 +343,17 @@ class _Constructor:
         for key, value in merged.items():
             result.setdefault(key, value)  # keys written out override merged ones
         return result
+
+    def _key(self, node: yaml.Node) -> str:
+        """A mapping key as written: `yes:` stays "yes", `1:` stays "1".
+
+        Every key in our documents is a name (JSON object keys are strings), and YAML 1.1 would
+        otherwise turn an answer label `yes` into True and `no` into False.
+        """
+        if not isinstance(node, yaml.ScalarNode):
+            raise LoadError("RB001", position_of(node.start_mark), "a key must be a plain value")
+        self._scalar(node)  # refuses unknown tags on keys as on values
+        return str(node.value)
 
     def _merge(self, result: dict[Any, Any], value_node: yaml.Node) -> None:
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]

@@ -49,6 +49,8 @@ def error_of(text: str) -> tuple[str, Position]:
         ("a: &x [*x]\n", "RB010", Position(1, 4)),
         (BOMB, "RB008", Position(6, 4)),
         ("? [a, b]\n: 1\n", "RB001", Position(1, 3)),
+        ("1: a\n'1': b\n", "RB006", Position(2, 1)),
+        ("!!python/name:os.system x: 1\n", "RB007", Position(1, 1)),
         ("a: " + "[" * 100_000 + "]" * 100_000 + "\n", "RB012", Position(1, 53)),
         (DEEP_BLOCK, "RB012", Position(51, 101)),
         ("a: '" + "[" * 80 + "'\nb: [\n", "RB001", Position(3, 1)),
@@ -123,3 +125,9 @@ def test_load_data_text_accepts_any_shape() -> None:
 def test_dump_round_trips() -> None:
     data = {"id": "x", "nodes": {"a": {"kind": "check", "argv": ["kubectl", "get"]}}, "ünï": "çödé"}
     assert load_text(dump(data)).data == data
+
+
+def test_keys_stay_as_written() -> None:
+    """YAML 1.1 reads `yes`/`no` as booleans; an answer label must stay the word its author wrote."""
+    data = load_text("answers:\n  yes: a\n  no: b\n  1: c\n  null: d\n").data
+    assert list(data["answers"]) == ["yes", "no", "1", "null"]
