@@ -10,7 +10,7 @@ from runbook_engine.findings import Finding, Severity
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.engine import lint_document
 from runbook_engine.lint.rules import BLOCKING
-from runbook_engine.loader import LoadError, load_path
+from runbook_engine.loader import Document, LoadError, load_path
 from runbook_engine.model import Runbook, runbook_from_data
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -69,7 +69,12 @@ def neighbours(files: Iterable[Path]) -> list[Path]:
 
 
 def load_runbook(path: str | Path) -> Runbook:
-    """Load a runbook fit to walk; raises RunbookInvalid with positioned findings.
+    """Load a runbook fit to walk; raises RunbookInvalid with positioned findings."""
+    return runbook_from_data(checked_document(path).data, str(path))
+
+
+def checked_document(path: str | Path) -> Document:
+    """The loaded file of a runbook fit to walk; raises RunbookInvalid with positioned findings.
 
     Runs the linter's blocking checks (loader, schema, unknown start, dangling references, owner,
     severity) with their default severities, so `lint` and `walk` never disagree about them.
@@ -83,7 +88,7 @@ def load_runbook(path: str | Path) -> Runbook:
     errors = [finding for finding in outcome.findings if finding.severity is Severity.ERROR]
     if errors:
         raise RunbookInvalid(errors)
-    return runbook_from_data(document.data, name)
+    return document
 
 
 def _expand(target: str) -> list[Path]:

@@ -3,24 +3,27 @@
 `library.load_runbook` runs the linter's blocking checks, which import the lint engine (most of
 the start-up time of `runbook walk` and of rendering a small runbook). The runbook a responder
 opens at 3 a.m. is almost always one that already passed, so a successful validation leaves a
-marker named by the hash of the file's bytes, the schema and the engine version; the next load of
-the same bytes only parses the YAML. Any edit to the file (or an upgrade) changes the key and
-validates again. Markers live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`,
-else `~/.cache/runbook-engine`.
+marker named by the hash of the file's bytes, the schema and the engine version, holding the
+loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
+YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
+live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`, else `~/.cache/runbook-engine`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 from runbook_engine import __version__
-from runbook_engine.loader import LoadError, load_bytes
 from runbook_engine.model import Runbook, runbook_from_data
 from runbook_engine.resources import SCHEMAS_DIR
 
 CACHE_FOLDER = "validated"
+CACHE_FORMAT = b"data-json-1"
+"""Part of the key: bump it when what a marker holds changes."""
 
 
 def default_cache_dir() -> Path:
@@ -40,29 +43,42 @@ def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     except OSError:
         return _validate(path, None)
     marker = cache_dir / CACHE_FOLDER / validation_key(raw)
-    if marker.exists():
-        try:
-            return runbook_from_data(load_bytes(raw, str(path)).data, str(path))
-        except LoadError:
-            pass
+    data = _cached_data(marker)
+    if isinstance(data, dict):
+        return runbook_from_data(data, str(path))
     return _validate(path, marker)
 
 
 def validation_key(raw: bytes) -> str:
     digest = hashlib.sha256(raw)
     digest.update(__version__.encode())
+    digest.update(CACHE_FORMAT)
     digest.update((SCHEMAS_DIR / "runbook.schema.json").read_bytes())
     return digest.hexdigest()
 
 
-def _validate(path: Path, marker: Path | None) -> Runbook:
-    from runbook_engine.library import load_runbook
+def _cached_data(marker: Path) -> Any:
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
-    runbook = load_runbook(path)
+
+def _validate(path: Path, marker: Path | None) -> Runbook:
+    from runbook_engine.library import checked_document
+
+    document = checked_document(path)
     if marker is not None:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(str(path) + "\n", encoding="utf-8")
-        except OSError:
-            pass
-    return runbook
+        _write_marker(marker, document.data)
+    return runbook_from_data(document.data, str(path))
+
+
+def _write_marker(marker: Path, data: Any) -> None:
+    """Written beside and renamed into place, so a reader never sees half a marker."""
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(marker)
+    except (OSError, TypeError, ValueError):
+        return

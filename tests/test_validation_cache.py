@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ def _forbid_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(path: object) -> None:
         raise AssertionError("validated again")
 
-    monkeypatch.setattr(library, "load_runbook", refuse)
+    monkeypatch.setattr(library, "checked_document", refuse)
 
 
 def test_second_load_of_the_same_bytes_skips_validation(
@@ -65,3 +68,24 @@ def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("RUNBOOK_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "runbook-engine"
+
+
+def test_a_warm_load_never_imports_the_yaml_parser(runbook: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_validated(runbook, cache)
+    code = (
+        "import sys; from runbook_engine.validation_cache import load_validated; "
+        f"r = load_validated({str(runbook)!r}, __import__('pathlib').Path({str(cache)!r})); "
+        "print(r.id, 'yaml' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["redis-max-connections", "False"]
+
+
+def test_a_damaged_marker_validates_again(runbook: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = load_validated(runbook, cache)
+    (marker,) = (cache / CACHE_FOLDER).iterdir()
+    marker.write_text("{not json", encoding="utf-8")
+    assert load_validated(runbook, cache) == first
+    assert isinstance(json.loads(marker.read_text(encoding="utf-8")), dict)
