@@ -73,10 +73,17 @@ def _counter(count: int) -> Iterator[int]:
         index += 1
 
 
+WAIT_LIMIT_S = 120.0
+"""A child whose parent died before saying GO gives up instead of spinning forever."""
+
+
 def _wait(go: Path) -> None:
     """Say this process is ready (GO.ready.PID), then wait for the parent's GO."""
     (go.parent / f"{go.name}.ready.{os.getpid()}").touch()
+    deadline = time.monotonic() + WAIT_LIMIT_S
     while not go.exists():
+        if time.monotonic() > deadline:
+            sys.exit(f"no {go} after {WAIT_LIMIT_S:.0f} s: giving up")
         time.sleep(0.002)
 
 
