@@ -7,6 +7,7 @@ import pytest
 from runbook_engine.errors import Refused
 from runbook_engine.timeline import rules
 from runbook_engine.timeline.events import EventType
+from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Move, Phase
 from tests.walk.conftest import World
 
@@ -46,6 +47,17 @@ def walk_to_rollback(world: World) -> None:
     session.begin()
     for label in ("at-limit", "one-service-over-its-pool", "confirmed"):
         session.append(session.walker.answer(session.state, label))
+
+
+def start_approved_rollback(world: World) -> WalkSession:
+    """Walk to the risky rollback, have the IC approve it (change C1) and start it."""
+    walk_to_rollback(world)
+    session = world.session()
+    session.append(session.walker.propose(session.state))
+    world.approve("C1")
+    session.refresh()
+    session.append(session.walker.start(session.state))
+    return session
 
 
 def test_confirmed_cause_states_a_hypothesis(world: World) -> None:
@@ -116,12 +128,7 @@ def test_a_new_session_resumes_at_the_same_node_and_pending_state(world: World) 
 
 
 def test_resolve_needs_mitigation_and_the_monitoring_window(world: World) -> None:
-    walk_to_rollback(world)
-    session = world.session()
-    session.append(session.walker.propose(session.state))
-    world.approve("C1")
-    session.refresh()
-    session.append(session.walker.start(session.state))
+    session = start_approved_rollback(world)
     session.append(session.walker.answer(session.state, "helped"))
     session.append(session.walker.answer(session.state, "recovered"))
     assert session.view().phase is Phase.MITIGATE
@@ -161,12 +168,7 @@ def test_a_denied_change_shows_why_and_can_be_proposed_again(world: World) -> No
 
 
 def test_the_next_change_waits_for_the_observation_window(world: World) -> None:
-    walk_to_rollback(world)
-    session = world.session()
-    session.append(session.walker.propose(session.state))
-    world.approve("C1")
-    session.refresh()
-    session.append(session.walker.start(session.state))
+    session = start_approved_rollback(world)
     session.append(session.walker.answer(session.state, "no_change", "still at the limit"))
     assert session.view().node.id == "idle-clients"
     session.append(session.walker.answer(session.state, "confirmed"))
@@ -178,12 +180,7 @@ def test_the_next_change_waits_for_the_observation_window(world: World) -> None:
 
 def test_the_gate_counts_the_observation_window_as_the_rules_do(world: World) -> None:
     """From the previous change's start: a result recorded late leaves nothing more to wait."""
-    walk_to_rollback(world)
-    session = world.session()
-    session.append(session.walker.propose(session.state))
-    world.approve("C1")
-    session.refresh()
-    session.append(session.walker.start(session.state))
+    session = start_approved_rollback(world)
     window = world.policy.rule(session.state.severity).observation_window_s
     world.clock.advance(window + 1)
     session.append(session.walker.answer(session.state, "no_change", "still at the limit"))
