@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runbook_engine.durations import parse_duration
-from runbook_engine.findings import DocPath
+
+if TYPE_CHECKING:
+    from runbook_engine.findings import DocPath
 
 NODE_KINDS = ("check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup")
 TERMINAL_KINDS = frozenset({"resolve", "handoff"})
@@ -177,12 +179,17 @@ class Runbook:
 
 
 def runbook_from_data(data: Mapping[str, Any], source: str = "") -> Runbook:
-    """Build a Runbook from loaded YAML; missing or odd fields become empty values."""
+    """Build a Runbook from loaded YAML; missing or odd fields become empty values.
+
+    Loaded data is plain dicts and lists (from the loader or the JSON cache), so the checks below
+    ask for `dict`: `isinstance(x, Mapping)` goes through the ABC machinery, several times slower,
+    and this runs for every field of every node when a 5,000-node runbook is drawn.
+    """
     raw_nodes = data.get("nodes")
     nodes = {
         str(node_id): node_from_data(str(node_id), raw)
-        for node_id, raw in (raw_nodes.items() if isinstance(raw_nodes, Mapping) else ())
-        if isinstance(raw, Mapping)
+        for node_id, raw in (raw_nodes.items() if isinstance(raw_nodes, dict) else ())
+        if isinstance(raw, dict)
     }
     symptom = _mapping(data.get("symptom"))
     return Runbook(
@@ -212,7 +219,7 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         title=_str(raw.get("title")) or node_id,
         signal=_signal(raw.get("signal")),
         step=_step(raw.get("step")),
-        stages=tuple(_stage(item) for item in _list(raw.get("stages")) if isinstance(item, Mapping)),
+        stages=tuple(_stage(item) for item in _list(raw.get("stages")) if isinstance(item, dict)),
         risk=_str(raw.get("risk")) or None,
         rollback=_rollback(raw.get("rollback")),
         irreversible=_irreversible(raw.get("irreversible")),
@@ -244,7 +251,7 @@ def _edges(node_id: str, kind: str, raw: Mapping[str, Any]) -> tuple[Edge, ...]:
 
 
 def _signal(raw: Any) -> Signal | None:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     return Signal(
         _str(raw.get("kind")),
@@ -256,7 +263,7 @@ def _signal(raw: Any) -> Signal | None:
 
 
 def _step(raw: Any) -> Step | None:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     return Step(
         kind=_str(raw.get("kind")),
@@ -274,17 +281,17 @@ def _stage(raw: Mapping[str, Any]) -> Stage:
 
 
 def _rollback(raw: Any) -> Rollback | None:
-    return Rollback(_str(raw.get("text")), _step(raw.get("step"))) if isinstance(raw, Mapping) else None
+    return Rollback(_str(raw.get("text")), _step(raw.get("step"))) if isinstance(raw, dict) else None
 
 
 def _irreversible(raw: Any) -> Irreversible | None:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         return None
     return Irreversible(_str(raw.get("consequence")), _str(raw.get("precheck")))
 
 
 def _suppressions(raw: Any) -> Mapping[str, str] | None:
-    items = [item for item in _list(raw) if isinstance(item, Mapping)]
+    items = [item for item in _list(raw) if isinstance(item, dict)]
     return {_str(item.get("rule")): _str(item.get("reason")) for item in items} or None
 
 
@@ -304,7 +311,7 @@ def _list(raw: Any) -> list[Any]:
 
 
 def _mapping(raw: Any) -> Mapping[str, Any]:
-    return raw if isinstance(raw, Mapping) else {}
+    return raw if isinstance(raw, dict) else {}
 
 
 def _strings(raw: Any) -> tuple[str, ...]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runbook_engine.cli import args as common
 from runbook_engine.errors import UsageError
 from runbook_engine.model import Runbook
 from runbook_engine.render.dot import DotOptions
 from runbook_engine.render.formats import FORMATS, TEXT_FORMATS, RenderRequest, guess_format
-from runbook_engine.render.overlay import Overlay, build_overlay
+
+if TYPE_CHECKING:
+    from runbook_engine.render.overlay import Overlay
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -69,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _overlay(runbook: Runbook, incident: str, store: Path) -> Overlay:
     from runbook_engine.render.incident import incident_steps
+    from runbook_engine.render.overlay import build_overlay
 
     return build_overlay(incident, runbook, incident_steps(store, incident, runbook.id))
 

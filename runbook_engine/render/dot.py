@@ -7,12 +7,12 @@ diff of two renders shows exactly what changed in review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from runbook_engine.model import Link, Node, Runbook
 from runbook_engine.render.escape import dot_quote, dot_tooltip, wrap
 from runbook_engine.render.labels import edge_label, header_label, node_label, simple_label
-from runbook_engine.render.overlay import Overlay
 from runbook_engine.render.structure import EdgeKey, back_edges, cause_branches, connector_edges
 from runbook_engine.render.style import (
     CLUSTER_BORDER,
@@ -28,6 +28,9 @@ from runbook_engine.render.style import (
     Look,
     look_key,
 )
+
+if TYPE_CHECKING:
+    from runbook_engine.render.overlay import Overlay
 
 SYMPTOM_ID = "(symptom)"
 """Ids outside the schema's `[a-z0-9][a-z0-9_-]*`, so they never collide with a runbook node."""
@@ -125,7 +128,7 @@ def _cluster(index: int, cause: Node, members: list[Node], overlay: Overlay | No
 
 
 def _attributes(pairs: list[tuple[str, str]]) -> str:
-    return "[" + ", ".join(f"{name}={value}" for name, value in pairs) + "]"
+    return "[" + ", ".join(map("=".join, pairs)) + "]"
 
 
 @cache
@@ -217,13 +220,19 @@ def _connector_statement(source: str, label: str, target: Node, loop: bool,
                          overlay: Overlay | None) -> str:
     """A small "go to" stub standing in for `target` at the end of one long edge."""
     taken = overlay is not None and (source, label) in overlay.edges
-    words = "back to" if loop else "go to"
-    pairs = [("label", simple_label(f"{words}: {target.title}", "", overlay is not None and not taken))]
-    pairs += _look_attributes(LOOKS["connector"], overlay is not None and not taken)
+    faded = overlay is not None and not taken
+    pairs = [("label", _connector_label(loop, target.title, faded))]
+    pairs += _look_attributes(LOOKS["connector"], faded)
     pairs += [("fontsize", "9")]
     if overlay is not None:
         pairs.append(("class", dot_quote("visited" if taken else "faded")))
     return f"{dot_quote(connector_id(source, label))} {_attributes(pairs)};"
+
+
+@lru_cache(maxsize=1024)
+def _connector_label(loop: bool, title: str, faded: bool) -> str:
+    """Cached: a large runbook has hundreds of stubs pointing at the same few shared ends."""
+    return simple_label(f"{'back to' if loop else 'go to'}: {title}", "", faded)
 
 
 def _edge_statement(source: str, target: str, label: str, loop: bool,

@@ -51,15 +51,19 @@ def _ellipsize(line: str, width: int) -> str:
 
 def dot_quote(text: str) -> str:
     """A DOT double-quoted string holding `text` literally (no escString expansion like \\N or \\l)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     body = clean(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{body}"'
 
 
 def html(text: str) -> str:
     """Text for an HTML-like DOT label, or for HTML/SVG: every markup character becomes an entity."""
+    text = one_line(text)
+    if "&" not in text and "<" not in text and ">" not in text and '"' not in text and "'" not in text:
+        return text
     return (
-        one_line(text)
-        .replace("&", "&amp;")
+        text.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runbook_engine.model import Runbook
 from runbook_engine.render.dot import DotOptions, runbook_dot
-from runbook_engine.render.overlay import Overlay
+
+if TYPE_CHECKING:
+    from runbook_engine.render.overlay import Overlay
 
 TEXT_FORMATS = ("dot", "mermaid")
 FORMATS = ("svg", "png", "pdf", "dot", "mermaid")

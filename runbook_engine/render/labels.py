@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from runbook_engine.durations import format_duration
 from runbook_engine.model import Node, Runbook
 from runbook_engine.render.escape import dot_html, html_lines, wrap
-from runbook_engine.render.overlay import EdgeMark, NodeMark, clock
 from runbook_engine.render.style import FADED_TEXT, LOOKS, Look, risk_mark
+
+if TYPE_CHECKING:
+    from runbook_engine.render.overlay import EdgeMark, NodeMark
 
 TITLE_WIDTH = 28
 DETAIL_WIDTH = 36
@@ -57,7 +61,7 @@ def node_label(node: Node, marks: tuple[NodeMark, ...] = (), faded: bool = False
     text_colour = FADED_TEXT if faded else "#111827"
     rows = []
     if marks:
-        visits = "  ".join(f"#{mark.order} {clock(mark.at)}".strip() for mark in marks)
+        visits = "  ".join(f"#{mark.order} {mark.clock}".strip() for mark in marks)
         rows.append(_row(f'<FONT COLOR="white"><B>{dot_html(visits)}</B></FONT>', bgcolor="#1d4ed8"))
     mark = risk_mark(node)
     if mark:
@@ -89,7 +93,7 @@ def edge_label(label: str, marks: tuple[EdgeMark, ...] = ()) -> str:
         return f"<{dot_html(label)}>" if label != "next" else "<>"
     parts = []
     for mark in marks:
-        line = f"#{mark.order} {mark.answer} {clock(mark.at)}".strip()
+        line = f"#{mark.order} {mark.answer} {mark.clock}".strip()
         approved = f"approved by {', '.join(mark.approvers)}" if mark.approvers else ""
         parts.append(f"<B>{dot_html(line)}</B>" + (f"<BR/>{dot_html(approved)}" if approved else ""))
     return "<" + "<BR/>".join(parts) + ">"

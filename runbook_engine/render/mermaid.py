@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from runbook_engine.model import Link, Node, Runbook
 from runbook_engine.render.escape import mermaid, mermaid_lines, wrap
 from runbook_engine.render.labels import TITLE_WIDTH, details, kind_line
-from runbook_engine.render.overlay import Overlay, clock
+from runbook_engine.render.overlay import Overlay
 from runbook_engine.render.structure import back_edges, cause_branches
 from runbook_engine.render.style import (
     FADED_COLOUR,
@@ -62,7 +62,7 @@ def _shape(look: Look, label: str) -> str:
 def _node_label(node: Node, overlay: Overlay | None) -> str:
     lines: list[str] = []
     for mark in overlay.nodes.get(node.id, ()) if overlay else ():
-        lines.append(f"#{mark.order} {clock(mark.at)}".strip())
+        lines.append(f"#{mark.order} {mark.clock}".strip())
     if risk_mark(node):
         lines.append(risk_mark(node))
     lines += wrap(node.title, TITLE_WIDTH)
@@ -102,7 +102,7 @@ def _edges(runbook: Runbook, ids: _Ids, overlay: Overlay | None) -> list[tuple[s
             marks = overlay.edges.get((node.id, edge.label), ()) if overlay else ()
             loop = (node.id, edge.label) in loops
             plain = f"{edge.label} (loop)" if loop else edge.label
-            text = [f"#{m.order} {m.answer} {clock(m.at)}".strip() for m in marks] or [plain]
+            text = [f"#{m.order} {m.answer} {m.clock}".strip() for m in marks] or [plain]
             text += [f"approved by {', '.join(m.approvers)}" for m in marks if m.approvers]
             arrow = "-.->" if loop else "-->"
             label = "" if text == ["next"] else f'|"{mermaid_lines(text)}"|'

@@ -30,6 +30,10 @@ class NodeMark:
     order: int
     at: datetime | None
 
+    @property
+    def clock(self) -> str:
+        return clock(self.at)
+
 
 @dataclass(frozen=True)
 class EdgeMark:
@@ -37,6 +41,10 @@ class EdgeMark:
     answer: str
     at: datetime | None
     approvers: tuple[str, ...] = ()
+
+    @property
+    def clock(self) -> str:
+        return clock(self.at)
 
 
 @dataclass(frozen=True)

@@ -69,13 +69,13 @@ def _reverse_postorder(runbook: Runbook) -> list[str]:
     return finished[::-1]
 
 
-def immediate_dominators(runbook: Runbook) -> dict[str, str]:
+def immediate_dominators(runbook: Runbook, order: list[str] | None = None) -> dict[str, str]:
     """For each reachable node, the last node every path from the start must pass before it.
 
     The iterative algorithm of Cooper, Harvey and Kennedy: a few linear passes for runbook-shaped
-    graphs. The start is its own dominator.
+    graphs. The start is its own dominator. `order` is the reverse postorder, when already known.
     """
-    order = _reverse_postorder(runbook)
+    order = _reverse_postorder(runbook) if order is None else order
     index = {node_id: position for position, node_id in enumerate(order)}
     preds: dict[str, list[str]] = {node_id: [] for node_id in order}
     for node_id in order:
@@ -114,9 +114,10 @@ def cause_branches(runbook: Runbook) -> dict[str, list[str]]:
     outside any branch. A branch of one node (the cause alone) is left out: a box around one
     node adds nothing.
     """
-    idom = immediate_dominators(runbook)
+    order = _reverse_postorder(runbook)
+    idom = immediate_dominators(runbook, order)
     owner: dict[str, str | None] = {}
-    for node_id in _reverse_postorder(runbook):
+    for node_id in order:
         if runbook.nodes[node_id].kind == "cause":
             owner[node_id] = node_id
         elif node_id == runbook.start:
