@@ -13,28 +13,43 @@ BUSY_TIMEOUT_S = 30.0
 APPLICATION_ID = 0x52424B54
 """Marks the SQLite file as ours ("RBKT"), so another program's database is never written to."""
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS incidents (
-    incident_id TEXT PRIMARY KEY,
-    day TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
-    head_seq INTEGER NOT NULL,
-    head_hash TEXT NOT NULL,
-    UNIQUE (day, number)
-);
-CREATE TABLE IF NOT EXISTS events (
-    incident_id TEXT NOT NULL REFERENCES incidents (incident_id),
-    seq INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    PRIMARY KEY (incident_id, seq)
-);
-"""
+_TABLES = (
+    """CREATE TABLE IF NOT EXISTS incidents (
+        incident_id TEXT PRIMARY KEY,
+        day TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        head_seq INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        UNIQUE (day, number)
+    )""",
+    """CREATE TABLE IF NOT EXISTS events (
+        incident_id TEXT NOT NULL REFERENCES incidents (incident_id),
+        seq INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (incident_id, seq)
+    )""",
+)
+_APPEND_ONLY = (
+    """CREATE TRIGGER IF NOT EXISTS events_are_never_updated BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'timeline events are append-only: never updated'); END""",
+    """CREATE TRIGGER IF NOT EXISTS events_are_never_deleted BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'timeline events are append-only: never deleted'); END""",
+    """CREATE TRIGGER IF NOT EXISTS incidents_are_never_deleted BEFORE DELETE ON incidents
+    BEGIN SELECT RAISE(ABORT, 'incidents are never deleted'); END""",
+)
+"""The store itself refuses to rewrite history, whichever program writes to the file.
+
+This guards against accidents (a hand-run `DELETE`, another tool); the hash chain is what
+detects a deliberate forger, who can drop these triggers first."""
+
+SCHEMA_VERSION = 2
+"""`PRAGMA user_version` of a current store. 0/1: tables only (stores made before the triggers)."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -58,31 +73,42 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
-    if _application_id(db) == APPLICATION_ID:
+    if _is_current(db):
         return
     db.execute("BEGIN IMMEDIATE")
     try:
-        _create_tables(db, path)
+        _create_or_upgrade(db, path)
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
 
 
-def _create_tables(db: sqlite3.Connection, path: Path) -> None:
-    """Inside the write lock: another process may have created the store meanwhile."""
-    if _application_id(db) == APPLICATION_ID:
+def _is_current(db: sqlite3.Connection) -> bool:
+    return _application_id(db) == APPLICATION_ID and _user_version(db) >= SCHEMA_VERSION
+
+
+def _create_or_upgrade(db: sqlite3.Connection, path: Path) -> None:
+    """Inside the write lock: another process may have created or upgraded the store meanwhile."""
+    if _is_current(db):
         return
-    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone():
-        raise InputError(f"{path} is an SQLite file of another program, not an incident store")
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
+    if _application_id(db) != APPLICATION_ID:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone():
+            raise InputError(f"{path} is an SQLite file of another program, not an incident store")
+        for statement in _TABLES:
             db.execute(statement)
-    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    for statement in _APPEND_ONLY:
+        db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _application_id(db: sqlite3.Connection) -> int:
     return int(db.execute("PRAGMA application_id").fetchone()[0])
+
+
+def _user_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 @contextmanager

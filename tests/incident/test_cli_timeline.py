@@ -59,6 +59,7 @@ def test_verify_clean_then_tampered(cli: Cli, incident: str) -> None:
     code, out, _ = cli("timeline", "verify", actor=None)
     assert code == 0 and f"{incident}: ok, 3 events, hash chain intact" in out
     with sqlite3.connect(cli.store) as db:
+        db.execute("DROP TRIGGER events_are_never_updated")
         db.execute(
             "UPDATE events SET payload = ? WHERE incident_id = ? AND seq = 2",
             (json.dumps({"text": "error rate at 3%"}), incident),

@@ -1,4 +1,4 @@
-"""Tampering with the stored events by raw SQL is detected, naming the first bad seq."""
+"""Tampering with the stored events by raw SQL is refused, and when forced, detected at the first bad seq."""
 
 from __future__ import annotations
 
@@ -93,6 +93,14 @@ def _insert_forged(db: sqlite3.Connection, incident: str, seq: int) -> None:
     )
 
 
+def _drop_guards(db: sqlite3.Connection) -> None:
+    """What a deliberate forger does first: remove the store's append-only triggers."""
+    names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
+    assert names, "the store should have append-only triggers"
+    for name in names:
+        db.execute(f"DROP TRIGGER {name}")
+
+
 CASES: list[tuple[Tamper, int, str]] = [
     (_edit_payload, 3, "altered"),
     (_edit_actor, 4, "altered"),
@@ -112,6 +120,7 @@ def test_tampering_is_detected_at_the_first_bad_seq(
     six: str, store_path: Path, policy: Policy, tamper: Tamper, first_bad: int, why: str
 ) -> None:
     with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
         tamper(db, six)
     with SqliteStore(store_path, policy) as store:
         report = store.verify(six)
@@ -129,6 +138,7 @@ def test_tampering_one_incident_leaves_the_others_verifiable(
 ) -> None:
     other = svc.open("other", "SEV-4", "bob", ALICE).incident_id
     with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
         _edit_payload(db, six)
     with SqliteStore(store_path, policy) as store:
         assert store.verify(other).ok
@@ -139,9 +149,39 @@ def test_an_unreadable_row_is_an_input_error_not_a_traceback(
     six: str, store_path: Path, policy: Policy
 ) -> None:
     with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
         _corrupt_json(db, six)
     with SqliteStore(store_path, policy) as store:
         with pytest.raises(InputError, match=r"damaged: seq 5"):
             store.state(six)
         (summary,) = store.incidents()
     assert summary.phase == "unreadable"
+
+
+REWRITES = [_edit_payload, _delete_middle, _delete_last, _swap_3_and_4]
+
+
+@pytest.mark.parametrize("tamper", REWRITES, ids=[t.__name__[1:] for t in REWRITES])
+def test_the_store_refuses_to_rewrite_events(six: str, store_path: Path, policy: Policy,
+                                             tamper: Tamper) -> None:
+    with sqlite3.connect(store_path) as db, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        tamper(db, six)
+    with SqliteStore(store_path, policy) as store:
+        assert store.verify(six).ok
+
+
+def test_incidents_cannot_be_deleted(six: str, store_path: Path) -> None:
+    with sqlite3.connect(store_path) as db, pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        db.execute("DELETE FROM incidents")
+
+
+def test_a_store_made_before_the_guards_gets_them_when_opened(
+    six: str, store_path: Path, policy: Policy
+) -> None:
+    with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
+        db.execute("PRAGMA user_version = 0")
+    with SqliteStore(store_path, policy) as store:
+        assert store.verify(six).ok
+    with sqlite3.connect(store_path) as db, pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        _edit_payload(db, six)
