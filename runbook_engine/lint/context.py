@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from runbook_engine.findings import DocPath
 from runbook_engine.loader import Document
-from runbook_engine.model import Node, Runbook, runbook_from_data
+from runbook_engine.model import Node, Runbook, Step, runbook_from_data
 from runbook_engine.schema import SchemaIssue, classified_issues
 
 if TYPE_CHECKING:
@@ -71,6 +71,17 @@ class RunbookContext:
         for node in self.runbook.nodes.values():
             if not kinds or node.kind in kinds:
                 yield node
+
+    def steps(self) -> Iterator[tuple[DocPath, Step]]:
+        """Every step of every node (its own, its stages', its rollback's) with its data path."""
+        for node in self.nodes():
+            if node.step is not None:
+                yield (*node.path, "step"), node.step
+            for index, stage in enumerate(node.stages):
+                if stage.step is not None:
+                    yield (*node.path, "stages", index, "step"), stage.step
+            if node.rollback is not None and node.rollback.step is not None:
+                yield (*node.path, "rollback", "step"), node.rollback.step
 
 
 MIN_REASON = 10

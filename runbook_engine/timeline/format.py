@@ -101,10 +101,12 @@ def _result(p: Mapping[str, Any]) -> str:
 
 def _command(p: Mapping[str, Any]) -> str:
     line = shlex.join(str(arg) for arg in p["argv"])
+    part = p.get("part") or "step"
+    what = "" if part == "step" else f" {part}"
     of = f" for change {p['change_id']}" if p.get("change_id") else ""
     if p.get("dry_run"):
-        return f"Dry run{of}: {line}"
-    return f"Ran{of}: {line} -> exit {p.get('exit_code')}"
+        return f"Dry run{what}{of}: {line}"
+    return f"Ran{what}{of}: {line} -> exit {p.get('exit_code')}"
 
 
 def _status(p: Mapping[str, Any]) -> str:

@@ -193,7 +193,7 @@ class Controller:
             self.say(f"still running: {self.running}", "error")
             return
         try:
-            plan = self.session.command_plan()
+            plan = self.session.command_plan(choice.part or runner_mod.MAIN_PART)
         except EngineError as exc:
             self.say(exc.message + (f" ({exc.hint})" if exc.hint else ""), "error")
             return

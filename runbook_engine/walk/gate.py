@@ -62,15 +62,16 @@ def resolve_phase(state: IncidentState, policy: Policy, now: datetime) -> Phase:
 
 
 def phase_choices(
-    node: Node, phase: Phase, state: IncidentState, runnable: bool, walker: str
+    node: Node, phase: Phase, state: IncidentState, runs: tuple[Choice, ...], walker: str
 ) -> tuple[Choice, ...]:
-    """The moves open at an action or resolve node (answers are the walker's business)."""
-    run = (Choice("", "run", Move.RUN, hint="start the change and run its command"),) if runnable else ()
+    """The moves open at an action or resolve node (answers are the walker's business).
+
+    `runs` are the node's run moves, offered beside `start` once the change may start."""
     if phase in (Phase.READY, Phase.DENIED) and node.is_risky:
         label = "propose again, ask for approval" if phase is Phase.DENIED else "ask for approval"
         return (Choice("", "propose", Move.PROPOSE, hint=label),)
     if phase is Phase.READY or phase is Phase.APPROVED:
-        return (Choice("", "start", Move.START, hint="log the change as started (you carry it out)"), *run)
+        return (Choice("", "start", Move.START, hint="log the change as started (you carry it out)"), *runs)
     if phase is Phase.MITIGATE:
         return (Choice("", "mitigated", Move.MITIGATE, hint="mark mitigated, start monitoring"),)
     if phase is Phase.RESOLVABLE:

@@ -16,10 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
-from runbook_engine.model import Step
-
-PLACEHOLDERS = ("incident.id", "incident.severity", "runbook.id", "runbook.service", "node.id")
-"""The only names `{...}` may refer to in a runnable argv."""
+from runbook_engine.model import Node, Step
+from runbook_engine.placeholders import ALLOWED, PLACEHOLDER, allowed_list
 
 DEFAULT_TIMEOUT_S = 60
 MAX_OUTPUT_CHARS = 4000
@@ -28,16 +26,43 @@ MAX_OUTPUT_CHARS = 4000
 EXIT_TIMED_OUT = 124
 EXIT_NOT_FOUND = 127
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
+
+
+MAIN_PART = "step"
+ROLLBACK_PART = "rollback"
+
+
+@dataclass(frozen=True)
+class CommandPart:
+    """One command a node holds: its main step, a stage of a staged change, or its rollback."""
+
+    part: str
+    """`step`, `stage N` (1-based) or `rollback`: how the timeline names it."""
+    label: str
+    step: Step
+
+
+def command_parts(node: Node) -> tuple[CommandPart, ...]:
+    """The node's command steps, in the order a change uses them: step, stages, rollback."""
+    parts = [CommandPart(MAIN_PART, "run", node.step)] if node.step is not None else []
+    parts += [
+        CommandPart(f"stage {number}", f"run stage {number}: {stage.name}", stage.step)
+        for number, stage in enumerate(node.stages, start=1)
+        if stage.step is not None
+    ]
+    if node.rollback is not None and node.rollback.step is not None:
+        parts.append(CommandPart(ROLLBACK_PART, "run rollback", node.rollback.step))
+    return tuple(part for part in parts if part.step.kind == "command")
 
 
 @dataclass(frozen=True)
 class CommandPlan:
-    """Exactly what would run: the filled argv and its timeout."""
+    """Exactly what would run: the filled argv and its timeout, and which part of the node it is."""
 
     argv: tuple[str, ...]
     timeout_s: int
+    part: str = MAIN_PART
 
     def shown(self) -> str:
         """The argv as one line a person can read (quoted where a word has spaces)."""
@@ -51,6 +76,7 @@ class CommandResult:
     output: str
     dry_run: bool
     duration_s: float = 0.0
+    part: str = MAIN_PART
 
 
 def refusal(step: Step | None, allow_commands: bool) -> str | None:
@@ -64,20 +90,18 @@ def refusal(step: Step | None, allow_commands: bool) -> str | None:
     return None
 
 
-def plan(step: Step, values: Mapping[str, str]) -> CommandPlan:
+def plan(step: Step, values: Mapping[str, str], part: str = MAIN_PART) -> CommandPlan:
     """Fill the step's placeholders; raises Refused for an unknown name or an unsafe value."""
     argv = tuple(_fill(arg, values) for arg in step.argv)
-    return CommandPlan(argv, step.timeout_s or DEFAULT_TIMEOUT_S)
+    return CommandPlan(argv, step.timeout_s or DEFAULT_TIMEOUT_S, part)
 
 
 def _fill(arg: str, values: Mapping[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in PLACEHOLDERS:
-            raise Refused(
-                f"placeholder {{{name}}} is not allowed in a runnable command",
-                "allowed: " + ", ".join(f"{{{n}}}" for n in PLACEHOLDERS),
-            )
+        if name not in ALLOWED:
+            raise Refused(f"placeholder {{{name}}} is not allowed in a runnable command",
+                          "allowed: " + allowed_list())
         value = values.get(name, "")
         if not _SAFE_VALUE.match(value):
             raise Refused(
@@ -86,13 +110,14 @@ def _fill(arg: str, values: Mapping[str, str]) -> str:
             )
         return value
 
-    return _PLACEHOLDER.sub(replace, arg)
+    return PLACEHOLDER.sub(replace, arg)
 
 
 def execute(command: CommandPlan, dry_run: bool) -> CommandResult:
     """Run the command (never through a shell) or, on a dry run, only say what would run."""
     if dry_run:
-        return CommandResult(command.argv, 0, f"dry run: would run {command.shown()}", True)
+        shown = f"dry run: would run {command.shown()}"
+        return CommandResult(command.argv, 0, shown, True, part=command.part)
     started = time.monotonic()
     try:
         done = subprocess.run(  # argv from a runnable step, never a shell
@@ -111,7 +136,8 @@ def execute(command: CommandPlan, dry_run: bool) -> CommandResult:
         text = _decode(exc.output) + f"\n[timed out after {command.timeout_s}s]"
         return _failed(command, EXIT_TIMED_OUT, text, started)
     output = truncate(_decode(done.stdout))
-    return CommandResult(command.argv, done.returncode, output, False, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    return CommandResult(command.argv, done.returncode, output, False, elapsed, command.part)
 
 
 def truncate(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
@@ -125,7 +151,7 @@ def truncate(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
 
 
 def _failed(command: CommandPlan, code: int, text: str, started: float) -> CommandResult:
-    return CommandResult(command.argv, code, truncate(text), False, time.monotonic() - started)
+    return CommandResult(command.argv, code, truncate(text), False, time.monotonic() - started, command.part)
 
 
 def _decode(raw: bytes | str | None) -> str:

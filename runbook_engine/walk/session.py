@@ -81,11 +81,12 @@ class WalkSession:
         self.refresh()
         self.append(self.walker.begin(self.state))
 
-    def command_plan(self) -> runner.CommandPlan:
-        """What the current node's command would run, or Refused saying why it may not."""
+    def command_plan(self, part: str = runner.MAIN_PART) -> runner.CommandPlan:
+        """What one of the current node's commands would run, or Refused saying why it may not."""
         node = self.walker.runbook.node(self.walker.position(self.state))
-        why = runner.refusal(node.step, self.can_run)
-        if why is not None or node.step is None:
+        step = next((p.step for p in runner.command_parts(node) if p.part == part), None)
+        why = runner.refusal(step, self.can_run)
+        if why is not None or step is None:
             raise Refused(why or "nothing to run")
         values = {
             "incident.id": self.incident_id,
@@ -94,10 +95,10 @@ class WalkSession:
             "runbook.service": self.walker.runbook.service,
             "node.id": node.id,
         }
-        return runner.plan(node.step, values)
+        return runner.plan(step, values, part)
 
     def record_run(self, result: runner.CommandResult) -> None:
         event = self.walker.command_run(
-            self.state, result.argv, result.exit_code, result.output, result.dry_run
+            self.state, result.argv, result.exit_code, result.output, result.dry_run, result.part
         )
         self.append([event])

@@ -53,6 +53,8 @@ class Choice:
     target: str | None = None
     target_title: str = ""
     hint: str = ""
+    part: str = ""
+    """For a run: which of the node's commands (`step`, `stage N`, `rollback`)."""
 
 
 @dataclass(frozen=True)

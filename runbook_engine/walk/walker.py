@@ -18,6 +18,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent
 from runbook_engine.timeline.state import Change, IncidentState
 from runbook_engine.walk import gate as gates
+from runbook_engine.walk import runner
 from runbook_engine.walk.view import (
     ANSWER_KEYS,
     Choice,
@@ -109,11 +110,10 @@ class Walker:
     def _choices(
         self, node: Node, phase: Phase, state: IncidentState, can_run: bool
     ) -> tuple[Choice, ...]:
-        runnable = can_run and node.step is not None and node.step.kind == "command"
+        runs = _run_choices(node, phase) if can_run else ()
         if phase in (Phase.QUESTION, Phase.IN_FLIGHT):
-            run = Choice("", "run", Move.RUN, hint="run the command and log its output")
-            return self._answers(node) + ((run,) if runnable else ())
-        return gates.phase_choices(node, phase, state, runnable, self.name)
+            return self._answers(node) + runs
+        return gates.phase_choices(node, phase, state, runs, self.name)
 
     def _answers(self, node: Node) -> tuple[Choice, ...]:
         return tuple(
@@ -220,7 +220,13 @@ class Walker:
         return [self._event(EventType.CHANGE_STARTED, {"change_id": change.change_id})]
 
     def command_run(
-        self, state: IncidentState, argv: Sequence[str], exit_code: int, output: str, dry_run: bool
+        self,
+        state: IncidentState,
+        argv: Sequence[str],
+        exit_code: int,
+        output: str,
+        dry_run: bool,
+        part: str = runner.MAIN_PART,
     ) -> NewEvent:
         change = self.change(state)
         payload = {
@@ -229,6 +235,7 @@ class Walker:
             "exit_code": exit_code,
             "output": output,
             "dry_run": dry_run,
+            "part": part,
         }
         return self._event(EventType.COMMAND_RUN, payload)
 
@@ -261,6 +268,23 @@ class Walker:
 
     def _event(self, kind: EventType, payload: Mapping[str, object]) -> NewEvent:
         return NewEvent(kind, self.actor, payload)
+
+
+def _run_choices(node: Node, phase: Phase) -> tuple[Choice, ...]:
+    """A run move for each of the node's commands. Running the step or a stage of a change that
+    has not started starts it; the rollback is offered only while the change is in flight."""
+    starting = phase in (Phase.READY, Phase.APPROVED)
+    return tuple(
+        Choice("", part.label, Move.RUN, hint=_run_hint(part.part, starting), part=part.part)
+        for part in runner.command_parts(node)
+        if part.part != runner.ROLLBACK_PART or phase is Phase.IN_FLIGHT
+    )
+
+
+def _run_hint(part: str, starting: bool) -> str:
+    if part == runner.ROLLBACK_PART:
+        return "run the rollback command and log its output"
+    return "start the change and run this command" if starting else "run the command and log its output"
 
 
 def _numbered(choices: tuple[Choice, ...]) -> tuple[Choice, ...]:

@@ -11,6 +11,7 @@ from runbook_engine.errors import Refused
 from runbook_engine.library import load_runbook
 from runbook_engine.model import Step
 from runbook_engine.timeline.events import Actor, EventType
+from runbook_engine.timeline.format import human_line
 from runbook_engine.walk import runner
 from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Move, Phase
@@ -101,4 +102,60 @@ def test_running_from_the_screen_starts_the_change_and_logs_the_output(world: Wo
         assert run.payload["output"].startswith("dry run: would run echo")
     else:
         assert run.payload["output"].strip() == expected[1]
+    assert session.state.changes["C1"].status == "in_flight"
+
+
+def test_json_braces_are_plain_text_and_only_names_are_placeholders() -> None:
+    patch = '{"spec":{"resources":{"requests":{"storage":"200Gi"}}}}'
+    planned = runner.plan(command("kubectl", "patch", "-p", patch, "--for={node.id}"), VALUES)
+    assert planned.argv == ("kubectl", "patch", "-p", patch, "--for=x")
+    with pytest.raises(Refused, match=r"\{incident_id\} is not allowed"):
+        runner.plan(command("echo", "{incident_id}"), VALUES)
+
+
+STAGED = Path(__file__).parent / "fixtures" / "staged-runnable.yaml"
+
+
+def staged_session(world: World, dry_run: bool = False) -> WalkSession:
+    walker = Walker(load_runbook(STAGED), Actor("alice", "alice", "host"), world.policy)
+    session = WalkSession(world.service, world.incident_id, walker, world.clock,
+                          allow_commands=not dry_run, dry_run=dry_run)
+    session.begin()
+    session.append(walker.answer(session.state, "broken"))
+    return session
+
+
+def run_labels(session: WalkSession) -> list[str]:
+    return [choice.label for choice in session.view().choices if choice.move is Move.RUN]
+
+
+def test_each_stage_and_the_rollback_is_a_run_move_the_rollback_only_in_flight(world: World) -> None:
+    session = staged_session(world)
+    assert run_labels(session) == ["run stage 1: canary", "run stage 2: everywhere"]
+    session.append(session.walker.start(session.state))
+    assert run_labels(session) == ["run stage 1: canary", "run stage 2: everywhere", "run rollback"]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_stage_starts_the_change_and_the_rollback_runs_while_in_flight(world: World, dry_run: bool) -> None:
+    session = staged_session(world, dry_run)
+
+    def script(d: Driver) -> None:
+        d.type("2", "y\r")  # 1 is start; 2 runs stage 1
+        d.wait(lambda: session.state.commands_count == 1, "the stage's command_run")
+        d.wait(lambda: "run rollback" in run_labels(session), "the rollback move")
+        key = next(c.key for c in session.view().choices if c.label == "run rollback")
+        d.type(key, "y\r")
+        d.wait(lambda: session.state.commands_count == 2, "the rollback's command_run")
+
+    drive(session, script)
+    runs = [e for e in world.service.events(world.incident_id) if e.type is EventType.COMMAND_RUN]
+    assert [(e.payload["part"], e.payload["argv"]) for e in runs] == [
+        ("stage 1", ["echo", f"canary for {world.incident_id}"]),
+        ("rollback", ["echo", "rolling back shift"]),
+    ]
+    assert all(e.payload["change_id"] == "C1" and e.payload["dry_run"] is dry_run for e in runs)
+    lines = [human_line(e) for e in runs]
+    verb = "Dry run" if dry_run else "Ran"
+    assert f"{verb} rollback for change C1: echo 'rolling back shift'" in lines[1]
     assert session.state.changes["C1"].status == "in_flight"

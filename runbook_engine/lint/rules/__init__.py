@@ -40,6 +40,7 @@ from runbook_engine.lint.rules import (
     rb309_unknown_suppression,
     rb310_resolve_without_monitoring,
     rb311_shell_in_argv,
+    rb312_unknown_placeholder,
 )
 from runbook_engine.loader import LOADER_CODES
 
@@ -84,6 +85,7 @@ _RUNBOOK_RULES: tuple[RunbookRule, ...] = (
     rb309_unknown_suppression,
     rb310_resolve_without_monitoring,
     rb311_shell_in_argv,
+    rb312_unknown_placeholder,
 )
 _LIBRARY_RULES: tuple[LibraryRule, ...] = (rb206_unknown_link, rb207_duplicate_id)
 

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from runbook_engine.findings import DocPath, Issue, Severity
+from runbook_engine.findings import Issue, Severity
 from runbook_engine.lint.context import RunbookContext
-from runbook_engine.model import Step
 
 CODE = "RB311"
 NAME = "shell-in-argv"
@@ -34,23 +33,11 @@ SHELL_TOKENS = frozenset({"|", "||", "&&", ";", ">", ">>", "<", "&"})
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
-    for path, step in _steps(ctx):
+    for path, step in ctx.steps():
         problem = _problem(list(step.argv)) if step.kind == "command" else ""
         if problem:
             hint = "write one list item per argument; no shell runs the command"
             yield Issue((*path, "argv"), problem, hint)
-
-
-def _steps(ctx: RunbookContext) -> Iterator[tuple[DocPath, Step]]:
-    """Every step of every node (its own, its stages', its rollback's) with its data path."""
-    for node in ctx.nodes():
-        if node.step is not None:
-            yield (*node.path, "step"), node.step
-        for index, stage in enumerate(node.stages):
-            if stage.step is not None:
-                yield (*node.path, "stages", index, "step"), stage.step
-        if node.rollback is not None and node.rollback.step is not None:
-            yield (*node.path, "rollback", "step"), node.rollback.step
 
 
 def _problem(argv: list[str]) -> str:

@@ -1,0 +1,51 @@
+"""RB312 unknown-placeholder: a runnable command uses a `{name}` the navigator cannot fill.
+
+A runnable argv may only use the placeholders filled from the incident: `{incident.id}`,
+`{incident.severity}`, `{runbook.id}`, `{runbook.service}` and `{node.id}`. Any other `{name}` makes
+the navigator refuse to run the command, which the engineer would otherwise learn mid-incident.
+Braces that do not look like a name (a JSON patch such as `{"spec": {...}}`) are plain text.
+
+Failing:
+
+```yaml
+    step:
+      kind: command
+      argv: [deployctl, rollback, "{service}"]
+      runnable: true
+```
+
+Passing:
+
+```yaml
+    step:
+      kind: command
+      argv: [deployctl, rollback, "{runbook.service}"]
+      runnable: true
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from runbook_engine.findings import Issue, Severity
+from runbook_engine.lint.context import RunbookContext
+from runbook_engine.placeholders import allowed_list, unknown_names
+
+CODE = "RB312"
+NAME = "unknown-placeholder"
+SUMMARY = "a runnable command uses a placeholder that is not on the allow-list"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: RunbookContext) -> Iterator[Issue]:
+    for path, step in ctx.steps():
+        if step.kind != "command" or not step.runnable:
+            continue
+        for index, arg in enumerate(step.argv):
+            for name in unknown_names(arg):
+                yield Issue(
+                    (*path, "argv", index),
+                    f"placeholder {{{name}}} cannot be filled when this command runs",
+                    f"use one of {allowed_list()}, or drop `runnable: true` and let the engineer run it",
+                )
