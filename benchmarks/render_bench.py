@@ -1,6 +1,7 @@
 """Benchmark `runbook render -f svg` against bare `dot -Tsvg` on the same DOT text.
 
-Usage: .venv/bin/python benchmarks/render_bench.py [--sizes 100,1000] [--repeat 3] [--instructions]
+Usage: .venv/bin/python benchmarks/render_bench.py [--sizes 100,1000] [--seconds 90 | --repeat N]
+       [--instructions]
 
 Both sides run as fresh processes, so the ratio includes everything a user waits for: interpreter
 start, imports, loading and checking the runbook, building the DOT, running dot, writing the file.
@@ -8,7 +9,9 @@ start, imports, loading and checking the runbook, building the DOT, running dot,
 1000 -> 5,113 nodes). Targets: <= 1.3x at ~500 nodes and <= 1.05x at ~5,000 nodes.
 
 Each round runs dot, `render -f svg` and `render -f dot` back to back, in an order that rotates
-from round to round, and the figures are medians over rounds:
+from round to round. Rounds repeat for `--seconds` per size (at least one; a 500-node round takes
+about 1.5 s, a 5,000-node round about 10 minutes) or exactly `--repeat` times, and the figures are
+medians over rounds:
 
 - wall: the median of each round's ratio. Pairing the two sides within a round cancels the slow
   drift of a shared machine, and the median drops the rounds that a neighbour's burst spoiled.
@@ -27,6 +30,7 @@ finder adds ~10 ms to every start-up.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -133,11 +137,21 @@ def prepare(causes: int, folder: Path, python: str) -> tuple[int, Sides]:
     return len(json.loads(text)["nodes"]), sides
 
 
-def rounds(sides: Sides, repeat: int) -> list[tuple[Run, Run, Run]]:
-    """`repeat` rounds of (bare, ours, own), the order rotating so no side always goes first."""
+def rounds(sides: Sides, repeat: int | None, seconds: float) -> list[tuple[Run, Run, Run]]:
+    """Rounds of (bare, ours, own), the order rotating so no side always goes first.
+
+    `repeat` rounds when given; otherwise as many as fit in `seconds`, judged by the average round so far.
+    """
     commands = [sides.bare, sides.ours, sides.own]
-    results = []
-    for number in range(repeat):
+    results: list[tuple[Run, Run, Run]] = []
+    started = time.perf_counter()
+    for number in itertools.count():
+        elapsed = time.perf_counter() - started
+        last = elapsed / number if number else 0.0
+        if repeat is not None and number >= repeat:
+            break
+        if repeat is None and number and elapsed + last > seconds:
+            break
         order = [(number + offset) % 3 for offset in range(3)]
         runs: dict[int, Run] = {index: timed(commands[index]) for index in order}
         results.append((runs[0], runs[1], runs[2]))
@@ -159,7 +173,8 @@ def report(nodes: int, results: list[tuple[Run, Run, Run]]) -> tuple[str, bool]:
     target = target_for(nodes)
     met = wall <= target
     row = (f"{nodes:>6} {bare_wall:>9.3f}s {ours_wall:>9.3f}s {own_wall:>7.3f}s "
-           f"{wall:>6.3f}x {cpu:>6.3f}x {implied:>7.3f}x {target:>6.2f}x  {'ok' if met else 'MISSED'}")
+           f"{wall:>6.3f}x {cpu:>6.3f}x {implied:>7.3f}x {target:>6.2f}x {len(results):>7}  "
+           f"{'ok' if met else 'MISSED'}")
     return row, met
 
 
@@ -173,7 +188,9 @@ def count_row(nodes: int, sides: Sides, folder: Path) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000", help="cause branches per runbook, comma-separated")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds per size; medians are reported")
+    parser.add_argument("--seconds", type=float, default=90.0,
+                        help="time budget per size: rounds continue while the next fits (default 90)")
+    parser.add_argument("--repeat", type=int, default=None, help="exactly this many rounds per size")
     parser.add_argument("--editable", action="store_true",
                         help="time this venv's editable install instead of a wheel install")
     parser.add_argument("--instructions", action="store_true",
@@ -186,14 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("render_bench: --instructions needs valgrind (apt-get install valgrind)", file=sys.stderr)
         return 2
     print(f"{'nodes':>6} {'dot -Tsvg':>10} {'render':>10} {'-f dot':>8} "
-          f"{'wall':>7} {'cpu':>7} {'implied':>8} {'target':>7}   (medians of {args.repeat} rounds)")
+          f"{'wall':>7} {'cpu':>7} {'implied':>8} {'target':>7} {'rounds':>7}")
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         python = sys.executable if args.editable else installed_python(folder)
         for causes in (int(size) for size in args.sizes.split(",")):
             nodes, sides = prepare(causes, folder, python)
-            results = rounds(sides, args.repeat)
+            results = rounds(sides, args.repeat, args.seconds)
             if (folder / "bare.svg").read_bytes() != (folder / "ours.svg").read_bytes():
                 raise SystemExit("the two SVGs differ: the benchmark is not comparing like with like")
             row, met = report(nodes, results)
@@ -205,5 +222,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Some build machines set this; a user's Python caches bytecode, so the timed runs should too.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     raise SystemExit(main())
