@@ -97,6 +97,10 @@ class Edge:
     path: DocPath
 
 
+STRATEGIES = ("rollback", "fix-forward", "degrade")
+"""The ways an action can mitigate, as the runbook schema's `strategy` names them."""
+
+
 @dataclass(frozen=True)
 class Node:
     id: str
@@ -118,6 +122,8 @@ class Node:
     cleanup: tuple[str, ...] = ()
     suppressions: Mapping[str, str] | None = None
     notes: str = ""
+    strategy: str = ""
+    """An action's declared mitigation strategy: rollback, fix-forward or degrade (or empty)."""
 
     @property
     def path(self) -> DocPath:
@@ -232,6 +238,7 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         cleanup=_strings(raw.get("cleanup")),
         suppressions=_suppressions(raw.get("suppress")),
         notes=_str(raw.get("notes")),
+        strategy=_str(raw.get("strategy")),
     )
 
 

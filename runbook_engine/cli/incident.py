@@ -133,6 +133,7 @@ def _propose(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> in
         irreversible=args.irreversible,
         risky=args.risky,
         change_id=args.change_id,
+        strategy=args.strategy,
     )
     _echo(event)
     if args.risky:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from runbook_engine.comms import KINDS
+from runbook_engine.model import STRATEGIES
 
 ROLES = ("ic", "comms", "ops", "scribe", "tech_lead", "primary", "owner")
 
@@ -65,6 +66,8 @@ def _args_propose(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rollback", default=None, help="how to undo it")
     p.add_argument("--irreversible", action="store_true", help="accept that it cannot be undone")
     p.add_argument("--risky", action="store_true", help="needs approval (requested at once)")
+    p.add_argument("--strategy", choices=STRATEGIES, default=None,
+                   help="how it mitigates: undo a change, change forward, or degrade gracefully")
     p.add_argument("--id", dest="change_id", default=None)
 
 

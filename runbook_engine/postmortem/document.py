@@ -11,7 +11,7 @@ from datetime import datetime
 
 from runbook_engine.comms import duration_text, hhmm, hypothesis_label, minutes_text
 from runbook_engine.policy import Policy
-from runbook_engine.postmortem.facts import Context, flags, metrics, strategy
+from runbook_engine.postmortem.facts import Context, flags, metrics, strategy, strategy_declared
 from runbook_engine.postmortem.review import QUESTIONS
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event, EventType
@@ -111,7 +111,9 @@ def _change_decision(state: IncidentState, change: Change) -> tuple[datetime, st
         or f"tests {hypothesis_label(state, change.hypothesis) or 'no stated hypothesis'}"
     )
     who = f"approved by {change.approved_by}" if change.approved_by else "not risky, no approval needed"
-    return change.approved_at or change.proposed_at, f"{strategy(change)} chosen: {head}, {who}; why: {why}"
+    guessed = "" if strategy_declared(change) else " (strategy guessed from the wording)"
+    decided = change.approved_at or change.proposed_at
+    return decided, f"{strategy(change)} chosen: {head}, {who}; why: {why}{guessed}"
 
 
 def _changes(ctx: Context) -> list[str]:
@@ -119,13 +121,21 @@ def _changes(ctx: Context) -> list[str]:
     for event in ctx.events:
         if event.type is EventType.COMMAND_RUN and event.payload.get("change_id"):
             argv = " ".join(str(a) for a in event.payload.get("argv", []))
-            line = f"- Command: {md(argv)} (exit {event.payload.get('exit_code')})"
+            part = str(event.payload.get("part") or "step")
+            what = "Command" if part == "step" else f"Command ({part})"
+            run = "dry run" if event.payload.get("dry_run") else f"exit {event.payload.get('exit_code')}"
+            line = f"- {what}: {md(argv)} ({run})"
             commands.setdefault(str(event.payload["change_id"]), []).append(line)
     lines: list[str] = []
     for change in ctx.state.changes.values():
-        lines += [f"### {md(change.change_id)}: {md(change.action)} ({strategy(change)})", ""]
+        lines += [f"### {md(change.change_id)}: {md(change.action)} ({_strategy_text(change)})", ""]
         lines += [*_change_facts(ctx, change), *commands.get(change.change_id, []), ""]
     return lines[:-1] or ["_No change was made._"]
+
+
+def _strategy_text(change: Change) -> str:
+    named = strategy(change)
+    return named if strategy_declared(change) else f"{named}, guessed from the wording"
 
 
 def _change_facts(ctx: Context, c: Change) -> list[str]:

@@ -47,11 +47,21 @@ class Metrics:
     command_to_mitigation_s: float | None
 
 
+_PHRASES = {"rollback": "rollback", "fix-forward": "fix forward", "degrade": "degrade gracefully"}
+
+
 def strategy(change: Change) -> str:
-    """Rollback, graceful degradation or fix forward, read from the action's wording."""
+    """Rollback, graceful degradation or fix forward: as declared, else read from the wording."""
+    if change.strategy in _PHRASES:
+        return _PHRASES[change.strategy]
     if _ROLLBACK.search(change.action):
         return "rollback"
     return "degrade gracefully" if _DEGRADE.search(change.action) else "fix forward"
+
+
+def strategy_declared(change: Change) -> bool:
+    """Whether the runbook or the proposer named the strategy (else `strategy` guessed it)."""
+    return change.strategy in _PHRASES
 
 
 def metrics(ctx: Context) -> Metrics:

@@ -80,6 +80,8 @@ def _risky(runbook: Runbook) -> list[str]:
             continue
         need = "IRREVERSIBLE, needs IC approval" if node.is_irreversible else "RISKY, needs IC approval"
         lines.append(f"- {_node_ref(node)}: {need}")
+        if node.strategy:
+            lines.append(f"  - Strategy: {markdown(node.strategy)}")
         if node.irreversible is not None:
             lines.append(f"  - Cannot be undone: {markdown(node.irreversible.consequence)}")
             lines.append(f"  - Check first: {markdown(node.irreversible.precheck)}")

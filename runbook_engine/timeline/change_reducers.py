@@ -27,6 +27,7 @@ def _change_proposed(state: IncidentState, event: Event) -> IncidentState:
         runbook=p.get("runbook"),
         node=p.get("node"),
         cleanup=tuple(str(c) for c in p.get("cleanup", ())),
+        strategy=p.get("strategy"),
     )
     return _put_change(state, change)
 

@@ -85,6 +85,8 @@ def _proposed(p: Mapping[str, Any]) -> str:
         parts.append(f"tests: {p['hypothesis']}")
     if p.get("rollback"):
         parts.append(f"rollback: {p['rollback']}")
+    if p.get("strategy"):
+        parts.append(f"strategy: {p['strategy']}")
     parts.append(f"owner @{p['owner']}")
     return "; ".join(parts)
 

@@ -150,11 +150,14 @@ class IncidentService:
         node: str | None = None,
         cleanup: Sequence[str] = (),
         change_id: str | None = None,
+        strategy: str | None = None,
     ) -> Event:
         """Propose a change (`C<n>` unless an id is given); risky ones then need approval."""
         fields: dict[str, Any] = {"action": action, "owner": owner, "hypothesis": hypothesis}
         fields.update(rollback=rollback, irreversible=irreversible, risky=risky)
         fields.update(runbook=runbook, node=node, cleanup=list(cleanup))
+        if strategy is not None:
+            fields["strategy"] = strategy
 
         def build(state: IncidentState) -> NewEvent:
             cid = change_id or _next_id("C", state.changes)
@@ -219,9 +222,10 @@ class IncidentService:
         actor: Actor,
         change_id: str | None = None,
         dry_run: bool = False,
+        part: str = "step",
     ) -> Event:
         fields: dict[str, Any] = {"argv": list(argv), "exit_code": exit_code}
-        fields.update(output=truncate(output), dry_run=dry_run, change_id=change_id)
+        fields.update(output=truncate(output), dry_run=dry_run, change_id=change_id, part=part)
         return self._append(incident_id, EventType.COMMAND_RUN, actor, **fields)
 
     def status_update(

@@ -85,6 +85,8 @@ class Change:
     observation: str = ""
     same_account_approval: bool = False
     """The approval was logged from the OS account that proposed or started the change."""
+    strategy: str | None = None
+    """Declared mitigation strategy (rollback, fix-forward, degrade); None when not declared."""
 
     @property
     def awaiting_approval(self) -> bool:

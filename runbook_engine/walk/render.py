@@ -108,6 +108,8 @@ def _steps(node: Node, can_run: bool) -> Fragments:
         out += _line("Cannot undo", node.irreversible.consequence, "class:missing")
     if node.verify:
         out += _line("Verify", node.verify)
+    if node.strategy:
+        out += _line("Strategy", node.strategy)
     return out
 
 

@@ -202,6 +202,8 @@ class Walker:
             "owner": self.name,
             "cleanup": list(node.cleanup),
         }
+        if node.strategy:
+            payload["strategy"] = node.strategy
         events = [self._event(EventType.CHANGE_PROPOSED, payload)]
         if node.is_risky:
             role = gates.approver_role(state, self.policy)

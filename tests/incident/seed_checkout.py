@@ -82,6 +82,7 @@ def _rollback(r: Replay, run: CheckoutRun) -> None:
         risky=True,
         runbook=RUNBOOK,
         node="rollback-release",
+        strategy="rollback",
     )
     svc.request_approval(inc, "C1", AMEER)
     svc.approve(inc, "C1", LEE, reason="rollback over fix-forward: the blast radius was growing")

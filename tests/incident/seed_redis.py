@@ -63,6 +63,7 @@ def _run(r: Replay, run: RedisRun) -> RedisRun:
         hypothesis="H1",
         rollback="set maxclients back to 100; if errors persist, redeploy payment-service v2.4.0",
         risky=True,
+        strategy="fix-forward",
     )
     svc.request_approval(inc, "C1", BOB)
     r.at("14:10")

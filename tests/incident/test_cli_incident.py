@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.cli import incident_context
+from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.store import SqliteStore
@@ -221,3 +222,12 @@ def test_postmortem_command_writes_every_section(cli: Cli, tmp_path: Path) -> No
     assert "freeze \\*all\\* deploys" in doc
     code, out, _ = cli("postmortem", incident)
     assert code == 0 and out.startswith("# Postmortem draft: Checkout failing")
+
+
+def test_propose_records_a_declared_strategy_and_refuses_an_unknown_one(cli: Cli) -> None:
+    incident = cli.open()
+    assert cli("incident", "propose", incident, "Shed", "exports", "--strategy", "degrade")[0] == 0
+    code, _, err = cli("incident", "propose", incident, "Shed", "more", "--strategy", "hope")
+    assert code == 2 and "invalid choice: 'hope'" in err
+    with SqliteStore(cli.store, load_policy()) as store:
+        assert store.state(incident).changes["C1"].strategy == "degrade"

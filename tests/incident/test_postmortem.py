@@ -130,3 +130,25 @@ def test_strategy_is_read_from_the_action(action: str, expected: str) -> None:
         "C1", action, "ops", "", None, False, False, OPS, datetime(2026, 3, 15, tzinfo=timezone.utc)
     )
     assert strategy(change) == expected
+
+
+def test_a_declared_strategy_beats_the_wording_and_a_guess_says_so(r: Replay) -> None:
+    incident = r.service.open("DB down", "SEV-1", "ic", IC).incident_id
+    r.service.propose_change(incident, "Roll back the schema change", "ops", OPS, strategy="fix-forward")
+    r.service.propose_change(incident, "Roll back the release", "ops", OPS)
+    state = r.service.state(incident)
+    assert (strategy(state.changes["C1"]), strategy(state.changes["C2"])) == ("fix forward", "rollback")
+    doc = _doc(r, incident)
+    assert "### C1: Roll back the schema change (fix forward)" in doc
+    assert "### C2: Roll back the release (rollback, guessed from the wording)" in doc
+
+
+def test_commands_name_the_part_that_ran(r: Replay) -> None:
+    incident = r.service.open("DB down", "SEV-3", "ic", IC).incident_id
+    r.service.propose_change(incident, "Restart the worker", "ops", OPS)
+    r.service.start_change(incident, "C1", OPS)
+    for part, argv, dry in (("step", ["restart", "worker"], False), ("rollback", ["undo", "it"], True)):
+        r.service.command_run(incident, argv, 0, "", OPS, change_id="C1", dry_run=dry, part=part)
+    doc = _doc(r, incident)
+    assert "- Command: restart worker (exit 0)" in doc
+    assert "- Command (rollback): undo it (dry run)" in doc

@@ -56,6 +56,7 @@ def test_runbook_page_sections(library: Path, tmp_path: Path) -> None:
     assert "  - *no* → **Primary host lost?** (cause)" in page
     assert "```sh\npatronictl failover --candidate orders-db-2 --force\n```" in page
     assert "**Promote the best replica** (`promote-replica`): IRREVERSIBLE, needs IC approval" in page
+    assert "  - Strategy: degrade" in page
     assert "  - Cannot be undone: Writes the old primary" in page
     assert "  - Rollback: Nothing to undo; pods come back with the same version." in page
     assert "| Owners | @orders-oncall, @dba |" in page

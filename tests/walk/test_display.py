@@ -43,6 +43,7 @@ def test_risky_node_shows_badge_gate_and_where_answers_lead(world: World) -> Non
     view = session.view()
     body = text(render.node_body(view))
     assert "RISKY" in body and "Rollback" in body and "kubectl rollout undo" in body
+    assert "Strategy  rollback" in body
     assert "[..] approval" in body and "[ok] rollback ready" in body
     choices = text(render.choices_block(view))
     assert "1  propose" in choices

@@ -91,6 +91,7 @@ def test_risky_change_waits_for_approval_then_runs_to_a_result(world: World) -> 
     session.append(session.walker.answer(session.state, "helped", "clients at 40%"))
     change = session.state.changes["C1"]
     assert (change.status, change.result, change.observation) == ("done", "helped", "clients at 40%")
+    assert change.strategy == "rollback"  # declared by the runbook's action, carried by the proposal
     assert session.view().node.id == "watch-recovery"
 
 
