@@ -38,7 +38,8 @@ def kind_line(node: Node) -> str:
     if node.kind == "resolve" and node.monitoring_s:
         return f"resolve after {format_duration(node.monitoring_s)} of monitoring"
     if node.kind == "action":
-        return "safe action" if node.badge in ("SAFE", "") else "action"
+        kind = "safe action" if node.badge in ("SAFE", "") else "action"
+        return f"{kind} ({node.strategy})" if node.strategy else kind
     return node.kind or "node"
 
 

@@ -34,6 +34,7 @@ def test_mermaid_marks_risky_and_loops() -> None:
     text = runbook_mermaid(load_runbook(FIXTURES / "primary-db-down.yaml"), direction="LR")
     assert text.startswith("flowchart LR")
     assert "IRREVERSIBLE - cannot be undone - needs IC approval" in text
+    assert "action (degrade)" in text  # the declared strategy, under the title
     assert '-.->|"still-down (loop)"|' in text
     assert "classDef action_irreversible" in text
 
