@@ -37,13 +37,21 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         help="svg images drawn with dot (default) or Mermaid code blocks",
     )
     parser.add_argument("--direction", choices=("TB", "LR"), default="TB")
+    parser.add_argument(
+        "--links",
+        choices=("files", "wiki"),
+        default="files",
+        help="files: page links end in .md, for MkDocs and repository browsers (default); "
+        "wiki: page names without .md, for GitHub and GitLab wikis",
+    )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     from runbook_engine.render.site import SiteOptions, build_site
 
-    report = build_site(args.runbooks_dir, args.output, SiteOptions(args.diagrams, args.direction))
+    options = SiteOptions(args.diagrams, args.direction, args.links)
+    report = build_site(args.runbooks_dir, args.output, options)
     for problem in report.problems:
         sys.stderr.write(f"runbook docs: {problem.message}\n")
         if problem.hint:

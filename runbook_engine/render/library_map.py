@@ -26,8 +26,10 @@ def map_edges(runbooks: Sequence[Runbook]) -> list[tuple[str, str, str]]:
     return [(src, dst, ", ".join(titles)) for (src, dst), titles in sorted(pairs.items())]
 
 
-def library_dot(runbooks: Sequence[Runbook], href: bool = True) -> str:
-    """DOT for the map; runbooks that are linked to but missing are drawn as missing."""
+def library_dot(runbooks: Sequence[Runbook], href: bool = True, suffix: str = ".md") -> str:
+    """DOT for the map; runbooks that are linked to but missing are drawn as missing.
+
+    With `href`, each runbook links to its page, named with `suffix` (see `index_page`)."""
     known = {runbook.id for runbook in runbooks}
     look = LOOKS["link"]
     lines = [
@@ -41,7 +43,7 @@ def library_dot(runbooks: Sequence[Runbook], href: bool = True) -> str:
         lines.append(f"  subgraph cluster_{index} {{ label={dot_quote(service)}; "
                      f'style="rounded,filled"; fillcolor="{CLUSTER_FILL}"; color="{CLUSTER_BORDER}";')
         for runbook in members:
-            link = f", href={dot_quote(page_link(runbook.id))}" if href else ""
+            link = f", href={dot_quote(page_link(runbook.id, suffix))}" if href else ""
             label = f"<<B>{html_lines(wrap(runbook.title, 28))}</B><BR/>{dot_html(runbook.id)}>"
             lines.append(f"    {dot_quote(runbook.id)} [label={label}{link}];")
         lines.append("  }")
@@ -70,16 +72,17 @@ def library_mermaid(runbooks: Sequence[Runbook]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def map_page(runbooks: Sequence[Runbook], diagram: str) -> str:
-    """The library map page: the picture, then the same links as a list."""
+def map_page(runbooks: Sequence[Runbook], diagram: str, suffix: str = ".md") -> str:
+    """The library map page: the picture, then the same links as a list (pages end in `suffix`)."""
     titles = {runbook.id: runbook.title for runbook in runbooks}
     lines = ["# Library map", "", "Which runbooks lead to which (escalations and hand-offs).", "",
              diagram, ""]
     edges = map_edges(runbooks)
     for src, dst, via in edges:
-        target = (f"[{markdown(titles[dst])}]({page_link(dst)})" if dst in titles
+        target = (f"[{markdown(titles[dst])}]({page_link(dst, suffix)})" if dst in titles
                   else f"{markdown(dst)} (missing from the library)")
-        lines.append(f"- [{markdown(titles[src])}]({page_link(src)}) → {target}, from {markdown(via)}")
+        lines.append(f"- [{markdown(titles[src])}]({page_link(src, suffix)}) → {target}, "
+                     f"from {markdown(via)}")
     if not edges:
         lines.append("No runbook links to another yet.")
     return "\n".join(lines) + "\n"

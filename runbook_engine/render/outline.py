@@ -24,20 +24,22 @@ def _item(depth: int, answer: str, body: str) -> str:
     return f"{'  ' * min(depth, MAX_DEPTH)}- {prefix}{body}"
 
 
-def outline(runbook: Runbook) -> list[str]:
-    """Markdown list lines: the tree from the start, then nodes the start never reaches."""
+def outline(runbook: Runbook, suffix: str = ".md") -> list[str]:
+    """Markdown list lines: the tree from the start, then nodes the start never reaches.
+
+    `suffix` ends links to other runbooks' pages (see `index_page`)."""
     written: set[str] = set()
-    lines = _walk(runbook, runbook.start, written) if runbook.start in runbook.nodes else []
+    lines = _walk(runbook, runbook.start, written, suffix) if runbook.start in runbook.nodes else []
     rest = [node_id for node_id in runbook.nodes if node_id not in written]
     if rest:
         lines += ["", "Not reachable from the start:", ""]
         for node_id in rest:
             if node_id not in written:
-                lines += _walk(runbook, node_id, written)
+                lines += _walk(runbook, node_id, written, suffix)
     return lines
 
 
-def _walk(runbook: Runbook, root: str, written: set[str]) -> list[str]:
+def _walk(runbook: Runbook, root: str, written: set[str], suffix: str) -> list[str]:
     lines: list[str] = []
     stack: list[tuple[int, str, str]] = [(0, "", root)]
     while stack:
@@ -52,6 +54,6 @@ def _walk(runbook: Runbook, root: str, written: set[str]) -> list[str]:
             lines.append(_item(depth, answer, _describe(node)))
             if node.link is not None:
                 lines.append(_item(depth + 1, "", f"continues in [{markdown(str(node.link))}]"
-                                                  f"({page_link(node.link.runbook)})"))
+                                                  f"({page_link(node.link.runbook, suffix)})"))
             stack += [(depth + 1, e.label, e.target) for e in reversed(node.edges)]
     return lines

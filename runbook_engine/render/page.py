@@ -17,16 +17,17 @@ def step_text(step: Step) -> str:
     return shlex.join(step.argv) if step.kind == "command" else step.describe()
 
 
-def runbook_page(runbook: Runbook, diagram: str) -> str:
-    """The whole page; `diagram` is the Markdown that shows the graph (an image or a code block)."""
+def runbook_page(runbook: Runbook, diagram: str, suffix: str = ".md") -> str:
+    """The whole page; `diagram` is the Markdown that shows the graph (an image or a code block),
+    `suffix` ends links to other runbooks' pages (see `index_page`)."""
     sections = [
         [f"# {markdown(runbook.title)}", ""],
         _facts(runbook),
         ["## Diagram", "", diagram, ""],
-        ["## Outline", "", *outline(runbook), ""],
+        ["## Outline", "", *outline(runbook, suffix), ""],
         _commands(runbook),
         _risky(runbook),
-        _links(runbook),
+        _links(runbook, suffix),
     ]
     return "\n".join(line for section in sections for line in section).rstrip("\n") + "\n"
 
@@ -96,11 +97,11 @@ def _risky(runbook: Runbook) -> list[str]:
     return [*lines, ""] if len(lines) > 2 else [*lines, "None: every action here is safe.", ""]
 
 
-def _links(runbook: Runbook) -> list[str]:
+def _links(runbook: Runbook, suffix: str) -> list[str]:
     links = runbook.links()
     if not links:
         return []
     lines = ["## Other runbooks this one leads to", ""]
-    lines += [f"- {_node_ref(node)} → [{markdown(str(link))}]({page_link(link.runbook)})"
+    lines += [f"- {_node_ref(node)} → [{markdown(str(link))}]({page_link(link.runbook, suffix)})"
               for node, link in links]
     return [*lines, ""]

@@ -34,6 +34,13 @@ class SiteOptions:
     diagrams: str = "svg"
     """`svg` (rendered with dot) or `mermaid` (code blocks the wiki draws itself)."""
     direction: str = "TB"
+    links: str = "files"
+    """`files`: links name pages with `.md` (MkDocs, repository browsers). `wiki`: without it,
+    as GitHub and GitLab wikis name pages (there a `.md` link opens the raw file)."""
+
+    @property
+    def page_suffix(self) -> str:
+        return "" if self.links == "wiki" else ".md"
 
 
 @dataclass
@@ -77,7 +84,7 @@ def build_site(runbooks_dir: Path, site: Path, options: SiteOptions | None = Non
     old = Manifest.read(site)
     new = Manifest()
     for runbook, source in library:
-        digest = fingerprint(source, options.diagrams, options.direction)
+        digest = fingerprint(source, options.diagrams, options.direction, options.links)
         if old.is_fresh(site, runbook.id, digest):
             new.entries[runbook.id] = old.entries[runbook.id]
             report.unchanged.append(runbook.id)
@@ -88,7 +95,7 @@ def build_site(runbooks_dir: Path, site: Path, options: SiteOptions | None = Non
     runbooks = [runbook for runbook, _ in library]
     new.entries[MAP_KEY] = _write_map(site, runbooks, options, renderer, old)
     for name in ("index.md", "Home.md"):
-        _write_if_changed(site / name, index_page(runbooks).encode("utf-8"))
+        _write_if_changed(site / name, index_page(runbooks, options.page_suffix).encode("utf-8"))
     report.removed = _remove_stale(site, old, new)
     new.write(site)
     return report
@@ -105,13 +112,13 @@ def _write_runbook(site: Path, runbook: Runbook, options: SiteOptions,
     page = page_link(runbook.id)
     if options.diagrams == "mermaid":
         diagram = code_fence(runbook_mermaid(runbook, options.direction), "mermaid")
-        _write_if_changed(site / page, runbook_page(runbook, diagram).encode("utf-8"))
+        _write_if_changed(site / page, runbook_page(runbook, diagram, options.page_suffix).encode("utf-8"))
         return (page,)
     image = page_link(runbook.id, ".svg")
-    dot_options = DotOptions(options.direction, link_href="{runbook}.md")
+    dot_options = DotOptions(options.direction, link_href="{runbook}" + options.page_suffix)
     _write_if_changed(site / image, renderer(runbook_dot(runbook, dot_options), "svg"))
     diagram = f"![Decision graph of {markdown(runbook.title)}]({image})"
-    _write_if_changed(site / page, runbook_page(runbook, diagram).encode("utf-8"))
+    _write_if_changed(site / page, runbook_page(runbook, diagram, options.page_suffix).encode("utf-8"))
     return (image, page)
 
 
@@ -119,14 +126,14 @@ def _write_map(site: Path, runbooks: list[Runbook], options: SiteOptions,
                renderer: ImageRenderer, old: Manifest) -> tuple[str, tuple[str, ...]]:
     if options.diagrams == "mermaid":
         diagram = code_fence(library_mermaid(runbooks), "mermaid")
-        _write_if_changed(site / MAP_PAGE, map_page(runbooks, diagram).encode("utf-8"))
-        return fingerprint(diagram), (MAP_PAGE,)
-    dot_text = library_dot(runbooks)
+        _write_if_changed(site / MAP_PAGE, map_page(runbooks, diagram, options.page_suffix).encode("utf-8"))
+        return fingerprint(diagram, options.links), (MAP_PAGE,)
+    dot_text = library_dot(runbooks, suffix=options.page_suffix)
     digest = fingerprint(dot_text)
     if not old.is_fresh(site, MAP_KEY, digest):
         _write_if_changed(site / "library-map.svg", renderer(dot_text, "svg"))
     diagram = "![Map of the runbook library](library-map.svg)"
-    _write_if_changed(site / MAP_PAGE, map_page(runbooks, diagram).encode("utf-8"))
+    _write_if_changed(site / MAP_PAGE, map_page(runbooks, diagram, options.page_suffix).encode("utf-8"))
     return digest, ("library-map.svg", MAP_PAGE)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -141,3 +142,29 @@ def test_docs_with_real_dot_writes_svg_that_parses(library: Path, tmp_path: Path
 def test_not_a_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["docs", str(tmp_path / "missing"), "-o", str(tmp_path / "site")]) == 2
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_wiki_links_name_pages_without_md_and_switching_renders_again(library: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(library, site, SiteOptions(links="wiki"), render_image=CountingRenderer())
+    index = (site / "index.md").read_text()
+    assert "| OrdersDbPrimaryDown | [Primary database unreachable](primary-db-down) |" in index
+    assert "[library map](library-map)" in index
+    page = (site / "primary-db-down.md").read_text()
+    assert "](postgres-deep-dive)" in page
+    assert "![Decision graph of Primary database unreachable](primary-db-down.svg)" in page
+    for written in site.glob("*.md"):
+        assert not re.search(r"\]\([^)]*\.md\)", written.read_text()), written.name
+    report = build_site(library, site, SiteOptions(links="files"), render_image=CountingRenderer())
+    assert sorted(report.rendered) == ["hostile", "primary-db-down"]
+    assert "](postgres-deep-dive.md)" in (site / "primary-db-down.md").read_text()
+
+
+def test_docs_links_option_is_checked(library: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    assert main(["docs", str(library), "-o", str(site), "--diagrams", "mermaid", "--links", "wiki"]) == 0
+    assert "[library map](library-map)" in (site / "Home.md").read_text()
+    capsys.readouterr()
+    assert main(["docs", str(library), "-o", str(site), "--links", "confluence"]) == 2
+    assert "invalid choice: 'confluence'" in capsys.readouterr().err
