@@ -15,7 +15,7 @@ from runbook_engine.postmortem.facts import Context, flags, metrics, strategy, s
 from runbook_engine.postmortem.review import QUESTIONS
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event, EventType
-from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.format import command_part, human_line
 from runbook_engine.timeline.state import Change, IncidentState
 
 BUCKETS = (("1h", "Within 1 hour"), ("24h", "Within 24 hours"), ("1w", "Within 1 week"))
@@ -121,8 +121,8 @@ def _changes(ctx: Context) -> list[str]:
     for event in ctx.events:
         if event.type is EventType.COMMAND_RUN and event.payload.get("change_id"):
             argv = " ".join(str(a) for a in event.payload.get("argv", []))
-            part = str(event.payload.get("part") or "step")
-            what = "Command" if part == "step" else f"Command ({part})"
+            part = command_part(event.payload)
+            what = f"Command ({part})" if part else "Command"
             run = "dry run" if event.payload.get("dry_run") else f"exit {event.payload.get('exit_code')}"
             line = f"- {what}: {md(argv)} ({run})"
             commands.setdefault(str(event.payload["change_id"]), []).append(line)

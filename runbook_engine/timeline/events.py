@@ -16,6 +16,10 @@ from typing import Any
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of an incident's first event."""
 
+MAIN_COMMAND_PART = "step"
+"""A `command_run` event's `part` for a node's own step (the others: `stage N`, `rollback`);
+events written before parts were recorded have none and mean this."""
+
 
 class EventType(str, Enum):
     """Every kind of event an incident timeline can hold."""

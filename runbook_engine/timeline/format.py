@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from runbook_engine.durations import format_duration
-from runbook_engine.timeline.events import Event, EventType, parse_utc
+from runbook_engine.timeline.events import MAIN_COMMAND_PART, Event, EventType, parse_utc
 
 ROLE_NAMES = {
     "ic": "IC",
@@ -101,10 +101,15 @@ def _result(p: Mapping[str, Any]) -> str:
     return f"Result of change {p['change_id']}: {result} - {p['observation']}"
 
 
+def command_part(payload: Mapping[str, Any]) -> str:
+    """The part of its node a `command_run` ran (`stage 2`, `rollback`); empty for the main step."""
+    part = str(payload.get("part") or MAIN_COMMAND_PART)
+    return "" if part == MAIN_COMMAND_PART else part
+
+
 def _command(p: Mapping[str, Any]) -> str:
     line = shlex.join(str(arg) for arg in p["argv"])
-    part = p.get("part") or "step"
-    what = "" if part == "step" else f" {part}"
+    what = f" {command_part(p)}" if command_part(p) else ""
     of = f" for change {p['change_id']}" if p.get("change_id") else ""
     if p.get("dry_run"):
         return f"Dry run{what}{of}: {line}"

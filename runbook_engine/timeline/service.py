@@ -14,7 +14,7 @@ from typing import Any
 
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import Clock, SystemClock
-from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent, iso_utc
+from runbook_engine.timeline.events import MAIN_COMMAND_PART, Actor, Event, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.rules import check, check_open
 from runbook_engine.timeline.state import IncidentState, next_update_due, severity_rule
@@ -222,7 +222,7 @@ class IncidentService:
         actor: Actor,
         change_id: str | None = None,
         dry_run: bool = False,
-        part: str = "step",
+        part: str = MAIN_COMMAND_PART,
     ) -> Event:
         fields: dict[str, Any] = {"argv": list(argv), "exit_code": exit_code}
         fields.update(output=truncate(output), dry_run=dry_run, change_id=change_id, part=part)

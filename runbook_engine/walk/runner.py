@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from runbook_engine.errors import Refused
 from runbook_engine.model import Node, Step
 from runbook_engine.placeholders import ALLOWED, PLACEHOLDER, allowed_list
+from runbook_engine.timeline.events import MAIN_COMMAND_PART
 
 DEFAULT_TIMEOUT_S = 60
 MAX_OUTPUT_CHARS = 4000
@@ -29,7 +30,7 @@ EXIT_NOT_FOUND = 127
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$")
 
 
-MAIN_PART = "step"
+MAIN_PART = MAIN_COMMAND_PART
 ROLLBACK_PART = "rollback"
 
 
