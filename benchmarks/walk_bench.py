@@ -126,12 +126,12 @@ def answer_to_screen(workdir: Path) -> None:
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
+    from runbook_engine.format.validation_cache import load_validated
     from runbook_engine.policy import load_policy
     from runbook_engine.timeline.clock import SystemClock
     from runbook_engine.timeline.events import Actor
     from runbook_engine.timeline.service import IncidentService
     from runbook_engine.timeline.store import SqliteStore
-    from runbook_engine.validation_cache import load_validated
     from runbook_engine.walk.controller import Controller
     from runbook_engine.walk.screen import WalkScreen
     from runbook_engine.walk.session import WalkSession

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runbook_engine.durations import parse_duration
-from runbook_engine.loader import LoadError, load_data_text
+from runbook_engine.format.durations import parse_duration
+from runbook_engine.format.loader import LoadError, load_data_text
+from runbook_engine.format.schema import schema_issues
 from runbook_engine.resources import DEFAULT_POLICY
-from runbook_engine.schema import schema_issues
 
 
 class PolicyError(Exception):

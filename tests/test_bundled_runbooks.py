@@ -14,9 +14,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from runbook_engine.library import discover, load_runbook
+from runbook_engine.format.library import discover, load_runbook
+from runbook_engine.format.model import NODE_KINDS, Node, Runbook
 from runbook_engine.lint.engine import lint_paths, lint_source
-from runbook_engine.model import NODE_KINDS, Node, Runbook
 from runbook_engine.policy import load_policy
 from runbook_engine.resources import BUNDLED_RUNBOOKS, PROJECT_ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook_engine.durations import format_duration, parse_duration
+from runbook_engine.format.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("30s", 30), ("5m", 300), ("1h", 3600), (" 2m ", 120)])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from runbook_engine.findings import Position
-from runbook_engine.loader import (
+from runbook_engine.format import loader
+from runbook_engine.format.loader import (
     LOADER_CODES,
     MAX_FILE_BYTES,
     LoadError,
@@ -131,3 +133,26 @@ def test_keys_stay_as_written() -> None:
     """YAML 1.1 reads `yes`/`no` as booleans; an answer label must stay the word its author wrote."""
     data = load_text("answers:\n  yes: a\n  no: b\n  1: c\n  null: d\n").data
     assert list(data["answers"]) == ["yes", "no", "1", "null"]
+
+
+class _StopsAtAThousand(yaml.SafeLoader):
+    """Behaves as libyaml 0.2.6 does: a syntax error of its own at 1,000 nesting levels."""
+
+    def __init__(self, stream: str) -> None:
+        if "[" * 1000 in stream:
+            mark = yaml.Mark("<string>", 1002, 0, 1002, "", 0)
+            raise yaml.MarkedYAMLError(problem="exceeded maximum nesting depth", problem_mark=mark)
+        super().__init__(stream)
+
+
+class _NoLimitOfItsOwn(yaml.SafeLoader):
+    """Behaves as libyaml 0.2.5 and the pure-Python parser do: no nesting limit at all."""
+
+
+@pytest.mark.parametrize("composer", [_StopsAtAThousand, _NoLimitOfItsOwn], ids=["libyaml-0.2.6", "no-limit"])
+def test_our_nesting_bound_decides_before_the_parser_does(
+    composer: type[yaml.SafeLoader], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "_Loader", composer)
+    text = "a: " + "[" * 5_000 + "]" * 5_000 + "\n"
+    assert error_of(text) == ("RB012", Position(1, 53))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook_engine.model import Link, node_from_data, runbook_from_data
+from runbook_engine.format.model import Link, node_from_data, runbook_from_data
 
 
 def test_edges_come_from_the_field_of_each_kind() -> None:

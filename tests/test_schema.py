@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook_engine.schema import schema_issues
+from runbook_engine.format.schema import schema_issues
 
 
 def test_each_missing_field_is_its_own_issue_with_its_description() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine import library
-from runbook_engine.library import RunbookInvalid
-from runbook_engine.validation_cache import CACHE_FOLDER, default_cache_dir, load_validated
+from runbook_engine.format import library
+from runbook_engine.format.library import RunbookInvalid
+from runbook_engine.format.validation_cache import CACHE_FOLDER, default_cache_dir, load_validated
 from tests.conftest import RUNBOOKS
 
 
@@ -74,7 +74,7 @@ def test_a_warm_load_never_imports_the_yaml_parser(runbook: Path, tmp_path: Path
     cache = tmp_path / "cache"
     load_validated(runbook, cache)
     code = (
-        "import sys; from runbook_engine.validation_cache import load_validated; "
+        "import sys; from runbook_engine.format.validation_cache import load_validated; "
         f"r = load_validated({str(runbook)!r}, __import__('pathlib').Path({str(cache)!r})); "
         "print(r.id, 'yaml' in sys.modules)"
     )

@@ -87,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
 def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
     """Write one skeleton per outcome, never over an existing file; say what was written."""
     from runbook_engine.drill.template import outcomes, skeleton
-    from runbook_engine.library import load_runbook
-    from runbook_engine.loader import dump
+    from runbook_engine.format.library import load_runbook
+    from runbook_engine.format.loader import dump
     from runbook_engine.policy import PolicyError, load_policy
 
     runbook = load_runbook(runbook_path)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 
 from runbook_engine.comms import KINDS
-from runbook_engine.model import STRATEGIES
+from runbook_engine.format.model import STRATEGIES
 
 ROLES = ("ic", "comms", "ops", "scribe", "tech_lead", "primary", "owner")
 

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from runbook_engine.cli.args import emit
+from runbook_engine.drill.lint_coverage import coverage_findings
 from runbook_engine.errors import EXIT_OK, UsageError
-from runbook_engine.library import discover, neighbours
+from runbook_engine.format.library import discover, neighbours
 from runbook_engine.lint.config import find_config, load_config
-from runbook_engine.lint.coverage import coverage_findings
 from runbook_engine.lint.docs import rules_markdown, rules_text
 from runbook_engine.lint.engine import lint_paths
 from runbook_engine.lint.rules import names_to_codes

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from runbook_engine.cli import args as common
 from runbook_engine.errors import UsageError
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.render.dot import DotOptions
 from runbook_engine.render.formats import FORMATS, TEXT_FORMATS, RenderRequest, guess_format
 
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = args.format or guess_format(args.output)
     if args.output is None and fmt not in TEXT_FORMATS and fmt != "svg" and sys.stdout.isatty():
         raise UsageError(f"{fmt} is binary and standard output is a terminal", "add -o FILE")
-    from runbook_engine.validation_cache import load_validated
+    from runbook_engine.format.validation_cache import load_validated
 
     runbook = load_validated(args.runbook)
     overlay = _overlay(runbook, args.incident, args.store) if args.incident else None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from runbook_engine.cli.args import parser as new_parser
 from runbook_engine.cli.incident_context import actor_of, add_common_options, policy_of
 from runbook_engine.errors import UsageError
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor
@@ -81,7 +81,7 @@ def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
 
 
 def _setup(args: argparse.Namespace) -> Setup:
-    from runbook_engine.validation_cache import load_validated
+    from runbook_engine.format.validation_cache import load_validated
 
     runbook = load_validated(args.runbook)
     policy = policy_of(args)

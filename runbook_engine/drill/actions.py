@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from runbook_engine.durations import parse_duration
+from runbook_engine.format.durations import parse_duration
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.state import Change
 

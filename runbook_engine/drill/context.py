@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline import rules
 from runbook_engine.timeline.clock import FakeClock

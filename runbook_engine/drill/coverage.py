@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 
 from .result import DrillResult
 

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from runbook_engine.durations import format_duration
+from runbook_engine.format.durations import format_duration
 
 from .snapshot import Snapshot
 

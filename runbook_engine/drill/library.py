@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Position
-from runbook_engine.library import DRILL_SUFFIXES, RunbookInvalid, is_runbook_file, load_runbook
-from runbook_engine.model import Runbook
+from runbook_engine.format.library import DRILL_SUFFIXES, RunbookInvalid, is_runbook_file, load_runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy, PolicyError, load_policy
 
 from .coverage import RunbookCoverage, below, library_coverage

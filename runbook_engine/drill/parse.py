@@ -12,8 +12,8 @@ from typing import Any
 
 from runbook_engine.errors import InputError
 from runbook_engine.findings import DocPath, Finding
-from runbook_engine.loader import Document, LoadError, load_path
-from runbook_engine.schema import schema_issues
+from runbook_engine.format.loader import Document, LoadError, load_path
+from runbook_engine.format.schema import schema_issues
 
 from .model import ACTIONS, DEFAULT_START, Drill, Expectation, Scenario, Step
 from .times import parse_start

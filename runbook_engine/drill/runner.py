@@ -14,7 +14,7 @@ from pathlib import Path
 
 from runbook_engine.errors import EngineError
 from runbook_engine.findings import Position
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.refusal import RuleRefused
 from runbook_engine.timeline.store import SqliteStore

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from runbook_engine.durations import format_duration
-from runbook_engine.model import Edge, Node, Runbook
+from runbook_engine.format.durations import format_duration
+from runbook_engine.format.model import Edge, Node, Runbook
 from runbook_engine.policy import Policy
 
 CAST = {"ic": "ines", "ops": "omar"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from runbook_engine.durations import parse_duration
+from runbook_engine.format.durations import parse_duration
 
 
 def parse_start(text: str) -> datetime:

@@ -23,7 +23,7 @@ from typing import Any
 
 from runbook_engine.errors import UsageError
 from runbook_engine.findings import Severity
-from runbook_engine.loader import LoadError, load_data_text
+from runbook_engine.format.loader import LoadError, load_data_text
 
 CONFIG_FILES = (".runbook.yaml", ".runbook.yml")
 KEYS = ("ignore", "rules", "min-drill-coverage")

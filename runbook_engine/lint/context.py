@@ -8,9 +8,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from runbook_engine.findings import DocPath
-from runbook_engine.loader import Document
-from runbook_engine.model import Node, Runbook, Step, runbook_from_data
-from runbook_engine.schema import SchemaIssue, classified_issues
+from runbook_engine.format.loader import Document
+from runbook_engine.format.model import Node, Runbook, Step, runbook_from_data
+from runbook_engine.format.schema import SchemaIssue, classified_issues
 
 if TYPE_CHECKING:
     import networkx as nx

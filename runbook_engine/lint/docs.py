@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from runbook_engine.findings import Severity
+from runbook_engine.format.loader import LOADER_CODES
 from runbook_engine.lint import coverage
 from runbook_engine.lint.result import RuleInfo
 from runbook_engine.lint.rules import RULES, rule_info
-from runbook_engine.loader import LOADER_CODES
 
 HEADER = """\
 # Lint rules

@@ -16,12 +16,12 @@ from functools import partial
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Issue, Severity
+from runbook_engine.format.loader import Document, LoadError, load_path, load_text
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
 from runbook_engine.lint.index import IndexEntry, Located, index_entry, node_targets
 from runbook_engine.lint.result import LintResult
 from runbook_engine.lint.rules import ALL_CODES, LIBRARY_RULES, RUNBOOK_RULES, catalog
-from runbook_engine.loader import Document, LoadError, load_path, load_text
 
 PARALLEL_MIN_FILES = 64
 """Below this many files a worker pool costs more than it saves."""

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook_engine.findings import Position
+from runbook_engine.format.model import Link
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
-from runbook_engine.model import Link
 
 
 @dataclass(frozen=True, slots=True)

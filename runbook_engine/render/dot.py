@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from runbook_engine.model import Link, Node, Runbook
+from runbook_engine.format.model import Link, Node, Runbook
 from runbook_engine.render.escape import dot_quote, dot_tooltip, wrap
 from runbook_engine.render.labels import edge_label, header_label, node_label, simple_label
 from runbook_engine.render.structure import EdgeKey, back_edges, cause_branches, connector_edges

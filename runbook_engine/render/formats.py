@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.render.dot import DotOptions, runbook_dot
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.render.escape import markdown, page_link
 
 MAP_PAGE = "library-map.md"

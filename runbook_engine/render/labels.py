@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from runbook_engine.durations import format_duration
-from runbook_engine.model import Node, Runbook
+from runbook_engine.format.durations import format_duration
+from runbook_engine.format.model import Node, Runbook
 from runbook_engine.render.escape import dot_html, html_lines, wrap
 from runbook_engine.render.style import FADED_TEXT, LOOKS, Look, risk_mark
 

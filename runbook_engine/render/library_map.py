@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.render.escape import dot_html, dot_quote, html_lines, markdown, page_link, wrap
 from runbook_engine.render.escape import mermaid as mermaid_text
 from runbook_engine.render.style import CLUSTER_BORDER, CLUSTER_FILL, FONT, LINK_COLOUR, LOOKS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from runbook_engine.model import Link, Node, Runbook
+from runbook_engine.format.model import Link, Node, Runbook
 from runbook_engine.render.escape import mermaid, mermaid_lines, wrap
 from runbook_engine.render.labels import TITLE_WIDTH, details, kind_line
 from runbook_engine.render.overlay import Overlay

@@ -6,7 +6,7 @@ references say "see above" instead of repeating its subtree, so loops stay finit
 
 from __future__ import annotations
 
-from runbook_engine.model import Node, Runbook
+from runbook_engine.format.model import Node, Runbook
 from runbook_engine.render.escape import markdown, page_link
 
 MAX_DEPTH = 12

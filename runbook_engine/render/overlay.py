@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from runbook_engine.model import Node, Runbook
+from runbook_engine.format.model import Node, Runbook
 from runbook_engine.render.structure import EdgeKey
 
 

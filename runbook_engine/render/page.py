@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 
-from runbook_engine.model import Node, Runbook, Step
+from runbook_engine.format.model import Node, Runbook, Step
 from runbook_engine.render.escape import code_fence, inline_code, markdown, page_link
 from runbook_engine.render.outline import outline
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbook_engine.errors import EngineError, InputError
-from runbook_engine.library import RunbookInvalid, discover, load_runbook
-from runbook_engine.model import Runbook
+from runbook_engine.format.library import RunbookInvalid, discover, load_runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.render.dot import DotOptions, runbook_dot
 from runbook_engine.render.escape import code_fence, markdown, page_link
 from runbook_engine.render.index import MAP_PAGE, index_page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 
 EdgeKey = tuple[str, str]
 """An edge as (source node id, answer label): unique within a runbook."""

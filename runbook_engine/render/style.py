@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from runbook_engine.model import Node
+from runbook_engine.format.model import Node
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from runbook_engine.durations import format_duration
+from runbook_engine.format.durations import format_duration
 from runbook_engine.timeline.events import MAIN_COMMAND_PART, Event, EventType, parse_utc
 
 ROLE_NAMES = {

@@ -10,8 +10,8 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from runbook_engine.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.errors import UsageError
+from runbook_engine.format.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.resources import load_schema
 from runbook_engine.timeline.events import EventType, NewEvent, parse_utc
 

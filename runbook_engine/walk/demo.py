@@ -13,7 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import Clock
 from runbook_engine.timeline.events import Actor

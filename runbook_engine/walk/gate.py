@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from runbook_engine.durations import format_duration
-from runbook_engine.model import Node
+from runbook_engine.format.durations import format_duration
+from runbook_engine.format.model import Node
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at

@@ -11,7 +11,7 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.validation import Validator
 
 from runbook_engine.errors import UsageError
-from runbook_engine.model import Runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 

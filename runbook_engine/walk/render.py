@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from runbook_engine.durations import format_duration
-from runbook_engine.model import Node, Step
+from runbook_engine.format.durations import format_duration
+from runbook_engine.format.model import Node, Step
 from runbook_engine.timeline.state import Change
 from runbook_engine.walk.view import Choice, Move, NodeView, Phase
 

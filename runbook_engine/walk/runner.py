@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
-from runbook_engine.model import Node, Step
-from runbook_engine.placeholders import ALLOWED, PLACEHOLDER, allowed_list
+from runbook_engine.format.model import Node, Step
+from runbook_engine.format.placeholders import ALLOWED, PLACEHOLDER, allowed_list
 from runbook_engine.timeline.events import MAIN_COMMAND_PART
 
 DEFAULT_TIMEOUT_S = 60

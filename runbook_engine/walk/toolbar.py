@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from runbook_engine.durations import format_duration
+from runbook_engine.format.durations import format_duration
 from runbook_engine.timeline.state import IncidentState
 
 Fragments = list[tuple[str, str]]

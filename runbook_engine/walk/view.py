@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from runbook_engine.model import Node
+from runbook_engine.format.model import Node
 from runbook_engine.timeline.state import Change
 
 ANSWER_KEYS = "123456789"

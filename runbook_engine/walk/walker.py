@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from runbook_engine.model import Node, Runbook
+from runbook_engine.format.model import Node, Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent
 from runbook_engine.timeline.state import Change, IncidentState

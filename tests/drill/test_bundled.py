@@ -7,7 +7,7 @@ import pytest
 from runbook_engine.cli.main import main
 from runbook_engine.drill.coverage import library_coverage
 from runbook_engine.drill.library import Library, Policies, discover_drills, run_one
-from runbook_engine.library import discover, load_runbook
+from runbook_engine.format.library import discover, load_runbook
 from tests.conftest import RUNBOOKS
 
 

@@ -14,7 +14,7 @@ import pytest
 from runbook_engine.cli.main import main
 from runbook_engine.drill.coverage import EdgeRef, runbook_coverage
 from runbook_engine.drill.result import FAILED, PASSED, DrillResult
-from runbook_engine.library import load_runbook
+from runbook_engine.format.library import load_runbook
 from tests.conftest import RUNBOOKS
 from tests.drill.conftest import FIXTURES, TINY
 

@@ -10,7 +10,7 @@ import pytest
 from runbook_engine.cli.main import main
 from runbook_engine.drill.library import Library, Policies, run_one
 from runbook_engine.drill.template import outcomes, shortest_walk
-from runbook_engine.library import discover, load_runbook
+from runbook_engine.format.library import discover, load_runbook
 from tests.conftest import RUNBOOKS
 from tests.drill.conftest import TINY
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from runbook_engine.compiled_schema import Unsupported, compile_schema, json_equal
-from runbook_engine.loader import LoadError, load_path
+from runbook_engine.format.compiled_schema import Unsupported, compile_schema, json_equal
+from runbook_engine.format.loader import LoadError, load_path
+from runbook_engine.format.schema import classified_issues, fast_check, validator_for
 from runbook_engine.resources import DEFAULT_POLICY, load_schema
-from runbook_engine.schema import classified_issues, fast_check, validator_for
 from tests.conftest import FIXTURES, RUNBOOKS
 
 FILES = sorted([*FIXTURES.glob("*/*.y*ml"), *RUNBOOKS.glob("*.yaml")])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.library import discover, load_runbook
+from runbook_engine.format.library import discover, load_runbook
 from runbook_engine.lint.engine import lint_paths
 from runbook_engine.report.text import format_finding
 from tests.conftest import RUNBOOKS

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.library import RunbookInvalid, discover, load_runbook, neighbours
+from runbook_engine.format.library import RunbookInvalid, discover, load_runbook, neighbours
 from runbook_engine.lint.config import find_config
 from tests.conftest import FIXTURES
 from tests.lint.common import BASE, assert_findings, patched

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.cli.main import main
-from runbook_engine.library import load_runbook
+from runbook_engine.format.library import load_runbook
 from runbook_engine.render.manifest import MANIFEST_NAME
 from runbook_engine.render.site import SiteOptions, build_site
 from tests.render.helpers import FIXTURES, check_mermaid, svg_root

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.library import load_runbook
-from runbook_engine.loader import load_path
-from runbook_engine.model import Runbook, runbook_from_data
+from runbook_engine.format.library import load_runbook
+from runbook_engine.format.loader import load_path
+from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.render.dot import DotOptions, runbook_dot
 from runbook_engine.render.structure import back_edges, cause_branches
 from tests.conftest import RUNBOOKS
@@ -45,7 +45,7 @@ def test_dot_matches_golden_file(name: str) -> None:
 
 def test_same_input_gives_byte_identical_dot_across_processes() -> None:
     script = (
-        "import sys; from runbook_engine.library import load_runbook;"
+        "import sys; from runbook_engine.format.library import load_runbook;"
         "from runbook_engine.render.dot import runbook_dot;"
         f"sys.stdout.write(runbook_dot(load_runbook({str(FIXTURES / 'primary-db-down.yaml')!r})))"
     )

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from runbook_engine.library import load_runbook
-from runbook_engine.model import Runbook
+from runbook_engine.format.library import load_runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.render.dot import SYMPTOM_ID, runbook_dot
 from runbook_engine.render.escape import code_fence
 from runbook_engine.render.mermaid import runbook_mermaid

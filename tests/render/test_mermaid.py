@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.library import discover, load_runbook
+from runbook_engine.format.library import discover, load_runbook
 from runbook_engine.render.mermaid import runbook_mermaid
 from runbook_engine.render.overlay import PathStep, build_overlay
 from tests.conftest import RUNBOOKS

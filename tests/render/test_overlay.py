@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.cli.main import main
-from runbook_engine.library import load_runbook
-from runbook_engine.model import Runbook
+from runbook_engine.format.library import load_runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import load_policy
 from runbook_engine.render.dot import runbook_dot
 from runbook_engine.render.incident import steps_from_events

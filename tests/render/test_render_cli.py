@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.cli.main import main
-from runbook_engine.library import discover, load_runbook
+from runbook_engine.format.library import discover, load_runbook
 from tests.conftest import RUNBOOKS
 from tests.render.helpers import FIXTURES, svg_groups
 
@@ -108,7 +108,8 @@ def test_render_modules_import_neither_graphviz_nor_networkx() -> None:
         "import sys, pkgutil, importlib, runbook_engine.render as r;"
         "[importlib.import_module('runbook_engine.render.' + m.name)"
         " for m in pkgutil.iter_modules(r.__path__) if m.name not in ('backend', 'site')];"
-        "from runbook_engine.loader import load_path; from runbook_engine.model import runbook_from_data;"
+        "from runbook_engine.format.loader import load_path;"
+        "from runbook_engine.format.model import runbook_from_data;"
         "from runbook_engine.render.dot import runbook_dot;"
         "from runbook_engine.render.mermaid import runbook_mermaid;"
         f"rb = runbook_from_data(load_path({FIXTURE!r}).data);"

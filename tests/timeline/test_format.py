@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runbook_engine.schema import is_valid
+from runbook_engine.format.schema import is_valid
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.payloads import payload_problem

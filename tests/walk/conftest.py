@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.library import load_runbook
-from runbook_engine.model import Runbook
+from runbook_engine.format.library import load_runbook
+from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import Actor

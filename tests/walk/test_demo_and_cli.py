@@ -13,7 +13,7 @@ from prompt_toolkit.output import DummyOutput
 
 from runbook_engine.cli import walk as walk_cli
 from runbook_engine.cli.main import main
-from runbook_engine.library import load_runbook
+from runbook_engine.format.library import load_runbook
 from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.service import IncidentService

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runbook_engine.library import load_runbook
+from runbook_engine.format.library import load_runbook
 from runbook_engine.timeline.events import EventType
 from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Phase

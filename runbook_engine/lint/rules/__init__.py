@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from runbook_engine.findings import Issue, Severity
+from runbook_engine.format.loader import LOADER_CODES
 from runbook_engine.lint import coverage
 from runbook_engine.lint.context import RunbookContext
 from runbook_engine.lint.index import IndexEntry, Located
@@ -42,7 +43,6 @@ from runbook_engine.lint.rules import (
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
 )
-from runbook_engine.loader import LOADER_CODES
 
 
 class RuleModule(Protocol):

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
+from runbook_engine.format.model import NODE_KINDS
 from runbook_engine.lint.context import RunbookContext
-from runbook_engine.model import NODE_KINDS
 
 CODE = "RB204"
 NAME = "dead-end"

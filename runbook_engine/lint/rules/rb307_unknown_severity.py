@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
+from runbook_engine.format.model import SEVERITIES
 from runbook_engine.lint.context import RunbookContext
-from runbook_engine.model import SEVERITIES
 
 CODE = "RB307"
 NAME = "unknown-severity"

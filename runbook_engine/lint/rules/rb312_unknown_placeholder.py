@@ -29,8 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
+from runbook_engine.format.placeholders import allowed_list, unknown_names
 from runbook_engine.lint.context import RunbookContext
-from runbook_engine.placeholders import allowed_list, unknown_names
 
 CODE = "RB312"
 NAME = "unknown-placeholder"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
-from runbook_engine.model import Runbook, runbook_from_data
+from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.resources import SCHEMAS_DIR
 
 CACHE_FOLDER = "validated"
@@ -65,7 +65,7 @@ def _cached_data(marker: Path) -> Any:
 
 
 def _validate(path: Path, marker: Path | None) -> Runbook:
-    from runbook_engine.library import checked_document
+    from runbook_engine.format.library import checked_document
 
     document = checked_document(path)
     if marker is not None:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from runbook_engine.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.findings import Issue
+from runbook_engine.format.compiled_schema import Check, Unsupported, compile_schema
 from runbook_engine.resources import load_schema
 
 if TYPE_CHECKING:

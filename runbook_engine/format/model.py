@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runbook_engine.durations import parse_duration
+from runbook_engine.format.durations import parse_duration
 
 if TYPE_CHECKING:
     from runbook_engine.findings import DocPath

@@ -206,7 +206,10 @@ def _check_depth(text: str) -> None:
     """Refuse flow collections nested past MAX_DEPTH before libyaml's recursive composer sees them.
 
     Counting brackets is a cheap over-estimate (it ignores quoting); only when it passes the limit
-    are the parser's events, which libyaml produces without recursion, counted exactly.
+    are parser events counted exactly. That count uses PyYAML's pure-Python parser on purpose: it
+    streams events without recursion and has no nesting limit of its own, so our limit decides
+    first whatever libyaml does (0.2.5 recursed until the process crashed, 0.2.6 stops at 1,000
+    levels with a syntax error of its own).
     """
     depth = deepest = 0
     for match in _BRACKETS.finditer(text):
@@ -216,7 +219,7 @@ def _check_depth(text: str) -> None:
         return
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from runbook_engine.errors import InputError
 from runbook_engine.findings import Finding, Severity
+from runbook_engine.format.loader import Document, LoadError, load_path
+from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.engine import lint_document
 from runbook_engine.lint.rules import BLOCKING
-from runbook_engine.loader import Document, LoadError, load_path
-from runbook_engine.model import Runbook, runbook_from_data
 
 YAML_SUFFIXES = (".yaml", ".yml")
 NOT_RUNBOOKS = frozenset(
