@@ -74,11 +74,11 @@ def do_command(ctx: Context, step: Step) -> None:
     walker = ctx.walker(step)
     state = ctx.state()
     node = ctx.runbook.node(walker.position(state))
-    if node.step is None or node.step.kind != "command":
+    if node.step is None or not node.step.runs:
         raise StepProblem("command", f"{node.id} has no command step to pretend a result for")
     result: Mapping[str, Any] = step.value
     output = str(result.get("output", ""))
-    ctx.append(walker.command_run(state, node.step.argv, int(result["exit_code"]), output, False))
+    ctx.append(walker.command_run(state, node.step.runs, int(result["exit_code"]), output, False))
 
 
 def do_wait(ctx: Context, step: Step) -> None:
