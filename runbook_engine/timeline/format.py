@@ -71,7 +71,14 @@ def _entered(p: Mapping[str, Any]) -> str:
 
 def _answered(p: Mapping[str, Any]) -> str:
     evidence = f" (evidence: {p['evidence']})" if p.get("evidence") else ""
-    return f"Answered {p['runbook']}#{p['node']}: {p['answer']}{evidence}{_for_walker(p)}"
+    where = f"{p['runbook']}#{p['node']}"
+    if p.get("skipped"):
+        return f"Skipped {where}, not tried: {p['skipped']}{_for_walker(p)}"
+    if p.get("effect") == "coordination":
+        return f"Task done at {where} (owner @{p.get('owner')}): {p['answer']}{evidence}{_for_walker(p)}"
+    if p.get("effect") == "observation":
+        return f"Observed at {where} (automation acted, no change made): {p['answer']}{evidence}{_for_walker(p)}"
+    return f"Answered {where}: {p['answer']}{evidence}{_for_walker(p)}"
 
 
 def _for_walker(p: Mapping[str, Any]) -> str:
