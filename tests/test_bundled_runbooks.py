@@ -81,8 +81,9 @@ def test_runbook_ids_are_unique() -> None:
 
 
 def test_every_node_kind_is_used() -> None:
+    """Except `todo`: a branch not written yet belongs in a team's draft, not in the finished library."""
     used = {node.kind for _, node in _all_nodes()}
-    assert used == set(NODE_KINDS)
+    assert used == set(NODE_KINDS) - {"todo"}
 
 
 def test_actions_are_both_safe_and_risky() -> None:
