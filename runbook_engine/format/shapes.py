@@ -35,7 +35,8 @@ class Repeat:
     every_s: int | None = None
 
     def describe(self) -> str:
-        parts = [f"up to {self.times} times" if self.times else "", f"until {self.until}" if self.until else ""]
+        parts = [f"up to {self.times} times" if self.times else ""]
+        parts.append(f"until {self.until}" if self.until else "")
         text = ", ".join(part for part in parts if part)
         return text + (f", every {self.every_s}s" if self.every_s else "")
 

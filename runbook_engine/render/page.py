@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node, Runbook, Step
-from runbook_engine.format.shapes import AlertVariant
-from runbook_engine.format.shapes import document_href
+from runbook_engine.format.shapes import AlertVariant, document_href
 from runbook_engine.render.escape import code_fence, inline_code, markdown, page_link
 from runbook_engine.render.outline import outline
 from runbook_engine.render.style import approver_words, policy_approver
@@ -53,7 +52,8 @@ def _facts(runbook: Runbook) -> list[str]:
 
 
 def _alert(variant: AlertVariant) -> str:
-    facts = [variant.threshold, f"for {format_duration(variant.for_s)}" if variant.for_s else "", variant.severity]
+    lasting = f"for {format_duration(variant.for_s)}" if variant.for_s else ""
+    facts = [variant.threshold, lasting, variant.severity]
     said = ", ".join(markdown(fact) for fact in facts if fact)
     return markdown(variant.name) + (f" ({said})" if said else "")
 

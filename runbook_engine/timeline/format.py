@@ -77,7 +77,8 @@ def _answered(p: Mapping[str, Any]) -> str:
     if p.get("effect") == "coordination":
         return f"Task done at {where} (owner @{p.get('owner')}): {p['answer']}{evidence}{_for_walker(p)}"
     if p.get("effect") == "observation":
-        return f"Observed at {where} (automation acted, no change made): {p['answer']}{evidence}{_for_walker(p)}"
+        seen = f"{p['answer']}{evidence}{_for_walker(p)}"
+        return f"Observed at {where} (automation acted, no change made): {seen}"
     return f"Answered {where}: {p['answer']}{evidence}{_for_walker(p)}"
 
 

@@ -80,7 +80,8 @@ def phase_choices(
     if phase in (Phase.READY, Phase.DENIED) and node.is_risky:
         return (_propose_choice(node, phase), *skip)
     if phase is Phase.READY or phase is Phase.APPROVED:
-        return (Choice("", "start", Move.START, hint="log the change as started (you carry it out)"), *runs, *skip)
+        start = Choice("", "start", Move.START, hint="log the change as started (you carry it out)")
+        return (start, *runs, *skip)
     if phase is Phase.MITIGATE:
         return (Choice("", "mitigated", Move.MITIGATE, hint="mark mitigated, start monitoring"),)
     if phase is Phase.RESOLVABLE:
@@ -183,7 +184,8 @@ def _one_at_a_time(
 def _approval(
     state: IncidentState, change: Change | None, policy: Policy, node: Node, walker: str
 ) -> GateItem:
-    role = (change.approver_role if change is not None else None) or approver_role(state, policy, node, walker)
+    asked = change.approver_role if change is not None else None
+    role = asked or approver_role(state, policy, node, walker)
     holder = state.roles.get(role)
     who = f"the {role_name(role)} @{holder}" if holder else f"the {role_name(role)} (nobody holds it)"
     if change is None or (change.status == "proposed" and not change.awaiting_approval):

@@ -30,7 +30,8 @@ def node_body(view: NodeView, can_run: bool = False) -> Fragments:
     if view.seconds_left is not None:
         out += _line("Time left", _countdown(view.seconds_left))
     elif view.seconds_waited is not None:
-        out += _line("Waiting", f"{format_duration(view.seconds_waited)} so far (no bound: decide when to stop)")
+        waited = format_duration(view.seconds_waited)
+        out += _line("Waiting", f"{waited} so far (no bound: decide when to stop)")
     out += _status(view)
     return out + _signal(node) + _steps(node, can_run) + _where_next(node)
 

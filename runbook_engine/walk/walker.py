@@ -161,7 +161,7 @@ class Walker:
         events: list[NewEvent] = []
         change = self.change(state) if node.is_change else None
         if node.is_change and (change is None or change.status != "in_flight"):
-            raise ValueError(f"this {node.kind} is a change: its answer is the change's result; start it first")
+            raise ValueError(f"this {node.kind} is a change: its answer is its result; start it first")
         if change is not None:
             observation = evidence or f"{label} (no observation written)"
             payload = {

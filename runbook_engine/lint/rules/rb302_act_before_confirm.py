@@ -1,8 +1,9 @@
 """RB302 act-before-confirm: an action can be reached from the start without passing any check or cause.
 
-Acting before confirming turns a guess into a change. Coordination (paging, opening a channel)
-and observations of what automation already did are not changes and may come first. Start with a check (even a one-question
+Acting before confirming turns a guess into a change. Start with a check (even a one-question
 "was there a deploy in the last hour?") so the path to every action records why it was taken.
+Coordination (paging, opening a channel) and observations of what automation already did are not
+changes and may come first.
 
 Failing:
 

@@ -43,8 +43,10 @@ def check(ctx: RunbookContext) -> Iterator[Issue]:
     for path, step in ctx.steps():
         if step.kind not in ("command", "shell") or not step.runnable:
             continue
-        words = [(("argv", i), arg) for i, arg in enumerate(step.argv)] if step.kind == "command" else []
-        for where, arg in words or [(("script",), step.script)]:
+        words: list[tuple[tuple[str | int, ...], str]] = [(("script",), step.script)]
+        if step.kind == "command":
+            words = [(("argv", i), arg) for i, arg in enumerate(step.argv)]
+        for where, arg in words:
             for name in unknown_names(arg):
                 yield Issue(
                     (*path, *where),

@@ -1,4 +1,4 @@
-"""RB314 cleanup-before-handover: a handoff, final escalation or todo leaf can be reached without owed cleanup.
+"""RB314 cleanup-before-handover: a handoff, final escalation or todo leaf skips owed cleanup.
 
 RB308 guards resolve; this rule guards the other endings. A team that takes over from a final
 escalation, or an engineer who goes on in another runbook, inherits whatever this runbook paused,
