@@ -41,7 +41,9 @@ def offline_env(home: Path) -> dict[str, str]:
     }
 
 
-def try_repo(target: Path, env: dict[str, str], hook: str = "runbook-lint") -> subprocess.CompletedProcess[str]:
+def try_repo(
+    target: Path, env: dict[str, str], hook: str = "runbook-lint"
+) -> subprocess.CompletedProcess[str]:
     subprocess.run(["git", "add", "-A"], cwd=target, check=True)
     return subprocess.run(
         [str(PRE_COMMIT), "try-repo", str(REPO), hook, "--all-files"],
