@@ -18,11 +18,13 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.events import incident_id as make_incident_id
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
     Event,
     NewEvent,
     canonical_json,
+    incident_id_prefix,
     iso_utc,
     parse_utc,
 )
@@ -103,14 +105,14 @@ class SqliteStore:
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
-        """Open a new incident (id `INC-YYYYMMDD-NNNN`) whose first event is `new_event`."""
+        """Open a new incident (id `INC-YYYYMMDD-NNNN`, or `DEMO-...`) whose first event is `new_event`."""
         validate_payload(new_event)
-        day = at.strftime("%Y%m%d")
+        day, prefix = at.strftime("%Y%m%d"), incident_id_prefix(new_event)
         with self._immediate():
-            (number,) = self._db.execute(
+            (number,) = self._db.execute(  # one counter a day whatever the prefix: (day, number) is unique
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE day = ?", (day,)
             ).fetchone()
-            incident_id = f"INC-{day}-{number:04d}"
+            incident_id = make_incident_id(prefix, day, number)
             event = seal(incident_id, 1, GENESIS_HASH, new_event, at)
             self._db.execute(
                 "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",
