@@ -26,7 +26,7 @@ def incident_id_prefix(opening: NewEvent) -> str:
     return "DEMO" if opening.payload.get("demo") else "INC"
 
 
-def incident_id(prefix: str, day: str, number: int) -> str:
+def format_incident_id(prefix: str, day: str, number: int) -> str:
     """The id every store gives the `number`th incident of `day` (YYYYMMDD) with this prefix."""
     return f"{prefix}-{day}-{number:04d}"
 

@@ -18,12 +18,12 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
-from runbook_engine.timeline.events import incident_id as make_incident_id
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
     Event,
     NewEvent,
     canonical_json,
+    format_incident_id,
     incident_id_prefix,
     iso_utc,
     parse_utc,
@@ -112,7 +112,7 @@ class SqliteStore:
             (number,) = self._db.execute(  # one counter a day whatever the prefix: (day, number) is unique
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE day = ?", (day,)
             ).fetchone()
-            incident_id = make_incident_id(prefix, day, number)
+            incident_id = format_incident_id(prefix, day, number)
             event = seal(incident_id, 1, GENESIS_HASH, new_event, at)
             self._db.execute(
                 "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",
