@@ -67,7 +67,7 @@ def test_brackets_inside_quotes_do_not_count_as_nesting() -> None:
 
 
 def test_every_loader_code_has_a_title_and_hint() -> None:
-    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 13)]
+    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 14)]
     assert all(title and hint for title, hint in LOADER_CODES.values())
 
 
