@@ -32,9 +32,10 @@ def read_limited(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise ReadRefused("RB011", f"cannot read file: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ReadRefused("RB011", "not a regular file (a device, FIFO or folder)")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ReadRefused("RB011", "not a regular file (a device, FIFO or folder)")
         try:
             raw = handle.read(limit + 1)
         except OSError as exc:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
-from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.format.model import Runbook, runbook_from_data
+from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
 
 CACHE_FOLDER = "validated"
