@@ -62,7 +62,8 @@ def do_start(ctx: Context, step: Step) -> None:
 def do_decide(ctx: Context, step: Step) -> None:
     """`approve` and `deny`: by the step's person, else whoever holds the policy's approver role."""
     change = _change_for(ctx, step.value)
-    by = step.actor or ctx.state().roles.get(ctx.approver_role()) or ctx.ic()
+    role = change.approver_role or ctx.approver_role()  # a step may name its own approver
+    by = step.actor or ctx.state().roles.get(role) or ctx.ic()
     payload: dict[str, Any] = {"change_id": change.change_id, "by": by}
     if "reason" in step.options:
         payload["reason"] = step.options["reason"]

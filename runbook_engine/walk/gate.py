@@ -194,4 +194,8 @@ def _approval(
         return GateItem("approval", False, f"denied by @{change.denied_by}: {change.denial_reason}")
     if change.approved_by:
         return GateItem("approval", True, f"approved by @{change.approved_by}")
+    if change.approvals:
+        got = ", ".join(f"@{name}" for name in change.approvals)
+        count = f"{len(change.approvals)} of {change.approvals_needed}"
+        return GateItem("approval", False, f"{count} ({got}); ask another: {who}")
     return GateItem("approval", False, f"waiting for {who}")

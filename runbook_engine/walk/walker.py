@@ -225,7 +225,7 @@ class Walker:
         change_id = next_change_id(state)
         hypothesis = state.active_hypotheses[-1].text if state.active_hypotheses else ""
         rollback = node.rollback.text if node.rollback is not None else None
-        payload = {
+        payload: dict[str, object] = {
             "change_id": change_id,
             "runbook": self.runbook.id,
             "node": node.id,
@@ -241,9 +241,11 @@ class Walker:
             payload["strategy"] = node.strategy
         if node.repeat is not None:
             payload["repeat"] = node.repeat.describe()
+        if node.approval is not None:
+            payload["approvers"] = {"any_of": list(node.approval.any_of), "count": node.approval.count}
         events = [self._event(EventType.CHANGE_PROPOSED, payload)]
         if node.is_risky:
-            role = gates.approver_role(state, self.policy, node)
+            role = gates.approver_role(state, self.policy, node, self.name)
             events.append(
                 self._event(EventType.APPROVAL_REQUESTED, {"change_id": change_id, "approver_role": role})
             )
