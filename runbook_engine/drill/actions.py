@@ -40,6 +40,18 @@ def do_answer(ctx: Context, step: Step) -> None:
     ctx.append(*events)
 
 
+def do_skip(ctx: Context, step: Step) -> None:
+    """Skip the current rung without starting it; the value is the reason ("not tried: ...")."""
+    walker = ctx.walker(step)
+    state = ctx.state()
+    _expect_node(step, walker.position(state))
+    try:
+        events = walker.skip(state, str(step.value))
+    except ValueError as exc:
+        raise StepProblem("skip", str(exc)) from None
+    ctx.append(*events)
+
+
 def do_propose(ctx: Context, step: Step) -> None:
     walker = ctx.walker(step)
     _action_node(ctx, step, walker.position(ctx.state()))
@@ -214,6 +226,7 @@ def do_check(ctx: Context, step: Step) -> None:
 
 HANDLERS: dict[str, Handler] = {
     "answer": do_answer,
+    "skip": do_skip,
     "propose": do_propose,
     "start": do_start,
     "approve": do_decide,

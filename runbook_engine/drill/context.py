@@ -61,7 +61,7 @@ class Context:
         scenario = self.drill.scenario
         payload: dict[str, Any] = {
             "title": scenario.title,
-            "severity": scenario.severity or self.runbook.severity,
+            "severity": scenario.severity or self.runbook.default_severity or "SEV-3",
             "ic": scenario.ic,
             "started_at": iso(self._started()),
             "runbook": self.runbook.id,

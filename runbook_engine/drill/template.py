@@ -51,7 +51,7 @@ def skeleton(runbook: Runbook, goal: Node, policy: Policy) -> dict[str, Any] | N
     walk = shortest_walk(runbook, goal.id)
     if walk is None:
         return None
-    rule = policy.severities.get(runbook.severity)
+    rule = policy.severities.get(runbook.default_severity)
     window = format_duration(rule.observation_window_s) if rule else "5m"
     approver = rule.approver_role if rule else "ic"
     roles = dict(CAST) if approver in CAST else {**CAST, approver: APPROVER}
@@ -66,7 +66,7 @@ def skeleton(runbook: Runbook, goal: Node, policy: Policy) -> dict[str, Any] | N
         "drill": f"{runbook.id}-{goal.id}"[:80],
         "title": f"{runbook.title}: reaching {goal.title or goal.id}",
         "runbook": runbook.id,
-        "scenario": {"severity": runbook.severity, "roles": roles},
+        "scenario": {"severity": runbook.default_severity or "SEV-3", "roles": roles},
         "steps": steps,
         "expect": {"path": [runbook.start, *(edge.target for _, edge in walk)]},
     }

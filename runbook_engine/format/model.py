@@ -314,7 +314,8 @@ def _edges(node_id: str, kind: str, raw: Mapping[str, Any]) -> tuple[Edge, ...]:
         )
     target = raw.get("next")
     if isinstance(target, str):
-        return (Edge("next", target, ("nodes", node_id, "next")),)
+        label = "done" if kind == "action" else "next"  # a task or observation is done, then on
+        return (Edge(label, target, ("nodes", node_id, "next")),)
     return ()
 
 

@@ -40,7 +40,7 @@ def _facts(runbook: Runbook) -> list[str]:
         ("Symptom", markdown(runbook.symptom.summary)),
         ("Impact", markdown(runbook.symptom.impact)),
         ("Service", markdown(runbook.service)),
-        ("Default severity", markdown(runbook.severity)),
+        ("Default severity", markdown(runbook.default_severity)),
         ("Owners", ", ".join(markdown(owner) for owner in runbook.owners)),
         ("Alerts", "; ".join(_alert(variant) for variant in runbook.symptom.variants)),
         ("Tags", ", ".join(markdown(tag) for tag in runbook.tags)),
