@@ -262,8 +262,8 @@ def _expect_node(step: Step, position: str) -> None:
 def _action_node(ctx: Context, step: Step, position: str) -> None:
     _expect_node(step, position)
     node = ctx.runbook.node(position)
-    if node.kind != "action":
-        message = f"{position} is a {node.kind}, not an action: nothing to {step.action}"
+    if not node.is_change:
+        message = f"{position} is a {node.kind} that changes nothing: nothing to {step.action}"
         raise StepProblem(step.action, message)
 
 
