@@ -95,6 +95,13 @@ def _proposed(p: Mapping[str, Any]) -> str:
         parts.append(f"rollback: {p['rollback']}")
     if p.get("strategy"):
         parts.append(f"strategy: {p['strategy']}")
+    if p.get("repeat"):
+        parts.append(f"repeat {p['repeat']} under this one approval")
+    if p.get("approvers"):
+        approvers = p["approvers"]
+        who = ", else ".join(role_name(str(role)) for role in approvers.get("any_of", ()))
+        count = int(approvers.get("count", 1))
+        parts.append(f"approver: {who}" if count == 1 else f"approvers: {count} of {who}")
     parts.append(f"owner @{p['owner']}")
     return "; ".join(parts)
 
