@@ -102,7 +102,8 @@ def test_real_runbook_shapes_are_built_into_the_model() -> None:
     assert purge.irreversible.precheck == ""
     assert purge.approval is not None and purge.approval.any_of == ("tech_lead", "ic")
     assert purge.approval.count == 2
-    assert purge.repeat is not None and purge.repeat.describe() == "up to 3 times, until the volume is under 80%, every 120s"
+    assert purge.repeat is not None
+    assert purge.repeat.describe() == "up to 3 times, until the volume is under 80%, every 120s"
     assert purge.see_also == ("https://wiki.example.com/storage",)
     assert end.is_terminal and end.link is None and end.document == "wiki:Storage/Snapshots"
 

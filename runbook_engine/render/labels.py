@@ -112,7 +112,8 @@ def edge_label(label: str, marks: tuple[EdgeMark, ...] = ()) -> str:
 
 def header_label(runbook: Runbook, looks: list[Look], incident: str | None) -> str:
     """The graph's caption: title, service and severity, the incident if any, and the legend."""
-    facts = f"{runbook.service} - default {runbook.default_severity or 'none'} - owners: {', '.join(runbook.owners)}"
+    severity = runbook.default_severity or "none"
+    facts = f"{runbook.service} - default {severity} - owners: {', '.join(runbook.owners)}"
     rows = [
         f'<TR><TD COLSPAN="{max(len(looks), 1)}"><FONT POINT-SIZE="14"><B>'
         f"{dot_html(runbook.title)}</B></FONT></TD></TR>",

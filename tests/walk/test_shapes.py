@@ -172,7 +172,7 @@ def test_a_risky_diagnostic_is_gated_and_owes_its_revert(desk: Desk) -> None:
     desk.answer(session, "no-writes")
     assert session.state.changes["C1"].result == "no_change"
     desk.answer(session, "next")
-    assert session.state.cleanup_owed == ()
+    assert not session.state.cleanup_owed
 
 
 TODO_RUNBOOK = """\
