@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from runbook_engine.cli.args import emit
-from runbook_engine.drill.lint_coverage import coverage_findings
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.format.library import discover, neighbours
 from runbook_engine.lint.config import find_config, load_config
@@ -65,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     result = lint_paths(files, config, library=neighbours(files), jobs=args.jobs)
     minimum = args.min_drill_coverage if args.min_drill_coverage is not None else config.min_drill_coverage
     if minimum is not None:
+        # Imported here: drills pull in the walk and the timeline, which a plain lint never needs.
+        from runbook_engine.drill.lint_coverage import coverage_findings
+
         result = result.with_findings(coverage_findings(files, minimum))
     emit(args.output, lambda stream: reporter(args.format).write(result, stream))
     return result.exit_code(strict=args.strict)
