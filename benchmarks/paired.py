@@ -75,7 +75,7 @@ def instructions(argv: Sequence[str], env: Mapping[str, str] | None = None) -> i
 
 def _total(path: Path) -> int:
     for line in path.read_text(errors="replace").splitlines():
-        if line.startswith("summary:") or line.startswith("totals:"):
+        if line.startswith(("summary:", "totals:")):
             return int(line.split()[1])
     return 0
 

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         sides = {name: (lambda c=command: wall(*c)) for name, command in commands.items()}
         sides[f"lint, {args.large}, cold cache"] = cold
         times = rounds(sides, args.rounds)
-        print(f"single-file lint; " + METHOD.format(rounds=args.rounds))
+        print("single-file lint; " + METHOD.format(rounds=args.rounds))
         print("  medians: " + ", ".join(f"{name} {median_ms(times, name):.0f} ms" for name in times))
         print(f"  lint, 8 / import yaml: {ratio(times, 'lint, 8', 'import yaml'):.2f}x  (target <= 2x)")
         big = f"lint, {args.large}"

@@ -6,7 +6,8 @@ opens at 3 a.m. is almost always one that already passed, so a successful valida
 marker named by the hash of the file's bytes, the schema and the engine version, holding the
 loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
 YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
-live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`, else `~/.cache/runbook-engine`.
+live in `$RUNBOOK_CACHE_DIR`, else in platformdirs' user cache folder for runbook-engine
+(`$XDG_CACHE_HOME/runbook-engine` or `~/.cache/runbook-engine` on Linux).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def default_cache_dir() -> Path:
     explicit = os.environ.get("RUNBOOK_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "runbook-engine"
+    import platformdirs  # only without RUNBOOK_CACHE_DIR; it costs a few ms of start-up
+
+    return Path(platformdirs.user_cache_dir("runbook-engine"))
 
 
 def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:

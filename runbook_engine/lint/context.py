@@ -41,9 +41,8 @@ class RunbookContext:
     def graph(self) -> Graph:
         """Nodes by id; an edge for every exit whose target exists (dangling ones are RB202's)."""
         nodes = self.runbook.nodes
-        return Graph.build(
-            nodes, ((node.id, edge.target) for node in nodes.values() for edge in node.edges if edge.target in nodes)
-        )
+        edges = ((node.id, edge.target) for node in nodes.values() for edge in node.edges)
+        return Graph.build(nodes, ((source, target) for source, target in edges if target in nodes))
 
     @cached_property
     def reachable(self) -> frozenset[str]:

@@ -1,0 +1,98 @@
+"""The cached index of neighbouring runbooks: used only while provably current, never hiding a finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runbook_engine.cli.main import main
+from runbook_engine.lint.index_cache import RACY_NS, library_entries
+from tests.lint.common import BASE, patched
+
+TEAM = "    team: platform-oncall\n"
+
+
+def library(folder: Path) -> tuple[Path, Path]:
+    """demo.yaml links to other#watch; other.yaml has that node."""
+    folder.mkdir(exist_ok=True)
+    demo, other = folder / "demo.yaml", folder / "other.yaml"
+    demo.write_text(patched(TEAM, TEAM + "    runbook: other#watch\n"), encoding="utf-8")
+    other.write_text(patched("id: demo", "id: other"), encoding="utf-8")
+    return demo, other
+
+
+def store(cache: Path) -> Path:
+    (found,) = (cache / "library-index").glob("*.json")
+    return found
+
+
+def records(cache: Path) -> dict[str, list[object]]:
+    files: dict[str, list[object]] = json.loads(store(cache).read_text())["files"]
+    return files
+
+
+def rewrite(cache: Path, name: str, change: dict[int, object]) -> None:
+    content = json.loads(store(cache).read_text())
+    for index, value in change.items():
+        content["files"][name][index] = value
+    store(cache).write_text(json.dumps(content))
+
+
+def lint_out(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["lint", str(path)])
+    return code, capsys.readouterr().out
+
+
+def test_a_removed_node_is_found_though_the_index_had_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo, other = library(tmp_path)
+    assert lint_out(demo, capsys)[0] == 0
+    other.write_text(patched("id: demo", "id: other").replace("watch", "wotch"), encoding="utf-8")
+    code, out = lint_out(demo, capsys)
+    assert code == 1
+    assert "RB206 runbook 'other' has no node 'watch'" in out
+
+
+def test_same_size_same_stat_change_is_caught_by_the_content_hash(tmp_path: Path) -> None:
+    """A coarse clock can leave size and times unchanged; a recent entry is checked by hash."""
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    assert [e.id for e in library_entries([other], cache)] == ["other"]
+    other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
+    stat = other.stat()
+    rewrite(cache, "other.yaml", {0: stat.st_size, 1: stat.st_mtime_ns, 2: stat.st_ctime_ns, 3: stat.st_ino})
+    assert [e.id for e in library_entries([other], cache)] == ["ohter"]
+
+
+def test_a_settled_entry_is_used_without_reading_the_file(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    list(library_entries([other], cache))
+    settled = int(records(cache)["other.yaml"][4]) + 2 * RACY_NS  # as if read long after its last change
+    rewrite(cache, "other.yaml", {4: settled, 6: "from-the-index"})
+    assert [e.id for e in library_entries([other], cache)] == ["from-the-index"]
+    other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
+    assert [e.id for e in library_entries([other], cache)] == ["ohter"]
+
+
+def test_new_and_deleted_neighbours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    demo, other = library(tmp_path)
+    assert lint_out(demo, capsys)[0] == 0
+    other.unlink()
+    assert "RB206 link to unknown runbook 'other'" in lint_out(demo, capsys)[1]
+    (tmp_path / "later.yaml").write_text(patched("id: demo", "id: other"), encoding="utf-8")
+    assert lint_out(demo, capsys)[0] == 0
+
+
+def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    list(library_entries([other], cache))
+    store(cache).write_text('{"format": 1, "files": {"other.yaml": [1, 2]}}')
+    assert [e.id for e in library_entries([other], cache)] == ["other"]
+    store(cache).write_text("not json")
+    assert [e.id for e in library_entries([other], cache)] == ["other"]
+    assert records(cache)["other.yaml"][6] == "other"
