@@ -9,7 +9,7 @@ import pytest
 
 from runbook_engine.cli.main import main
 from runbook_engine.lint.index_cache import RACY_NS, library_entries
-from tests.lint.common import BASE, patched
+from tests.lint.common import patched
 
 TEAM = "    team: platform-oncall\n"
 
