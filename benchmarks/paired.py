@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+"""Users' installs keep compiled bytecode; a shell that disables it would time the compiler."""
 BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from runbook_engine.cli.args import emit
 from runbook_engine.errors import EXIT_OK, UsageError
-from runbook_engine.format.library import discover, neighbours
+from runbook_engine.format.files import neighbour_folders
+from runbook_engine.format.library import discover
 from runbook_engine.lint.config import find_config, load_config
 from runbook_engine.lint.docs import rules_markdown, rules_text
 from runbook_engine.lint.engine import lint_paths
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     files = discover(args.paths)
     if not files:
         raise UsageError(f"no runbook files in {' '.join(args.paths)}", "runbooks end in .yaml or .yml")
-    result = lint_paths(files, config, library=neighbours(files), jobs=args.jobs)
+    result = lint_paths(files, config, library=neighbour_folders(files), jobs=args.jobs)
     minimum = args.min_drill_coverage if args.min_drill_coverage is not None else config.min_drill_coverage
     if minimum is not None:
         # Imported here: drills pull in the walk and the timeline, which a plain lint never needs.

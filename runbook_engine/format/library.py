@@ -7,19 +7,12 @@ from pathlib import Path
 
 from runbook_engine.errors import InputError
 from runbook_engine.findings import Finding, Severity
+from runbook_engine.format.files import is_runbook_file, neighbour_folders, runbook_names
 from runbook_engine.format.loader import Document, LoadError, load_path
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.engine import lint_document
 from runbook_engine.lint.rules import BLOCKING
-
-YAML_SUFFIXES = (".yaml", ".yml")
-NOT_RUNBOOKS = frozenset(
-    {"policy.yaml", "policy.yml", ".runbook.yaml", ".runbook.yml", ".pre-commit-hooks.yaml"}
-)
-"""Files that live beside runbooks but are not runbooks (drills live under a `drills/` folder)."""
-DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
-"""A drill may also sit beside its runbook under this suffix."""
 
 
 class RunbookInvalid(InputError):
@@ -35,15 +28,6 @@ class RunbookInvalid(InputError):
 def _located(finding: Finding) -> str:
     where = f"{finding.path}:{finding.position.line}:{finding.position.column}"
     return f"{where}: {finding.code} {finding.message}"
-
-
-def is_runbook_file(path: Path) -> bool:
-    return (
-        path.suffix in YAML_SUFFIXES
-        and path.name not in NOT_RUNBOOKS
-        and "drills" not in path.parts
-        and not path.name.endswith(DRILL_SUFFIXES)
-    )
 
 
 def discover(targets: Iterable[str]) -> list[Path]:
@@ -63,9 +47,11 @@ def discover(targets: Iterable[str]) -> list[Path]:
 
 
 def neighbours(files: Iterable[Path]) -> list[Path]:
-    """Runbook files in the folders of `files` (not below them): where cross-links usually point."""
-    folders = sorted({path.parent for path in files if path.exists()})
-    return [path for folder in folders for path in sorted(folder.glob("*")) if _wanted(path)]
+    """Runbook files in the folders of `files` (not below them): where cross-links usually point.
+
+    One directory listing per folder, without a stat per file: a folder may hold thousands.
+    """
+    return [folder / name for folder in neighbour_folders(files) for name in runbook_names(folder)]
 
 
 def load_runbook(path: str | Path) -> Runbook:

@@ -19,21 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
+from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.resources import SCHEMAS_DIR
 
 CACHE_FOLDER = "validated"
 CACHE_FORMAT = b"data-json-1"
 """Part of the key: bump it when what a marker holds changes."""
-
-
-def default_cache_dir() -> Path:
-    explicit = os.environ.get("RUNBOOK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    import platformdirs  # only without RUNBOOK_CACHE_DIR; it costs a few ms of start-up
-
-    return Path(platformdirs.user_cache_dir("runbook-engine"))
 
 
 def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:

@@ -43,7 +43,7 @@ def lint_paths(
     library: Sequence[Path] = (),
     jobs: int | None = None,
 ) -> LintResult:
-    """Lint `paths` as one library; `library` files are consulted only to resolve links."""
+    """Lint `paths` as one library; runbooks in the `library` folders only resolve links."""
     config = config or LintConfig()
     files = [path for path in paths if not config.ignores(path)]
     findings: list[Finding] = []
@@ -149,14 +149,13 @@ def _cpus() -> int:
 def _extra_entries(
     entries: Sequence[IndexEntry], files: Sequence[Path], library: Sequence[Path]
 ) -> Iterator[IndexEntry]:
-    """Index entries of library files, read only when some link is not resolved by the linted files."""
+    """Index entries of the library folders' runbooks, only when some link leaves the linted files."""
     known = {entry.id for entry in entries}
     if all(ref.link.runbook in known for entry in entries for ref in entry.links):
         return
     from runbook_engine.lint.index_cache import library_entries  # only when a link leaves the run
 
-    linted = {path.resolve() for path in files}
-    yield from library_entries(path for path in library if path.resolve() not in linted)
+    yield from library_entries(library, skip=files)
 
 
 def _finding(ctx: RunbookContext, code: str, severity: Severity, issue: Issue) -> Finding | None:

@@ -19,9 +19,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.findings import Position
+from runbook_engine.format.files import runbook_names
 from runbook_engine.format.loader import LoadError, load_bytes
-from runbook_engine.format.validation_cache import default_cache_dir
 from runbook_engine.lint.context import RunbookContext
 from runbook_engine.lint.index import IndexEntry
 
@@ -33,41 +34,54 @@ Record = list[Any]
 """[size, mtime_ns, ctime_ns, inode, read_at_ns, blake2b, id or None, node ids]"""
 
 
-def library_entries(paths: Iterable[Path], cache_dir: Path | None = None) -> Iterator[IndexEntry]:
-    """Index entries (id and node ids) of `paths`, from the cache where still valid, else parsed."""
-    by_folder: dict[Path, list[Path]] = {}
-    for path in paths:
-        by_folder.setdefault(path.parent, []).append(path)
+def library_entries(
+    folders: Iterable[Path], cache_dir: Path | None = None, *, skip: Iterable[Path] = ()
+) -> Iterator[IndexEntry]:
+    """Index entries (id and node ids) of the runbooks in `folders` but the files `skip` names (the
+    linted ones, however spelt), from the cache where still valid, else parsed."""
     root = (default_cache_dir() if cache_dir is None else cache_dir) / "library-index"
-    for folder, files in by_folder.items():
-        yield from _folder_entries(root / _folder_key(folder), files)
+    skipped = set(filter(None, map(_file_id, skip)))
+    for folder in folders:
+        yield from _folder_entries(root / _folder_key(folder), folder, skipped)
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _folder_key(folder: Path) -> str:
     return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:32] + ".json"
 
 
-def _folder_entries(store: Path, files: list[Path]) -> Iterator[IndexEntry]:
-    old = _read(store)
-    new: dict[str, Record] = {}
-    for path in files:
-        record = _current(old.get(path.name), path)
-        if record is None:
+def _folder_entries(store: Path, folder: Path, skip: set[tuple[int, int]]) -> Iterator[IndexEntry]:
+    """Plain strings and os.stat here: Path objects for thousands of files cost more than the check."""
+    old, new, base = _read(store), {}, os.fspath(folder)
+    for name in runbook_names(folder):
+        path = f"{base}{os.sep}{name}"
+        try:
+            stat = os.stat(path)  # noqa: PTH116 - see the docstring
+        except OSError:
             continue
-        new[path.name] = record
-        if record[6] is not None:
-            yield IndexEntry(str(path), record[6], Position(), node_ids=record[7])
+        known = old.get(name)
+        if (stat.st_dev, stat.st_ino) in skip:  # being linted: its entry comes from the lint itself
+            new.update({name: known} if known is not None else {})
+            continue
+        record = _current(known, path, stat)
+        if record is not None:
+            new[name] = record
+            if record[6] is not None:
+                yield IndexEntry(path, record[6], Position(), node_ids=record[7])
     if new != old:
         _write(store, new)
 
 
-def _current(record: Any, path: Path) -> Record | None:
+def _current(record: Any, path: str, stat: os.stat_result) -> Record | None:
     """The record if the file is provably unchanged since it was read, else a fresh one."""
     known: Record | None = record if isinstance(record, list) and len(record) == 8 else None
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
     settled = max(stat.st_mtime_ns, stat.st_ctime_ns) < (known[4] if known else 0) - RACY_NS
     if known is not None and settled and _signature(stat) == known[:4]:
         return known
@@ -78,13 +92,14 @@ def _signature(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
-def _fresh(path: Path, known: Record | None) -> Record | None:
+def _fresh(path: str, known: Record | None) -> Record | None:
     """Read the file (stat first, so a change during the read shows as a new stat later); parse it
     only when its content hash differs from the known record's."""
     read_at = time.time_ns()
     try:
-        stat = path.stat()
-        raw = path.read_bytes()
+        stat = os.stat(path)  # noqa: PTH116 - strings, as in _folder_entries
+        with open(path, "rb") as file:  # noqa: PTH123
+            raw = file.read()
     except OSError:
         return None
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()

@@ -40,6 +40,11 @@ def rewrite(cache: Path, name: str, change: dict[int, object]) -> None:
     store(cache).write_text(json.dumps(content))
 
 
+def other_id(other: Path, cache: Path) -> str:
+    (entry,) = [e for e in library_entries([other.parent], cache) if e.path == str(other)]
+    return entry.id
+
+
 def lint_out(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["lint", str(path)])
     return code, capsys.readouterr().out
@@ -60,22 +65,22 @@ def test_same_size_same_stat_change_is_caught_by_the_content_hash(tmp_path: Path
     """A coarse clock can leave size and times unchanged; a recent entry is checked by hash."""
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
-    assert [e.id for e in library_entries([other], cache)] == ["other"]
+    assert other_id(other, cache) == "other"
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
     stat = other.stat()
     rewrite(cache, "other.yaml", {0: stat.st_size, 1: stat.st_mtime_ns, 2: stat.st_ctime_ns, 3: stat.st_ino})
-    assert [e.id for e in library_entries([other], cache)] == ["ohter"]
+    assert other_id(other, cache) == "ohter"
 
 
 def test_a_settled_entry_is_used_without_reading_the_file(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
-    list(library_entries([other], cache))
+    list(library_entries([other.parent], cache))
     settled = int(records(cache)["other.yaml"][4]) + 2 * RACY_NS  # as if read long after its last change
     rewrite(cache, "other.yaml", {4: settled, 6: "from-the-index"})
-    assert [e.id for e in library_entries([other], cache)] == ["from-the-index"]
+    assert other_id(other, cache) == "from-the-index"
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
-    assert [e.id for e in library_entries([other], cache)] == ["ohter"]
+    assert other_id(other, cache) == "ohter"
 
 
 def test_new_and_deleted_neighbours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,9 +95,20 @@ def test_new_and_deleted_neighbours(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
-    list(library_entries([other], cache))
+    list(library_entries([other.parent], cache))
     store(cache).write_text('{"format": 1, "files": {"other.yaml": [1, 2]}}')
-    assert [e.id for e in library_entries([other], cache)] == ["other"]
+    assert other_id(other, cache) == "other"
     store(cache).write_text("not json")
-    assert [e.id for e in library_entries([other], cache)] == ["other"]
+    assert other_id(other, cache) == "other"
     assert records(cache)["other.yaml"][6] == "other"
+
+
+def test_the_linted_file_is_not_its_own_duplicate_however_spelt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo, _ = library(tmp_path)
+    (tmp_path / "sub").mkdir()
+    roundabout = tmp_path / "sub" / ".." / demo.name
+    assert lint_out(roundabout, capsys)[0] == 0
+    (tmp_path / "copy.yaml").write_text(demo.read_text(), encoding="utf-8")
+    assert "RB207 runbook id 'demo' is already used" in lint_out(roundabout, capsys)[1]
