@@ -16,10 +16,10 @@ DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
 
 
 def is_runbook_file(path: Path) -> bool:
-    return "drills" not in path.parts and _is_runbook_name(path.name)
+    return "drills" not in path.parts and is_runbook_name(path.name)
 
 
-def _is_runbook_name(name: str) -> bool:
+def is_runbook_name(name: str) -> bool:
     return (
         name.endswith(YAML_SUFFIXES)
         and name not in YAML_SUFFIXES
@@ -37,5 +37,5 @@ def runbook_names(folder: Path) -> list[str]:
     if "drills" in folder.parts:
         return []
     with os.scandir(folder) as listing:
-        names = [item.name for item in listing if _is_runbook_name(item.name) and item.is_file()]
+        names = [item.name for item in listing if is_runbook_name(item.name) and item.is_file()]
     return sorted(names)

@@ -151,11 +151,13 @@ def _extra_entries(
 ) -> Iterator[IndexEntry]:
     """Index entries of the library folders' runbooks, only when some link leaves the linted files."""
     known = {entry.id for entry in entries}
-    if all(ref.link.runbook in known for entry in entries for ref in entry.links):
+    linked = {ref.link.runbook for entry in entries for ref in entry.links}
+    if linked <= known:
         return
     from runbook_engine.lint.index_cache import library_entries  # only when a link leaves the run
 
-    yield from library_entries(library, skip=files)
+    # Only runbooks with these ids can change a finding on a linted file (RB206, RB207).
+    yield from library_entries(library, linked | known, skip=files)
 
 
 def _finding(ctx: RunbookContext, code: str, severity: Severity, issue: Issue) -> Finding | None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from runbook_engine.lint.index_cache import RACY_NS, library_entries
 from tests.lint.common import patched
 
 TEAM = "    team: platform-oncall\n"
+IDS = {"demo", "other", "ohter", "from-the-index"}
 
 
 def library(folder: Path) -> tuple[Path, Path]:
@@ -23,25 +25,21 @@ def library(folder: Path) -> tuple[Path, Path]:
     return demo, other
 
 
-def store(cache: Path) -> Path:
-    (found,) = (cache / "library-index").glob("*.json")
-    return found
+def row(cache: Path, name: str) -> dict[str, object]:
+    with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db:
+        db.row_factory = sqlite3.Row
+        return dict(db.execute("SELECT * FROM files WHERE name = ?", (name,)).fetchone())
 
 
-def records(cache: Path) -> dict[str, list[object]]:
-    files: dict[str, list[object]] = json.loads(store(cache).read_text())["files"]
-    return files
-
-
-def rewrite(cache: Path, name: str, change: dict[int, object]) -> None:
-    content = json.loads(store(cache).read_text())
-    for index, value in change.items():
-        content["files"][name][index] = value
-    store(cache).write_text(json.dumps(content))
+def rewrite(cache: Path, name: str, change: dict[str, object]) -> None:
+    """Edit a row as a coarse clock or a stale cache would leave it."""
+    with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db, db:
+        for column, value in change.items():
+            db.execute(f"UPDATE files SET {column} = ? WHERE name = ?", (value, name))
 
 
 def other_id(other: Path, cache: Path) -> str:
-    (entry,) = [e for e in library_entries([other.parent], cache) if e.path == str(other)]
+    (entry,) = [e for e in library_entries([other.parent], IDS, cache) if e.path == str(other)]
     return entry.id
 
 
@@ -68,16 +66,17 @@ def test_same_size_same_stat_change_is_caught_by_the_content_hash(tmp_path: Path
     assert other_id(other, cache) == "other"
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
     stat = other.stat()
-    rewrite(cache, "other.yaml", {0: stat.st_size, 1: stat.st_mtime_ns, 2: stat.st_ctime_ns, 3: stat.st_ino})
+    same = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns}
+    rewrite(cache, "other.yaml", same)
     assert other_id(other, cache) == "ohter"
 
 
 def test_a_settled_entry_is_used_without_reading_the_file(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
-    list(library_entries([other.parent], cache))
-    settled = int(records(cache)["other.yaml"][4]) + 2 * RACY_NS  # as if read long after its last change
-    rewrite(cache, "other.yaml", {4: settled, 6: "from-the-index"})
+    list(library_entries([other.parent], IDS, cache))
+    settled = int(str(row(cache, "other.yaml")["read_at_ns"])) + 2 * RACY_NS  # read long after a change
+    rewrite(cache, "other.yaml", {"read_at_ns": settled, "id": "from-the-index"})
     assert other_id(other, cache) == "from-the-index"
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
     assert other_id(other, cache) == "ohter"
@@ -92,15 +91,13 @@ def test_new_and_deleted_neighbours(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert lint_out(demo, capsys)[0] == 0
 
 
-def test_a_damaged_index_is_rebuilt(tmp_path: Path) -> None:
+def test_a_damaged_index_is_replaced(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
-    list(library_entries([other.parent], cache))
-    store(cache).write_text('{"format": 1, "files": {"other.yaml": [1, 2]}}')
+    list(library_entries([other.parent], IDS, cache))
+    (cache / "library-index.sqlite3").write_bytes(b"not a database" * 100)
     assert other_id(other, cache) == "other"
-    store(cache).write_text("not json")
-    assert other_id(other, cache) == "other"
-    assert records(cache)["other.yaml"][6] == "other"
+    assert row(cache, "other.yaml")["id"] == "other"
 
 
 def test_the_linted_file_is_not_its_own_duplicate_however_spelt(
