@@ -1,4 +1,4 @@
-"""Which files are runbooks: names, and the runbooks directly in a folder."""
+"""Which file names are runbooks, and the runbooks directly in a folder (one listing, no stat each)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,6 @@ NOT_RUNBOOKS = frozenset(
 """Files that live beside runbooks but are not runbooks (drills live under a `drills/` folder)."""
 DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
 """A drill may also sit beside its runbook under this suffix."""
-
-
-def is_runbook_file(path: Path) -> bool:
-    return "drills" not in path.parts and is_runbook_name(path.name)
 
 
 def is_runbook_name(name: str) -> bool:
@@ -34,8 +30,6 @@ def neighbour_folders(files: Iterable[Path]) -> list[Path]:
 
 def runbook_names(folder: Path) -> list[str]:
     """Names of the runbook files directly in `folder`, sorted."""
-    if "drills" in folder.parts:
-        return []
     with os.scandir(folder) as listing:
         names = [item.name for item in listing if is_runbook_name(item.name) and item.is_file()]
     return sorted(names)

@@ -96,8 +96,6 @@ def _open(name: str) -> sqlite3.Connection:
 def _folder_entries(
     db: sqlite3.Connection, folder: Path, ids: set[str], skip: set[tuple[int, int]]
 ) -> Iterator[IndexEntry]:
-    if "drills" in folder.parts:
-        return
     key = str(folder.resolve())
     query = "SELECT name, size, mtime_ns, ctime_ns, ino, read_at_ns, digest, id FROM files WHERE folder = ?"
     known = {row[0]: row[1:] for row in db.execute(query, (key,))}
