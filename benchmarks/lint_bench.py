@@ -17,6 +17,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from corpus import REPO, write_library
@@ -54,7 +55,7 @@ def sides(folder: Path) -> dict[str, list[str]]:
 
 
 def timed(commands: dict[str, list[str]], count: int) -> dict[str, list[float]]:
-    return rounds({name: (lambda argv=argv: wall(argv)) for name, argv in commands.items()}, count)
+    return rounds({name: partial(wall, argv) for name, argv in commands.items()}, count)
 
 
 def memory(folder: Path) -> dict[str, int]:

@@ -16,6 +16,8 @@ import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from corpus import write_library
@@ -49,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(cold_cache, ignore_errors=True)
             return wall(commands[f"lint, {args.large}"][0], cold_env)
 
-        sides = {name: (lambda c=command: wall(*c)) for name, command in commands.items()}
+        sides: dict[str, Callable[[], float]] = {
+            name: partial(wall, *command) for name, command in commands.items()
+        }
         sides[f"lint, {args.large}, cold cache"] = cold
         times = rounds(sides, args.rounds)
         print("single-file lint; " + METHOD.format(rounds=args.rounds))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def row(cache: Path, name: str) -> dict[str, object]:
         return dict(db.execute("SELECT * FROM files WHERE name = ?", (name,)).fetchone())
 
 
-def rewrite(cache: Path, name: str, change: dict[str, object]) -> None:
+def rewrite(cache: Path, name: str, change: Mapping[str, object]) -> None:
     """Edit a row as a coarse clock or a stale cache would leave it."""
     with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db, db:
         for column, value in change.items():
