@@ -71,7 +71,8 @@ def test_a_snapshot_that_disagrees_with_the_chain_is_ignored(tmp_path: Path) -> 
     path = tmp_path / "s.db"
     incident = filled(path, POLICY, snapshot.EVERY + 3)
     with closing(sqlite3.connect(path)) as db, db:
-        db.execute("UPDATE snapshots SET hash = ?, state = replace(state, 'a bad deploy', 'forged')", ("0" * 64,))
+        forged = "UPDATE snapshots SET hash = ?, state = replace(state, 'a bad deploy', 'forged')"
+        db.execute(forged, ("0" * 64,))
     with SqliteStore(path, POLICY) as store:
         state = store.state(incident)
         assert state == fold(store.events(incident), POLICY)
@@ -86,9 +87,10 @@ def test_a_snapshot_from_other_code_or_policy_or_beyond_the_head_is_ignored(tmp_
         db.execute("UPDATE snapshots SET fingerprint = 'older code'")
     with SqliteStore(path, POLICY) as store:
         assert [h.text for h in store.state(incident).hypotheses.values()] == ["a bad deploy"]
-    seq, state = snapshot_row(path)
+    seq, _ = snapshot_row(path)
     with closing(sqlite3.connect(path)) as db, db:
-        db.execute("UPDATE snapshots SET fingerprint = ?, seq = ?", (snapshot.fingerprint(POLICY), seq + 1000))
+        ahead = (snapshot.fingerprint(POLICY), seq + 1000)
+        db.execute("UPDATE snapshots SET fingerprint = ?, seq = ?", ahead)
     with SqliteStore(path, POLICY) as store:
         assert [h.text for h in store.state(incident).hypotheses.values()] == ["a bad deploy"]
 
