@@ -6,7 +6,7 @@ opens at 3 a.m. is almost always one that already passed, so a successful valida
 marker named by the hash of the file's bytes, the schema and the engine version, holding the
 loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
 YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
-live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`, else `~/.cache/runbook-engine`.
+live in `$RUNBOOK_CACHE_DIR`, else the platform's user cache folder (see `default_cache_dir`).
 """
 
 from __future__ import annotations
@@ -28,11 +28,15 @@ CACHE_FORMAT = b"data-json-1"
 
 
 def default_cache_dir() -> Path:
+    """`$RUNBOOK_CACHE_DIR`, else the user cache folder the platform expects (platformdirs:
+    `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on
+    Windows)."""
     explicit = os.environ.get("RUNBOOK_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "runbook-engine"
+    import platformdirs  # only when no folder is given: tests and CI set one
+
+    return Path(platformdirs.user_cache_dir("runbook-engine", appauthor=False))
 
 
 def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
