@@ -6,7 +6,8 @@ opens at 3 a.m. is almost always one that already passed, so a successful valida
 marker named by the hash of the file's bytes, the schema and the engine version, holding the
 loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
 YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
-live in `$RUNBOOK_CACHE_DIR`, else the platform's user cache folder (see `default_cache_dir`).
+live in `$RUNBOOK_CACHE_DIR`, else in platformdirs' user cache folder for runbook-engine
+(`$XDG_CACHE_HOME/runbook-engine` or `~/.cache/runbook-engine` on Linux).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
+from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
@@ -25,18 +27,6 @@ from runbook_engine.resources import SCHEMAS_DIR
 CACHE_FOLDER = "validated"
 CACHE_FORMAT = b"data-json-1"
 """Part of the key: bump it when what a marker holds changes."""
-
-
-def default_cache_dir() -> Path:
-    """`$RUNBOOK_CACHE_DIR`, else the user cache folder the platform expects (platformdirs:
-    `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on
-    Windows)."""
-    explicit = os.environ.get("RUNBOOK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    import platformdirs  # only when no folder is given: tests and CI set one
-
-    return Path(platformdirs.user_cache_dir("runbook-engine", appauthor=False))
 
 
 def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
