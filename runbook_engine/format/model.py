@@ -6,11 +6,11 @@ graph rules can still run on a runbook whose prose has schema problems.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from runbook_engine.format.command_line import copyable
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.format.shapes import (
     AlertVariant,
@@ -72,7 +72,7 @@ class Step:
     def describe(self) -> str:
         """One line a person can read or copy; commands are shell-quoted, so a paste runs exactly them."""
         if self.kind in ("command", "shell"):
-            return shlex.join(self.runs)
+            return copyable(self.runs)
         return self.url or self.query or self.code or self.text
 
 

@@ -6,18 +6,17 @@ opens at 3 a.m. is almost always one that already passed, so a successful valida
 marker named by the hash of the file's bytes, the schema and the engine version, holding the
 loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
 YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
-live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`, else `~/.cache/runbook-engine`.
+live in `$RUNBOOK_CACHE_DIR`, else in platformdirs' user cache folder for runbook-engine
+(`$XDG_CACHE_HOME/runbook-engine` or `~/.cache/runbook-engine` on Linux).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 from runbook_engine import __version__
+from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
@@ -25,14 +24,6 @@ from runbook_engine.resources import SCHEMAS_DIR
 CACHE_FOLDER = "validated"
 CACHE_FORMAT = b"data-json-1"
 """Part of the key: bump it when what a marker holds changes."""
-
-
-def default_cache_dir() -> Path:
-    explicit = os.environ.get("RUNBOOK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "runbook-engine"
 
 
 def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
@@ -44,7 +35,7 @@ def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     except ReadRefused:
         return _validate(path, None)
     marker = cache_dir / CACHE_FOLDER / validation_key(raw)
-    data = _cached_data(marker)
+    data = read_marker(marker)
     if isinstance(data, dict):
         return runbook_from_data(data, str(path))
     return _validate(path, marker)
@@ -58,28 +49,10 @@ def validation_key(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def _cached_data(marker: Path) -> Any:
-    try:
-        return json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _validate(path: Path, marker: Path | None) -> Runbook:
     from runbook_engine.format.library import checked_document
 
     document = checked_document(path)
     if marker is not None:
-        _write_marker(marker, document.data)
+        write_marker(marker, document.data)
     return runbook_from_data(document.data, str(path))
-
-
-def _write_marker(marker: Path, data: Any) -> None:
-    """Written beside and renamed into place, so a reader never sees half a marker."""
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        partial.replace(marker)
-    except (OSError, TypeError, ValueError):
-        return

@@ -6,12 +6,15 @@ import textwrap
 
 from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node, Step
+from runbook_engine.terminal_text import visible
 from runbook_engine.timeline.state import Change
 from runbook_engine.walk.view import Choice, Move, NodeView, Phase
 
 Fragments = list[tuple[str, str]]
 LABEL_WIDTH = 10
+GATE_LABEL_WIDTH = 26
 GATE_DETAIL_CHARS = 46
+"""The gate's detail column on an 80-column screen; wider screens show more of each detail."""
 
 PHASE_HINTS = {
     Phase.AWAITING_APPROVAL: "Waiting for approval; the screen updates by itself when it comes.",
@@ -22,8 +25,9 @@ PHASE_HINTS = {
 }
 
 
-def node_body(view: NodeView, can_run: bool = False) -> Fragments:
-    """The body for `view`: heading, text, gate and change, then signal and steps."""
+def node_body(view: NodeView, can_run: bool = False, width: int = 80) -> Fragments:
+    """The body for `view` on a screen `width` columns wide: heading, text, gate and change, then
+    signal and steps."""
     node = view.node
     out: Fragments = _heading(node)
     out += [("class:text", node.text + "\n")]
@@ -32,11 +36,16 @@ def node_body(view: NodeView, can_run: bool = False) -> Fragments:
     elif view.seconds_waited is not None:
         waited = format_duration(view.seconds_waited)
         out += _line("Waiting", f"{waited} so far (no bound: decide when to stop)")
-    out += _status(view)
+    out += _status(view, gate_detail_chars(width))
     return out + _signal(node) + _steps(node, can_run) + _where_next(node)
 
 
-def _status(view: NodeView) -> Fragments:
+def gate_detail_chars(width: int) -> int:
+    """How much of a gate item's detail fits on one line beside its mark and label."""
+    return max(GATE_DETAIL_CHARS, width - len(" [ok] ") - GATE_LABEL_WIDTH - 1)
+
+
+def _status(view: NodeView, detail_chars: int = GATE_DETAIL_CHARS) -> Fragments:
     """What stands between the walker and the next move: gate, warnings, the change, a hint.
 
     It comes right after the node's text so that it stays on a 24-line screen.
@@ -46,8 +55,8 @@ def _status(view: NodeView) -> Fragments:
         out += [("class:section", "Before this risky change\n")]
         for item in view.gate:
             mark = ("class:ok", " [ok] ") if item.ok else ("class:missing", " [..] ")
-            detail = textwrap.shorten(item.detail, GATE_DETAIL_CHARS, placeholder="...")
-            out += [mark, ("class:label", item.label.ljust(26)), ("", detail + "\n")]
+            detail = textwrap.shorten(item.detail, detail_chars, placeholder="...")
+            out += [mark, ("class:label", item.label.ljust(GATE_LABEL_WIDTH)), ("", detail + "\n")]
     if view.notice:
         out += [("class:notice", "! " + view.notice + "\n")]
     if view.change is not None:
@@ -184,9 +193,11 @@ def _countdown(seconds: float) -> str:
 
 
 def wrap(fragments: Fragments, width: int) -> Fragments:
-    """Word-wrap styled text to `width`, continuing a labelled line under its value."""
+    """Word-wrap styled text to `width`, continuing a labelled line under its value.
+
+    Control characters are made visible first, so they are counted at the width they show."""
     out: Fragments = []
-    lines = _split(fragments)
+    lines = _split([(style, visible(text)) for style, text in fragments])
     for number, line in enumerate(lines):
         chars = [(style, char) for style, text in line for char in text]
         lead = sum(len(text) for _, text in line[:-1])

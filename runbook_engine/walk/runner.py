@@ -1,7 +1,7 @@
 """Running a runbook's command step: argv without a shell, allow-listed placeholders, a timeout.
 
 Only a step the runbook declares `kind: shell` runs through a shell, as `/bin/sh -c SCRIPT`; lint
-reports every such step for review (RB313) and the screen marks it SHELL.
+reports every such step for review (RB315) and the screen marks it SHELL.
 
 A command runs only when the runbook marks its step `runnable` AND the user started the walk with
 `--allow-commands`; a risky step also needs its approval first (the walker checks that). The
@@ -12,13 +12,13 @@ like an identifier, so no incident text can smuggle an option or a path into the
 from __future__ import annotations
 
 import re
-import shlex
 import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
+from runbook_engine.format.command_line import copyable
 from runbook_engine.format.model import Node, Step
 from runbook_engine.format.placeholders import ALLOWED, PLACEHOLDER, allowed_list
 from runbook_engine.timeline.events import MAIN_COMMAND_PART
@@ -69,8 +69,8 @@ class CommandPlan:
     part: str = MAIN_PART
 
     def shown(self) -> str:
-        """The argv as one line a person can read (quoted where a word has spaces)."""
-        return shlex.join(self.argv)
+        """The argv as one line a person can read and copy (see format.command_line)."""
+        return copyable(self.argv)
 
 
 @dataclass(frozen=True)

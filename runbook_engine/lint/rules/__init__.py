@@ -43,8 +43,9 @@ from runbook_engine.lint.rules import (
     rb310_resolve_without_monitoring,
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
-    rb313_shell_step,
+    rb313_bidi_override,
     rb314_cleanup_before_handover,
+    rb315_shell_step,
 )
 
 
@@ -90,8 +91,9 @@ _RUNBOOK_RULES: tuple[RunbookRule, ...] = (
     rb310_resolve_without_monitoring,
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
-    rb313_shell_step,
+    rb313_bidi_override,
     rb314_cleanup_before_handover,
+    rb315_shell_step,
 )
 _LIBRARY_RULES: tuple[LibraryRule, ...] = (rb206_unknown_link, rb207_duplicate_id)
 

@@ -1,4 +1,4 @@
-"""RB313 shell-step: a step runs through /bin/sh -c; a reviewer should read the script.
+"""RB315 shell-step: a step runs through /bin/sh -c; a reviewer should read the script.
 
 A `shell` step is declared on purpose (a pipeline, a redirection, `$VARS`), and the navigator runs
 it with `/bin/sh -c` only when it is `runnable` and the walk allows commands. Everything the shell
@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from runbook_engine.findings import Issue, Severity
 from runbook_engine.lint.context import RunbookContext
 
-CODE = "RB313"
+CODE = "RB315"
 NAME = "shell-step"
 SUMMARY = "a step that runs through /bin/sh -c, to be reviewed"
 SEVERITY = Severity.WARNING
@@ -42,4 +42,4 @@ def check(ctx: RunbookContext) -> Iterator[Issue]:
             runs = "the navigator may run it" if step.runnable else "the engineer runs it"
             yield Issue((*path, "script"), f"shell script, {runs} through /bin/sh -c: review it",
                         "read the script; use a `command` argv where no shell feature is needed, "
-                        "or suppress RB313 on this node with the reviewer's reason")
+                        "or suppress RB315 on this node with the reviewer's reason")
