@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runbook_engine.channels import Channels, channel_problems, channels_from_data
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.format.loader import LoadError, load_data_text
 from runbook_engine.format.schema import schema_issues
@@ -33,14 +34,17 @@ class SeverityRule:
 @dataclass(frozen=True)
 class Policy:
     severities: Mapping[str, SeverityRule]
+    channels: Channels = field(default_factory=Channels)
+    """Where status updates go, per stakeholder group (see `channels`)."""
 
     def rule(self, severity: str) -> SeverityRule:
         return self.severities[severity]
 
 
-def policy_from_data(data: Mapping[str, Any]) -> Policy:
-    """Build a Policy from already-validated data."""
-    return Policy({name: _severity(name, raw) for name, raw in data["severities"].items()})
+def policy_from_data(data: Mapping[str, Any], base: Path | None = None) -> Policy:
+    """Build a Policy from already-validated data (`base`: the folder relative paths start from)."""
+    severities = {name: _severity(name, raw) for name, raw in data["severities"].items()}
+    return Policy(severities, channels_from_data(data, base))
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -56,7 +60,10 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if problems:
         first = problems[0]
         raise PolicyError(f"{source}: {first.message} ({first.hint})")
-    return policy_from_data(data)
+    policy = policy_from_data(data, source.parent)
+    for problem in channel_problems(policy.channels):
+        raise PolicyError(f"{source}: {problem} (give each destination its own name)")
+    return policy
 
 
 def _severity(name: str, raw: Mapping[str, Any]) -> SeverityRule:
