@@ -35,6 +35,7 @@ class CommsSettings:
     secrets_file: Path | None = None
     ic_group: str | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
+    attempts: int = 3
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _settings(raw: Mapping[str, Any], base: Path | None) -> CommsSettings:
     if path is not None and not path.is_absolute() and base is not None:
         path = base / path
     timeout = float(parse_duration(raw["timeout"])) if "timeout" in raw else DEFAULT_TIMEOUT_S
-    return CommsSettings(path, raw.get("ic_group"), timeout)
+    return CommsSettings(path, raw.get("ic_group"), timeout, int(raw.get("attempts", 3)))
 
 
 def channel_problems(channels: Channels) -> list[str]:
