@@ -38,8 +38,10 @@ from runbook_engine.comms import (
 )
 from runbook_engine.comms.outbox import flush
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from runbook_engine.timeline.events import Actor, Event
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.refusal import refuse_if
+from runbook_engine.timeline.rules import check_open
 from runbook_engine.timeline.service import IncidentService
 
 Handler = Callable[[IncidentService, argparse.Namespace, Actor], int]
@@ -62,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
         policy_of(args)  # a bad --policy is still an error
         print(f"no incidents (no store at {args.store} yet)")
         return EXIT_OK
+    if args.action == "open":
+        _check_severity_before_creating_a_store(args)
     service = open_service(args, create=args.action == "open")
     try:
         actor = actor_of(args)
@@ -75,6 +79,12 @@ def run(args: argparse.Namespace) -> int:
 
 _NO_RETRY = frozenset({"open", "list", "outbox"})
 """Commands that do not retry queued posts on their way out (outbox does it as its job)."""
+
+
+def _check_severity_before_creating_a_store(args: argparse.Namespace) -> None:
+    """The open rule's severity check, run first, so a refused `open` leaves no new store behind."""
+    probe = NewEvent(EventType.INCIDENT_OPENED, actor_of(args), {"severity": args.sev})
+    refuse_if(check_open(probe, policy_of(args)))
 
 
 def _echo(event: Event) -> int:

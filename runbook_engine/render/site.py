@@ -55,8 +55,11 @@ def load_library(runbooks_dir: Path, report: SiteReport) -> list[tuple[Runbook, 
     """Every valid runbook under the folder with its source bytes; problems go to the report."""
     if not runbooks_dir.is_dir():
         raise InputError(f"{runbooks_dir} is not a folder", "pass the folder that holds the runbooks")
+    paths = discover([str(runbooks_dir)])
+    if not paths:
+        raise InputError(f"no runbook files in {runbooks_dir}", "runbooks end in .yaml or .yml")
     loaded: dict[str, tuple[Runbook, bytes]] = {}
-    for path in discover([str(runbooks_dir)]):
+    for path in paths:
         try:
             runbook = load_runbook(path)
         except RunbookInvalid as exc:

@@ -40,7 +40,9 @@ def receiver() -> Iterator[Receiver]:
         server.close()
 
 
-def write_policy(folder: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, attempts: int = 3) -> Path:
+def write_policy(
+    folder: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, attempts: int = 3
+) -> Path:
     """A policy with four channels, one per service; three URLs in the env, one in a secrets file."""
     policy = folder / "policy.yaml"
     base = (RUNBOOKS / "policy.yaml").read_text(encoding="utf-8")

@@ -42,9 +42,11 @@ class Desk:
     def open(self, severity: str = "SEV-1") -> str:
         return self.service.open("Checkout payment timeouts", severity, "lee", LEE).incident_id
 
-    def update(self, incident: str, channels: tuple[str, ...] = ALL_CHANNELS, **inputs: str) -> Event:
-        state = self.service.state(incident)
-        draft = build_draft(state, self.policy, self.clock.now(), default_kind(state), DraftInputs(**inputs))
+    def update(
+        self, incident: str, channels: tuple[str, ...] = ALL_CHANNELS, inputs: DraftInputs | None = None
+    ) -> Event:
+        state, now = self.service.state(incident), self.clock.now()
+        draft = build_draft(state, self.policy, now, default_kind(state), inputs or DraftInputs())
         return post_draft(self.service, incident, draft, LEE, post_to=channels)
 
     def flush(self, incident: str, *, force: bool = False) -> list[Sent]:

@@ -46,8 +46,8 @@ class Receiver:
         self._thread.start()
 
     def url(self, path: str) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/{path.lstrip('/')}"
+        port = self.server.server_address[1]
+        return f"http://127.0.0.1:{port}/{path.lstrip('/')}"
 
     def fail(self, path: str, *faults: object) -> None:
         with self._lock:
@@ -70,7 +70,7 @@ class Receiver:
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_POST(self) -> None:
             fault = receiver._next_fault(self.path)
             if fault == STALL:
                 receiver.seen.append((self.path, "stalled"))

@@ -66,6 +66,8 @@ def _text_object(obj: dict[str, Any], limit: int, kinds: tuple[str, ...]) -> lis
     return [f"{len(text)} characters (at most {limit})"] if len(text) > limit else []
 
 
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSIONS = ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5")
 _CARD_ELEMENTS = {"TextBlock": ("text",), "FactSet": ("facts",), "Container": ("items",)}
 
 
@@ -73,12 +75,12 @@ def teams_problems(body: dict[str, Any]) -> list[str]:
     if body.get("type") != "message":
         return ["type must be message"]
     attachments = body.get("attachments") or []
-    if len(attachments) != 1 or attachments[0].get("contentType") != "application/vnd.microsoft.card.adaptive":
+    if len(attachments) != 1 or attachments[0].get("contentType") != CARD_TYPE:
         return ["exactly one Adaptive Card attachment expected"]
     size = len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
     card = attachments[0].get("content") or {}
     found = [f"{size} bytes (at most 28 KB)"] if size > 28000 else []
-    if card.get("type") != "AdaptiveCard" or card.get("version") not in ("1.0", "1.1", "1.2", "1.3", "1.4", "1.5"):
+    if card.get("type") != "AdaptiveCard" or card.get("version") not in CARD_VERSIONS:
         found.append("content must be an AdaptiveCard of version 1.0 to 1.5")
     for index, element in enumerate(card.get("body") or []):
         found += [f"body {index}: {p}" for p in _card_element(element)]
@@ -93,11 +95,13 @@ def _card_element(element: dict[str, Any]) -> list[str]:
     if missing:
         return [f"missing {missing}"]
     if element["type"] == "FactSet":
-        bad = [f for f in element["facts"] if not isinstance(f.get("title"), str) or not isinstance(f.get("value"), str)]
+        facts = element["facts"]
+        bad = [f for f in facts if not (isinstance(f.get("title"), str) and isinstance(f.get("value"), str))]
         return ["a fact needs string title and value"] if bad else []
     return [] if isinstance(element.get("text", ""), str) else ["text must be a string"]
 
 
 def adaptive_card_schema() -> Path | None:
     """The Adaptive Card JSON schema from the shared folder, if someone put one there."""
-    return next((SCHEMAS_EXTERNAL / n for n in ADAPTIVE_CARD_SCHEMAS if (SCHEMAS_EXTERNAL / n).is_file()), None)
+    found = [SCHEMAS_EXTERNAL / name for name in ADAPTIVE_CARD_SCHEMAS]
+    return next((path for path in found if path.is_file()), None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from runbook_engine.comms import DraftInputs
 from runbook_engine.timeline.events import EventType
 from tests.comms.conftest import HOOK, MM, SECRET_TOKEN, SLACK, TEAMS
 from tests.comms.helpers import ALL_CHANNELS, Desk, desk
@@ -30,7 +31,7 @@ def _events(d: Desk, incident: str, kind: EventType) -> list[dict[str, object]]:
 
 def test_each_channel_gets_one_request_in_its_format(d: Desk, receiver: Receiver) -> None:
     incident = d.open()
-    update = d.update(incident, impact="38% of checkouts fail", affected="web shoppers")
+    update = d.update(incident, inputs=DraftInputs(impact="38% of checkouts fail", affected="web shoppers"))
     results = d.flush(incident)
     assert [r.delivered for r in results] == [True] * 4
     for path in (SLACK, TEAMS, HOOK, MM):

@@ -32,7 +32,8 @@ FIELDS = {
 
 
 def _message(impact: str = FIELDS["impact"], text: str | None = None) -> Message:
-    start = chain([(0, BOB, EventType.INCIDENT_OPENED, opened("SEV-1"))])
+    start_spec = (0.0, BOB, EventType.INCIDENT_OPENED, opened("SEV-1"))
+    start = chain([start_spec])
     state = fold(start, POLICY)
     inputs = DraftInputs(
         impact=impact,
@@ -44,7 +45,7 @@ def _message(impact: str = FIELDS["impact"], text: str | None = None) -> Message
     payload = {**draft.payload(), "severity": draft.severity, "post_to": ["exec-slack"]}
     if text is not None:
         payload["text"] = text
-    events = chain([(0, BOB, EventType.INCIDENT_OPENED, opened("SEV-1")), (20, BOB, EventType.STATUS_UPDATE, payload)])
+    events = chain([start_spec, (20, BOB, EventType.STATUS_UPDATE, payload)])
     return message_from_event(events[1], "2:exec-slack")
 
 

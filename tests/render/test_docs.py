@@ -168,3 +168,14 @@ def test_docs_links_option_is_checked(library: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["docs", str(library), "-o", str(site), "--links", "confluence"]) == 2
     assert "invalid choice: 'confluence'" in capsys.readouterr().err
+
+
+def test_a_folder_without_runbooks_is_a_usage_error_as_in_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["lint", str(empty)]) == 2
+    assert main(["docs", str(empty), "-o", str(tmp_path / "site")]) == 2
+    assert "no runbook files" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()

@@ -103,7 +103,12 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.REOPENED: {"reason": "errors are back"},
     EventType.OVERRIDE: {"rule": "observation_window", "reason": "rollback, not a new change"},
     EventType.POST_ATTEMPT: {"post_id": "12:exec-updates", "channel": "exec-updates", "lease_s": 30},
-    EventType.POST_DELIVERED: {"post_id": "12:exec-updates", "channel": "exec-updates", "attempts": 2, "status": 200},
+    EventType.POST_DELIVERED: {
+        "post_id": "12:exec-updates",
+        "channel": "exec-updates",
+        "attempts": 2,
+        "status": 200,
+    },
     EventType.POST_FAILED: {
         "post_id": "12:exec-updates",
         "channel": "exec-updates",
