@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         actor = actor_of(args)
         code = HANDLERS[args.action](service, args, actor)
-        if args.action not in _NO_RETRY:
+        posted = getattr(args, "post", False) or getattr(args, "groups", None)
+        if args.action not in _NO_RETRY and not posted:
             retry_due(service, args.incident, actor)
         return code
     finally:

@@ -19,16 +19,24 @@ DUE_SOON_S = 60
 """An update due within this many seconds is announced as due now."""
 
 
-def update_notice(state: IncidentState, now: datetime) -> str | None:
-    """`STATUS UPDATE OVERDUE by 4 min (due 14:27 UTC)`, `STATUS UPDATE DUE in 40 s ...`, or None."""
+def update_urgency(state: IncidentState, now: datetime) -> str | None:
+    """`overdue`, `due` (within a minute) or None."""
     due = state.next_update_due_at
     if state.phase == "resolved" or due is None:
         return None
-    overdue = state.update_overdue_s(now)
-    if overdue is not None:
-        return f"STATUS UPDATE OVERDUE by {_late(overdue)} (due {hhmm(due)})"
-    left = (due - now).total_seconds()
-    return f"STATUS UPDATE DUE in {int(left)} s (at {hhmm(due)})" if left <= DUE_SOON_S else None
+    if state.update_overdue_s(now) is not None:
+        return "overdue"
+    return "due" if (due - now).total_seconds() <= DUE_SOON_S else None
+
+
+def update_notice(state: IncidentState, now: datetime) -> str | None:
+    """`STATUS UPDATE OVERDUE by 4 min (due 14:27 UTC)`, `STATUS UPDATE DUE in 40 s ...`, or None."""
+    urgency, due = update_urgency(state, now), state.next_update_due_at
+    if urgency is None or due is None:
+        return None
+    if urgency == "overdue":
+        return f"STATUS UPDATE OVERDUE by {_late((now - due).total_seconds())} (due {hhmm(due)})"
+    return f"STATUS UPDATE DUE in {int((due - now).total_seconds())} s (at {hhmm(due)})"
 
 
 def _late(seconds: float) -> str:
