@@ -144,6 +144,20 @@ def test_not_a_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "is not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("output", ["/proc/nope", "/proc/version/site"])
+def test_an_output_folder_that_cannot_be_made_is_a_usage_error(
+    library: Path, output: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["docs", str(library), "-o", output, "--diagrams", "mermaid"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the site" in err and "internal error" not in err
+
+
+def test_a_drill_folder_that_cannot_be_made_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", "--new", str(FIXTURES / "primary-db-down.yaml"), "--to", "/proc/nope"]) == 2
+    assert "cannot write drills into /proc/nope" in capsys.readouterr().err
+
+
 def test_wiki_links_name_pages_without_md_and_switching_renders_again(library: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     build_site(library, site, SiteOptions(links="wiki"), render_image=CountingRenderer())
