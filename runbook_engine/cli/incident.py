@@ -38,6 +38,7 @@ from runbook_engine.comms import (
 )
 from runbook_engine.comms.outbox import flush
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from runbook_engine.terminal_text import visible
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.refusal import refuse_if
@@ -210,7 +211,7 @@ def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int
     if not args.dry_run:
         post_draft(svc, args.incident, draft, actor, post_to=[c.name for c in channels])
     text = render_markdown(draft) if args.markdown else render_text(draft)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(visible(text if text.endswith("\n") else text + "\n"))
     sys.stdout.flush()
     if channels:
         report(flush(svc, args.incident, actor, sender_for(svc.policy)), args.incident)

@@ -18,6 +18,7 @@ from runbook_engine.comms.reminders import remind
 from runbook_engine.comms.retry import RetryPolicy
 from runbook_engine.errors import InputError, UsageError
 from runbook_engine.policy import Policy
+from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.posts import Post
 from runbook_engine.timeline.service import IncidentService
@@ -54,13 +55,16 @@ def report(results: Sequence[Sent], incident_id: str) -> None:
     """One line per post on stderr (stdout keeps the draft, for piping)."""
     for sent in results:
         if sent.delivered:
-            print(f"posted #{sent.post_id.partition(':')[0]} to {sent.channel}", file=sys.stderr)
+            _say(f"posted #{sent.post_id.partition(':')[0]} to {sent.channel}")
         elif not sent.skipped:
-            print(
+            _say(
                 f"NOT posted to {sent.channel}: {sent.reason}; it stays queued "
-                f"(runbook incident outbox {incident_id} retries now)",
-                file=sys.stderr,
+                f"(runbook incident outbox {incident_id} retries now)"
             )
+
+
+def _say(line: str) -> None:
+    print(visible_line(line), file=sys.stderr)
 
 
 def retry_due(service: IncidentService, incident_id: str, actor: Actor) -> None:
@@ -74,7 +78,7 @@ def retry_due(service: IncidentService, incident_id: str, actor: Actor) -> None:
 def outbox_lines(posts: Sequence[Post]) -> list[str]:
     if not posts:
         return ["outbox: every queued message is delivered"]
-    return [f"undelivered: {_post_line(post)}" for post in posts]
+    return [visible_line(f"undelivered: {_post_line(post)}") for post in posts]
 
 
 def _post_line(post: Post) -> str:
@@ -87,5 +91,5 @@ def send_reminder(service: IncidentService, incident_id: str, actor: Actor) -> N
     """`--remind`: queue and post the 'update overdue' note, when one is due and allowed."""
     outcome = remind(service, incident_id, actor)
     if outcome is not None:
-        print(outcome, file=sys.stderr)
+        _say(outcome)
         report(flush(service, incident_id, actor, sender_for(service.policy)), incident_id)

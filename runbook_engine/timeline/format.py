@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from runbook_engine.format.command_line import copyable
 from runbook_engine.format.durations import format_duration
+from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.events import MAIN_COMMAND_PART, Event, EventType, parse_utc
 
 ROLE_NAMES = {
@@ -26,8 +27,9 @@ Describe = Callable[[Mapping[str, Any]], str]
 
 
 def human_line(event: Event) -> str:
-    """The event as one line of the timeline: time, actor, what happened (never multi-line)."""
-    return f"[{clock_time(event.at)}] @{event.actor.name} {describe(event.type, event.payload)}"
+    """The event as one line of the timeline: time, actor, what happened (never multi-line,
+    never a raw control character: names and notes are typed by people)."""
+    return visible_line(f"[{clock_time(event.at)}] @{event.actor.name} {describe(event.type, event.payload)}")
 
 
 def describe(event_type: EventType, payload: Mapping[str, Any]) -> str:
@@ -109,7 +111,7 @@ def command_part(payload: Mapping[str, Any]) -> str:
 
 
 def _command(p: Mapping[str, Any]) -> str:
-    line = shlex.join(str(arg) for arg in p["argv"])
+    line = copyable(p["argv"])
     what = f" {command_part(p)}" if command_part(p) else ""
     of = f" for change {p['change_id']}" if p.get("change_id") else ""
     if p.get("dry_run"):
