@@ -57,6 +57,7 @@ LOOKS: dict[str, Look] = {
         Look("cleanup", "cleanup owed", "box", "filled,diagonals", "#f1f5f9", "#475569",
              mermaid_open='[\\"', mermaid_close='"\\]'),
         Look("todo", "not written yet (escalate)", "box", "dashed,filled", "#fff7ed", "#9a3412"),
+        Look("gather", "gather evidence, then decide", "box3d", "filled", "#dbeafe", "#1d4ed8"),
         Look("link", "another runbook", "folder", "filled,dashed", "#f8fafc", "#334155",
              mermaid_open='[["', mermaid_close='"]]'),
         Look("connector", "go to (node drawn once elsewhere)", "box", "rounded,dashed", "#ffffff",
