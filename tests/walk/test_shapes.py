@@ -248,7 +248,8 @@ def test_a_gather_step_takes_its_checks_in_any_order_then_one_decision(desk: Des
     session = desk.session(canary)
     desk.answer(session, "ruled-out")
     view = session.view()
-    assert [c.label for c in view.choices] == ["gather: build-green", "gather: reviewed", "gather: canary-free"]
+    assert [c.part for c in view.choices] == ["build-green", "reviewed", "canary-free"]
+    assert all(c.move is Move.GATHER for c in view.choices)
     with pytest.raises(ValueError, match="still missing: build-green, reviewed, canary-free"):
         session.walker.answer(session.state, "ready")
     session.append(session.walker.gather(session.state, "canary-free", "canary: none"))
