@@ -18,7 +18,10 @@ import yaml
 
 from runbook_engine.lint.engine import lint_source
 
-HEAD = 'id: big\ntitle: Big\nservice: s\nowners: ["@o"]\nseverity: SEV-3\nsymptom: {summary: x}\nstart: n0\nnodes:\n'
+HEAD = (
+    'id: big\ntitle: Big\nservice: s\nowners: ["@o"]\nseverity: SEV-3\n'
+    "symptom: {summary: x}\nstart: n0\nnodes:\n"
+)
 NODE = "  n{i}:\n    kind: check\n    text: t\n    answers: {{a: {target}}}\n"
 END = "  end:\n    kind: resolve\n    text: done\n    monitoring: 5m\n"
 
@@ -54,7 +57,8 @@ def main() -> None:
     for index, (nodes, findings, lint, parse) in enumerate(rows):
         growth = f"x{lint / rows[index - 1][2]:.2f}" if index else "-"
         parse_growth = f"x{parse / rows[index - 1][3]:.2f}" if index else "-"
-        print(f"| {nodes} | {findings} | {lint:.2f} s | {parse:.3f} s | {lint / parse:.1f}x | {growth} | {parse_growth} |")
+        ratio = f"{lint / parse:.1f}x"
+        print(f"| {nodes} | {findings} | {lint:.2f} s | {parse:.3f} s | {ratio} | {growth} | {parse_growth} |")
 
 
 if __name__ == "__main__":
