@@ -58,7 +58,8 @@ def main() -> None:
         growth = f"x{lint / rows[index - 1][2]:.2f}" if index else "-"
         parse_growth = f"x{parse / rows[index - 1][3]:.2f}" if index else "-"
         ratio = f"{lint / parse:.1f}x"
-        print(f"| {nodes} | {findings} | {lint:.2f} s | {parse:.3f} s | {ratio} | {growth} | {parse_growth} |")
+        cells = [str(nodes), str(findings), f"{lint:.2f} s", f"{parse:.3f} s", ratio, growth, parse_growth]
+        print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
