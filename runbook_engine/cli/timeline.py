@@ -53,8 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(store: SqliteStore, args: argparse.Namespace) -> int:
-    for event in store.events(args.incident):
-        print(human_line(event))
+    sys.stdout.write("".join(f"{human_line(event)}\n" for event in store.events(args.incident)))
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|~$])")
 _BLOCK_START = re.compile(r"^(?:([#>+=:-])|(\d{1,9})([.)]))")
 """Markers that act at the start of a line (heading, quote, list item, setext or thematic rule).
 Escaped text may itself start a line (a description paragraph), so these are escaped too."""
+_BLOCK_FIRST = frozenset("#>+=:-0123456789")
 
 
 def clean(text: str) -> str:
@@ -97,8 +98,17 @@ def dot_tooltip(text: str) -> str:
 def markdown(text: str) -> str:
     """Inline Markdown text: markup characters backslash-escaped, HTML turned into entities."""
     entities = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    inline = _MARKDOWN_SPECIAL.sub(r"\\\1", entities)
+    if _MARKDOWN_SPECIAL.search(entities) is None:  # most text: no template expansion per match
+        inline = entities
+    else:
+        inline = _MARKDOWN_SPECIAL.sub(_backslashed, entities)
+    if inline[:1] not in _BLOCK_FIRST:  # most text: no line-start marker
+        return inline
     return _BLOCK_START.sub(_escape_block_start, inline)
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group(1)
 
 
 def _escape_block_start(match: re.Match[str]) -> str:

@@ -38,7 +38,8 @@ def describe(event_type: EventType, payload: Mapping[str, Any]) -> str:
 
 
 def clock_time(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%H:%M UTC")
+    utc = at if at.tzinfo is timezone.utc else at.astimezone(timezone.utc)
+    return f"{utc.hour:02d}:{utc.minute:02d} UTC"
 
 
 def role_name(role: str) -> str:
@@ -46,6 +47,8 @@ def role_name(role: str) -> str:
 
 
 def _one_line(text: str) -> str:
+    if text.isprintable() and "  " not in text:  # printable excludes every other whitespace
+        return text.strip()
     return _SPACE.sub(" ", text).strip()
 
 
