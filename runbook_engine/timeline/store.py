@@ -322,7 +322,8 @@ class SqliteStore:
 def _unreadable(incident_id: str, detail: str) -> InputError:
     return InputError(
         f"the timeline of {incident_id} is damaged: {detail}",
-        f"run: runbook timeline verify {incident_id}",
+        f"run: runbook timeline verify {incident_id}; to keep working, carry it on from its last good "
+        f"event: runbook timeline continue {incident_id} --reason TEXT (docs/timeline.md)",
     )
 
 
