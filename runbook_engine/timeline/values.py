@@ -9,6 +9,7 @@ from typing import Any
 
 from runbook_engine.policy import Policy, SeverityRule
 from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.posts import Post
 
 PHASES = ("open", "mitigated", "monitoring", "resolved")
 CHANGE_STATUSES = ("proposed", "approved", "denied", "in_flight", "done")
@@ -87,6 +88,11 @@ class Change:
     """The approval was logged from the OS account that proposed or started the change."""
     strategy: str | None = None
     """Declared mitigation strategy (rollback, fix-forward, degrade); None when not declared."""
+    approvers: tuple[str, ...] = ()
+    """Roles the runbook step names as its approvers (first preferred); empty: the policy's role."""
+    approvals_needed: int = 1
+    approvals: tuple[str, ...] = ()
+    """Who has approved so far (distinct people; the change is approved once there are enough)."""
 
     @property
     def awaiting_approval(self) -> bool:
@@ -182,6 +188,9 @@ class IncidentState:
     cleanup_owed: tuple[str, ...] = ()
     overrides: tuple[Override, ...] = ()
     audit_flags: tuple[AuditFlag, ...] = ()
+    posts: Mapping[str, Post] = field(default_factory=dict)
+    """Messages queued for chat channels, by delivery id (see `posts.py`)."""
+    last_reminder_at: datetime | None = None
     notes_count: int = 0
     commands_count: int = 0
     mitigated_at: datetime | None = None
@@ -239,6 +248,10 @@ class IncidentState:
             for change in self.changes.values()
             if change.result == "worse" and (change.result_seq or 0) > since
         )
+
+    @property
+    def undelivered_posts(self) -> tuple[Post, ...]:
+        return tuple(post for post in self.posts.values() if not post.delivered)
 
     def update_overdue_s(self, now: datetime) -> float | None:
         """Seconds the next status update is late by at `now`; None when it is not late."""
