@@ -17,15 +17,15 @@ from runbook_engine.lint.documents import document_findings, problem
 class Handler(BaseHTTPRequestHandler):
     """`/ok` answers 200, `/no-head` refuses HEAD but answers GET, anything else is 404."""
 
-    def do_HEAD(self) -> None:  # noqa: N802 - the http.server API
+    def do_HEAD(self) -> None:
         self.send_response({"/ok": 200, "/no-head": 405}.get(self.path, 404))
         self.end_headers()
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.send_response(200 if self.path in ("/ok", "/no-head") else 404)
         self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet tests
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 
