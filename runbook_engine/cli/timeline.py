@@ -12,10 +12,11 @@ from pathlib import Path
 from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import actor_of, add_common_options, open_store, policy_of
 from runbook_engine.cli.incident_posts import send_reminder
-from runbook_engine.comms.reminders import update_notice, update_urgency
+from runbook_engine.comms.reminders import update_notice
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.clock import SystemClock
+from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService
