@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.comms import DraftInputs
+from runbook_engine.postmortem import Context, flags
 from runbook_engine.timeline.chain import seal
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import EventType, NewEvent, canonical_json
@@ -96,6 +97,12 @@ def test_a_sev1_reaches_slack_and_teams_through_an_outage(d: Desk, receiver: Rec
     state = d.service.state(incident)
     assert state.undelivered_posts == () and len(state.posts) == 8
     assert [s for p, s in receiver.seen if p == "/" + TEAMS].count("stalled") == 3
+    context = Context(d.service.events(incident), state, d.policy, d.clock.now())
+    late = [flag for flag in flags(context) if "after it was recorded" in flag]
+    assert [flag.split(" reached ")[1] for flag in late] == [
+        "exec-slack 3 min after it was recorded",
+        "support-teams 3 min after it was recorded",
+    ]
 
 
 def test_every_receipt_verifies_against_the_chain(d: Desk, receiver: Receiver) -> None:
