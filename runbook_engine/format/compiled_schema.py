@@ -27,10 +27,6 @@ class Unsupported(Exception):
     """The schema uses a keyword this compiler does not implement."""
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -156,7 +152,6 @@ class Compiler:
 
     def _k_format(self, arg: str, schema: Mapping[str, Any]) -> None:
         """An annotation, as for jsonschema without a format checker (what explains a failure here)."""
-        return None
 
     def _k_minItems(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
         return lambda value: not isinstance(value, list) or len(value) >= arg
