@@ -14,6 +14,7 @@ from runbook_engine.cli.incident_context import (
     add_common_options,
     open_service,
     parse_when,
+    pinned_policy,
     policy_of,
 )
 from runbook_engine.cli.incident_status import print_board, print_incidents
@@ -28,7 +29,8 @@ from runbook_engine.comms import (
     with_last_impact,
 )
 from runbook_engine.errors import EXIT_OK, UsageError
-from runbook_engine.timeline.events import Actor, Event
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.events import Actor, Event, os_account
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService
 
@@ -54,9 +56,28 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     service = open_service(args, create=args.action == "open")
     try:
-        return HANDLERS[args.action](service, args, actor_of(args))
+        if args.action not in ("open", "list"):
+            service.policy = _incident_policy(service, args)
+        return HANDLERS[args.action](service, args, _actor(service, args))
     finally:
         service.store.close()
+
+
+_READING = frozenset({"list", "show", "status"})
+"""Subcommands that only read: they need no resolved identity."""
+
+
+def _incident_policy(service: IncidentService, args: argparse.Namespace) -> Policy:
+    if args.action == "policy":  # the IC replaces the pinned policy: --policy is the new one
+        return service.policy_for(args.incident)
+    return pinned_policy(service, args, args.incident)
+
+
+def _actor(service: IncidentService, args: argparse.Namespace) -> Actor:
+    if args.action in _READING:
+        account = os_account()
+        return Actor.current(account)
+    return actor_of(args, service.policy)
 
 
 def _echo(event: Event) -> int:
@@ -70,7 +91,7 @@ def _open(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
     event = svc.open(
         " ".join(args.title),
         args.sev,
-        args.ic or actor.name,
+        None if args.no_ic else (args.ic or actor.name),
         actor,
         runbook=args.runbook,
         started_at=started,
@@ -231,6 +252,30 @@ def _override(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> i
     return _echo(svc.override(args.incident, args.rule, args.reason, actor))
 
 
+def _take_command(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    _echo(svc.take_command(args.incident, args.reason, actor))
+    print(f"  a second responder confirms: runbook incident confirm-command {args.incident} {actor.name}")
+    return EXIT_OK
+
+
+def _confirm_command(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    return _echo(svc.confirm_command(args.incident, args.claimant, actor))
+
+
+def _change_owner(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    return _echo(svc.hand_change(args.incident, args.change, args.to, args.reason, actor))
+
+
+def _classify(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    return _echo(svc.classify(args.incident, args.change, args.risk, args.reason, actor))
+
+
+def _policy(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    if args.policy is None:
+        raise UsageError("give the new policy with --policy FILE", "and say why with --reason")
+    return _echo(svc.change_policy(args.incident, policy_of(args), args.reason, actor))
+
+
 HANDLERS: dict[str, Handler] = {
     "open": _open,
     "list": _list,
@@ -252,4 +297,9 @@ HANDLERS: dict[str, Handler] = {
     "resolve": _resolve,
     "reopen": _reopen,
     "override": _override,
+    "take-command": _take_command,
+    "confirm-command": _confirm_command,
+    "change-owner": _change_owner,
+    "classify": _classify,
+    "policy": _policy,
 }

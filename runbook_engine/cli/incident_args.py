@@ -22,7 +22,10 @@ def _words(parser: argparse.ArgumentParser, name: str) -> None:
 def _args_open(p: argparse.ArgumentParser) -> None:
     _words(p, "title")
     p.add_argument("--sev", default="SEV-2", help="severity from the policy (default SEV-2)")
-    p.add_argument("--ic", default=None, help="incident commander (default: you)")
+    p.add_argument("--ic", default=None, help="incident commander (default: you; see --no-ic)")
+    p.add_argument(
+        "--no-ic", action="store_true", help="declare it before anyone takes command (an alert, a bystander)"
+    )
     p.add_argument("--started-at", default=None, help="when impact began, HH:MM UTC or ISO (default: now)")
     p.add_argument("--runbook", default=None)
     p.add_argument("--service", default=None)
@@ -143,6 +146,22 @@ def _args_override(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default="")
 
 
+def _args_claimant(p: argparse.ArgumentParser) -> None:
+    p.add_argument("claimant", help="who claimed command")
+
+
+def _args_change_owner(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+    p.add_argument("to", help="the new owner")
+    p.add_argument("--reason", default="")
+
+
+def _args_classify(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+    p.add_argument("risk", choices=("safe", "risky"))
+    p.add_argument("--reason", default="")
+
+
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "open": ("declare an incident and print its id", _args_open),
     "list": ("list the incidents in the store", _args_none),
@@ -164,4 +183,9 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "resolve": ("resolve (after the monitoring window, or --override REASON as IC)", _args_resolve),
     "reopen": ("reopen a resolved incident, with a reason", _args_reason),
     "override": ("(IC) set the observation or monitoring window aside once", _args_override),
+    "take-command": ("claim command from an absent IC (a second responder confirms)", _args_reason),
+    "confirm-command": ("confirm another responder's claim of command", _args_claimant),
+    "change-owner": ("hand a change's ownership over, with a reason", _args_change_owner),
+    "classify": ("(IC) classify an ad-hoc change safe or risky, with a reason", _args_classify),
+    "policy": ("(IC) replace the incident's pinned policy with --policy FILE, with a reason", _args_reason),
 }

@@ -28,6 +28,7 @@ def _change_proposed(state: IncidentState, event: Event) -> IncidentState:
         node=p.get("node"),
         cleanup=tuple(str(c) for c in p.get("cleanup", ())),
         strategy=p.get("strategy"),
+        risk_source=str(p.get("risk_source") or "declared"),
     )
     return _put_change(state, change)
 

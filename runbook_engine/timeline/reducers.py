@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.authority_reducers import AUTHORITY_REDUCERS, pinned_policy
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
 from runbook_engine.timeline.values import (
@@ -45,8 +46,9 @@ def reduce_event(state: IncidentState, event: Event, policy: Policy) -> Incident
 
 def _opened(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
-    ic = str(p["ic"])
+    ic = p.get("ic")
     started = p.get("started_at")
+    pinned = p.get("policy")
     return evolve(
         state,
         title=str(p["title"]),
@@ -57,15 +59,23 @@ def _opened(state: IncidentState, event: Event) -> IncidentState:
         runbook=p.get("runbook"),
         service=p.get("service"),
         opened_by=event.actor,
-        roles={"ic": ic},
-        role_history=(RoleChange(event.seq, event.at, "ic", ic, None, event.actor.name),),
+        policy=pinned_policy(pinned["digest"], pinned["data"]) if pinned else None,
+        ic_since=event.at if ic else None,
+        roles={"ic": str(ic)} if ic else {},
+        role_history=(RoleChange(event.seq, event.at, "ic", str(ic), None, event.actor.name),) if ic else (),
     )
 
 
 def _role_assigned(state: IncidentState, event: Event) -> IncidentState:
     role, person = str(event.payload["role"]), str(event.payload["person"])
     record = RoleChange(event.seq, event.at, role, person, state.roles.get(role), event.actor.name)
-    return evolve(state, roles={**state.roles, role: person}, role_history=(*state.role_history, record))
+    since = state.ic_since or (event.at if role == "ic" else None)
+    return evolve(
+        state,
+        roles={**state.roles, role: person},
+        role_history=(*state.role_history, record),
+        ic_since=since,
+    )
 
 
 def _handed_over(state: IncidentState, event: Event) -> IncidentState:
@@ -205,11 +215,13 @@ _AFFECTS_DUE = frozenset(
         EventType.STATUS_UPDATE,
         EventType.RESOLVED,
         EventType.REOPENED,
+        EventType.POLICY_CHANGED,
     }
 )
 
 REDUCERS: dict[EventType, Reducer] = {
     **CHANGE_REDUCERS,
+    **AUTHORITY_REDUCERS,
     EventType.INCIDENT_OPENED: _opened,
     EventType.ROLE_ASSIGNED: _role_assigned,
     EventType.ROLE_HANDED_OVER: _handed_over,

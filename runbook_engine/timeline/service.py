@@ -12,14 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from runbook_engine.identity import normalise
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import Clock, SystemClock
 from runbook_engine.timeline.events import MAIN_COMMAND_PART, Actor, Event, EventType, NewEvent, iso_utc
+from runbook_engine.timeline.four_eyes import approver_roles, decider
 from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.rules import check, check_open
 from runbook_engine.timeline.state import IncidentState, next_update_due, severity_rule
 from runbook_engine.timeline.store import IncidentSummary, Store
-from runbook_engine.timeline.values import evolve
+from runbook_engine.timeline.values import effective_policy, evolve
 
 OUTPUT_LIMIT = 4000
 """Characters of command output kept in the timeline (the head and the tail)."""
@@ -38,6 +40,10 @@ class IncidentService:
         state = self.store.state(incident_id)
         return evolve(state, next_update_due_at=next_update_due(state, self.policy))
 
+    def policy_for(self, incident_id: str) -> Policy:
+        """The policy the incident pinned at its opening (or the IC's latest replacement)."""
+        return effective_policy(self.store.state(incident_id), self.policy)
+
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         return self.store.events(incident_id, after_seq)
 
@@ -48,27 +54,29 @@ class IncidentService:
         self,
         title: str,
         severity: str,
-        ic: str,
+        ic: str | None,
         actor: Actor,
         runbook: str | None = None,
         started_at: datetime | None = None,
         service: str | None = None,
     ) -> Event:
-        """Declare an incident; `ic` is incident commander from the first event."""
+        """Declare an incident, pinning this service's policy; `ic` (None: nobody yet) commands."""
         now = self.clock.now()
         payload = {
             "title": title,
             "severity": severity,
-            "ic": ic,
+            "ic": normalise(ic) if ic else None,
             "started_at": iso_utc(started_at or now),
             "runbook": runbook,
             "service": service,
+            "policy": {"digest": self.policy.digest, "data": dict(self.policy.data)},
         }
         new = NewEvent(EventType.INCIDENT_OPENED, actor, payload)
         refuse_if(check_open(new, self.policy))
         return self.store.create_incident(new, now)
 
     def assign(self, incident_id: str, role: str, person: str, actor: Actor) -> Event:
+        person = normalise(person)
         return self._append(incident_id, EventType.ROLE_ASSIGNED, actor, role=role, person=person)
 
     def handover(self, incident_id: str, role: str, to: str, reason: str, actor: Actor) -> Event:
@@ -76,7 +84,7 @@ class IncidentService:
             holder = state.roles.get(role)
             if holder is None:
                 refuse_if(Refusal("not_holder", f"nobody holds {role}", "assign it instead"))
-            payload = {"role": role, "from": holder, "to": to, "reason": reason}
+            payload = {"role": role, "from": holder, "to": normalise(to), "reason": reason}
             return NewEvent(EventType.ROLE_HANDED_OVER, actor, payload)
 
         return self._append_built(incident_id, build)
@@ -152,9 +160,14 @@ class IncidentService:
         change_id: str | None = None,
         strategy: str | None = None,
     ) -> Event:
-        """Propose a change (`C<n>` unless an id is given); risky ones then need approval."""
-        fields: dict[str, Any] = {"action": action, "owner": owner, "hypothesis": hypothesis}
-        fields.update(rollback=rollback, irreversible=irreversible, risky=risky)
+        """Propose a change (`C<n>` unless an id is given); risky ones then need approval.
+
+        Risk is not the proposer's to lower: without a runbook `node` the change is ad hoc, and
+        counts as risky until the IC classifies it safe."""
+        source = "node" if node else ("declared" if risky else "ad_hoc")
+        fields: dict[str, Any] = {"action": action, "owner": normalise(owner), "hypothesis": hypothesis}
+        fields.update(rollback=rollback, irreversible=irreversible, risky=risky or not node)
+        fields["risk_source"] = source
         fields.update(runbook=runbook, node=node, cleanup=list(cleanup))
         if strategy is not None:
             fields["strategy"] = strategy
@@ -166,11 +179,14 @@ class IncidentService:
         return self._append_built(incident_id, build)
 
     def request_approval(self, incident_id: str, change_id: str, actor: Actor) -> Event:
-        """Ask the role the policy names for the current severity to decide."""
+        """Ask the role that decides the change now (the approver, or the fallback: four eyes)."""
 
         def build(state: IncidentState) -> NewEvent:
-            rule = severity_rule(self.policy, state.severity)
-            payload = {"change_id": change_id, "approver_role": rule.approver_role if rule else "ic"}
+            policy = effective_policy(state, self.policy)
+            change = state.changes.get(change_id)
+            chosen = decider(state, change, policy) if change else None
+            role = chosen[0] if chosen else approver_roles(state, policy)[0]
+            payload = {"change_id": change_id, "approver_role": role}
             return NewEvent(EventType.APPROVAL_REQUESTED, actor, payload)
 
         return self._append_built(incident_id, build)
@@ -267,7 +283,7 @@ class IncidentService:
         """Start the monitoring window: `window_s`, or the policy's for the current severity."""
 
         def build(state: IncidentState) -> NewEvent:
-            rule = severity_rule(self.policy, state.severity)
+            rule = severity_rule(effective_policy(state, self.policy), state.severity)
             window = window_s if window_s is not None else (rule.monitoring_window_s if rule else 0)
             return NewEvent(EventType.MONITORING_STARTED, actor, {"window_s": window})
 
@@ -291,6 +307,36 @@ class IncidentService:
     def override(self, incident_id: str, rule: str, reason: str, actor: Actor) -> Event:
         """The IC sets `observation_window` or `monitoring_window` aside once, with a reason."""
         return self._append(incident_id, EventType.OVERRIDE, actor, rule=rule, reason=reason)
+
+    def take_command(self, incident_id: str, reason: str, actor: Actor) -> Event:
+        """Claim command from an absent IC; a second responder's `confirm_command` completes it."""
+        return self._append(incident_id, EventType.COMMAND_CLAIMED, actor, reason=reason)
+
+    def confirm_command(self, incident_id: str, claimant: str, actor: Actor) -> Event:
+        claimant = normalise(claimant)
+        return self._append(incident_id, EventType.COMMAND_CONFIRMED, actor, claimant=claimant)
+
+    def hand_change(self, incident_id: str, change_id: str, to: str, reason: str, actor: Actor) -> Event:
+        """Hand a change's ownership over (its owner or the IC, by default)."""
+
+        def build(state: IncidentState) -> NewEvent:
+            change = state.changes.get(change_id)
+            owner = change.owner if change else "?"
+            payload = {"change_id": change_id, "from": owner, "to": normalise(to), "reason": reason}
+            return NewEvent(EventType.CHANGE_OWNER_CHANGED, actor, payload)
+
+        return self._append_built(incident_id, build)
+
+    def classify(self, incident_id: str, change_id: str, risk: str, reason: str, actor: Actor) -> Event:
+        """The IC's logged call that an ad-hoc change is `safe` (or `risky`)."""
+        return self._append(
+            incident_id, EventType.CHANGE_CLASSIFIED, actor, change_id=change_id, risk=risk, reason=reason
+        )
+
+    def change_policy(self, incident_id: str, policy: Policy, reason: str, actor: Actor) -> Event:
+        """The IC replaces the incident's pinned policy (content and hash logged)."""
+        payload = {"digest": policy.digest, "data": dict(policy.data), "reason": reason}
+        return self._append(incident_id, EventType.POLICY_CHANGED, actor, **payload)
 
     def _append(self, incident_id: str, event_type: EventType, actor: Actor, **payload: Any) -> Event:
         return self._append_built(incident_id, NewEvent(event_type, actor, payload))

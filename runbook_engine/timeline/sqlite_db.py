@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,10 +54,18 @@ SCHEMA_VERSION = 2
 """`PRAGMA user_version` of a current store. 0/1: tables only (stores made before the triggers)."""
 
 
+FOLDER_MODE = 0o2770
+"""A folder `runbook` creates for a store: owner and group only, setgid so files keep its group."""
+FILE_MODE = 0o660
+"""The store file (SQLite copies it to the WAL's `-wal` and `-shm` side files): group-writable,
+so every on-call account in the folder's group can append (docs/incident.md, shared store)."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating parents and tables) or refuse with InputError when it is not our store."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_shared(path)
+        _check_writable(path)
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
     except (OSError, sqlite3.Error) as exc:
         raise InputError(f"{path}: cannot open the incident store: {exc}") from None
@@ -66,6 +76,49 @@ def connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _create_shared(path: Path) -> None:
+    """Missing folders get FOLDER_MODE and a missing store FILE_MODE, whatever the umask."""
+    missing = [parent for parent in (path.parent, *path.parent.parents) if not parent.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        folder.chmod(FOLDER_MODE)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask must not take the group's write bit away
+    finally:
+        os.close(fd)
+
+
+def _check_writable(path: Path) -> None:
+    """Every use of a WAL store writes (its `-shm`, and the folder for the side files)."""
+    blocked = [p for p in (path.parent, path) if not os.access(p, os.W_OK)]
+    blocked += [p for p in _side_files(path) if p.exists() and not os.access(p, os.W_OK)]
+    if not blocked:
+        return
+    where = blocked[0]
+    info = where.stat()
+    try:
+        import grp
+
+        group = grp.getgrgid(info.st_gid).gr_name
+    except (ImportError, KeyError):
+        group = str(info.st_gid)
+    raise InputError(
+        f"{where}: this account cannot write the incident store "
+        f"(mode {stat.filemode(info.st_mode)}, group {group})",
+        f"the store's folder, file and side files must be group-writable by every on-call account: "
+        f"chgrp -R GROUP {path.parent}; chmod 2770 {path.parent}; chmod 660 {path}*; "
+        "add the account to GROUP (docs/incident.md, 'A store shared by several accounts')",
+    )
+
+
+def _side_files(path: Path) -> tuple[Path, ...]:
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
 
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:

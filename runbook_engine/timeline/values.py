@@ -87,6 +87,9 @@ class Change:
     """The approval was logged from the OS account that proposed or started the change."""
     strategy: str | None = None
     """Declared mitigation strategy (rollback, fix-forward, degrade); None when not declared."""
+    risk_source: str = "declared"
+    """Where `risky` came from: `node` (the runbook), `declared`, `ad_hoc` (risky until the IC
+    classifies it), or `classified` (the IC's logged call)."""
 
     @property
     def awaiting_approval(self) -> bool:
@@ -148,6 +151,16 @@ class Override:
 
 
 @dataclass(frozen=True)
+class CommandClaim:
+    """A responder asking to take command from an absent IC, waiting for a second responder."""
+
+    seq: int
+    at: datetime
+    claimant: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class AuditFlag:
     """Something the postmortem must point out (e.g. an approval from the change's own account)."""
 
@@ -168,6 +181,11 @@ class IncidentState:
     runbook: str | None = None
     service: str | None = None
     opened_by: Actor | None = None
+    policy: Policy | None = None
+    """The policy pinned at `incident open` (or by the IC's last `policy_changed`)."""
+    ic_since: datetime | None = None
+    """When someone first took command (the opening, or the first `ic` assignment)."""
+    claim: CommandClaim | None = None
     roles: Mapping[str, str] = field(default_factory=dict)
     role_history: tuple[RoleChange, ...] = ()
     severity_history: tuple[SeverityChange, ...] = ()
@@ -273,6 +291,11 @@ def evolve(state: IncidentState, **changes: Any) -> IncidentState:
     return new
 
 
+def effective_policy(state: IncidentState, fallback: Policy) -> Policy:
+    """The incident's pinned policy; `fallback` only for timelines written before pinning."""
+    return state.policy or fallback
+
+
 def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
     """The policy's rule for `severity`, or None for a severity the policy does not know."""
     return policy.severities.get(severity)
@@ -281,13 +304,17 @@ def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
 def next_update_due(state: IncidentState, policy: Policy) -> datetime | None:
     """When the next status update is owed: the sooner of the promised time and the cadence.
 
-    The cadence counts from the last update, or from the opening (or reopening) when later.
+    The cadence counts from the last update, or from the opening (or reopening) when later;
+    before the first update the policy's `first_update_within` applies when it sets one. The
+    incident's pinned policy wins over `policy`.
     """
     if state.phase == "resolved" or state.opened_at is None:
         return None
     last = state.last_status_update
-    rule = severity_rule(policy, state.severity)
+    rule = severity_rule(state.policy or policy, state.severity)
     cadence = rule.update_cadence_s if rule else None
+    if last is None and rule is not None and rule.first_update_within_s is not None:
+        cadence = rule.first_update_within_s
     base = max(moment for moment in (state.opened_at, state.reopened_at, last and last.at) if moment)
     candidates = [base + timedelta(seconds=cadence)] if cadence else []
     if last and last.next_update_at:

@@ -102,5 +102,19 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.RESOLVED: {"summary": "maxclients raised", "override_reason": None},
     EventType.REOPENED: {"reason": "errors are back"},
     EventType.OVERRIDE: {"rule": "observation_window", "reason": "rollback, not a new change"},
+    EventType.COMMAND_CLAIMED: {"reason": "bob silent for 10 min"},
+    EventType.COMMAND_CONFIRMED: {"claimant": "carol"},
+    EventType.CHANGE_OWNER_CHANGED: {"change_id": "C1", "from": "dave", "to": "carol", "reason": "dave paged"},
+    EventType.CHANGE_CLASSIFIED: {"change_id": "C1", "risk": "safe", "reason": "read-only"},
+    EventType.POLICY_CHANGED: {"digest": "ab" * 32, "data": {"severities": {}}, "reason": "night rules"},
+    EventType.TASK_ASSIGNED: {
+        "task_id": "T1",
+        "text": "Check rollback feasibility",
+        "owner": "dave",
+        "eta": "2026-03-04T14:20:00+00:00",
+    },
+    EventType.TASK_ACKED: {"task_id": "T1"},
+    EventType.TASK_DONE: {"task_id": "T1", "outcome": "done", "note": "rollback is ready"},
+    EventType.FOLLOWUP_DECIDED: {"key": "automate-C1", "decision": "accepted", "reason": "config drift"},
 }
 """A valid payload for every event type."""

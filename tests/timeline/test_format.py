@@ -38,6 +38,15 @@ EXPECTED = {
     EventType.RESOLVED: "Resolved: maxclients raised",
     EventType.REOPENED: "Reopened: errors are back",
     EventType.OVERRIDE: "Override of rule observation_window: rollback, not a new change",
+    EventType.COMMAND_CLAIMED: "Claims command from an absent IC: bob silent for 10 min",
+    EventType.COMMAND_CONFIRMED: "Confirmed @carol takes command",
+    EventType.CHANGE_OWNER_CHANGED: "Handed change C1 from @dave to @carol: dave paged",
+    EventType.CHANGE_CLASSIFIED: "Classified change C1 safe: read-only",
+    EventType.POLICY_CHANGED: "Policy replaced (abababababab): night rules",
+    EventType.TASK_ASSIGNED: "Task T1 for @dave (ETA 14:20 UTC): Check rollback feasibility",
+    EventType.TASK_ACKED: "Acknowledged task T1",
+    EventType.TASK_DONE: "Task T1 done: rollback is ready",
+    EventType.FOLLOWUP_DECIDED: "Follow-up automate-C1 accepted: config drift",
 }
 
 
