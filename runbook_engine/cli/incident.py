@@ -33,6 +33,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, Event, os_account
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.sqlite_db import store_exists
 
 Handler = Callable[[IncidentService, argparse.Namespace, Actor], int]
 
@@ -50,7 +51,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.action == "list" and not Path(args.store).exists():
+    if args.action == "list" and not store_exists(Path(args.store)):
         policy_of(args)  # a bad --policy is still an error
         print(f"no incidents (no store at {args.store} yet)")
         return EXIT_OK

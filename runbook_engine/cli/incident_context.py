@@ -15,6 +15,7 @@ from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor, os_account, parse_utc
 from runbook_engine.timeline.refusal import Refusal, RuleRefused
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.sqlite_db import store_exists
 from runbook_engine.timeline.store import SqliteStore
 
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
@@ -66,7 +67,7 @@ def pinned_policy(service: IncidentService, args: argparse.Namespace, incident_i
 def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> SqliteStore:
     """The store named by `--store`; reading commands never create an empty one by accident."""
     path = Path(args.store)
-    if not create and not path.exists():
+    if not create and not store_exists(path):
         raise InputError(
             f"no incident store at {path}",
             "open an incident first (runbook incident open ...), or point --store / RUNBOOK_STORE at one",

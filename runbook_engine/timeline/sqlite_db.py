@@ -80,7 +80,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 def _create_shared(path: Path) -> None:
     """Missing folders get FOLDER_MODE and a missing store FILE_MODE, whatever the umask."""
-    missing = [parent for parent in (path.parent, *path.parent.parents) if not parent.exists()]
+    missing = [parent for parent in (path.parent, *path.parent.parents) if not store_exists(parent)]
     for folder in reversed(missing):
         folder.mkdir(exist_ok=True)
         folder.chmod(FOLDER_MODE)
@@ -98,23 +98,33 @@ def _check_writable(path: Path) -> None:
     """Every use of a WAL store writes (its `-shm`, and the folder for the side files)."""
     blocked = [p for p in (path.parent, path) if not os.access(p, os.W_OK)]
     blocked += [p for p in _side_files(path) if p.exists() and not os.access(p, os.W_OK)]
-    if not blocked:
-        return
-    where = blocked[0]
-    info = where.stat()
+    if blocked:
+        raise not_writable(path, blocked[0])
+
+
+def not_writable(path: Path, where: Path) -> InputError:
+    """The refusal for an account that cannot write the store at `path` (`where` is in the way)."""
     try:
+        info = where.stat()
         import grp
 
-        group = grp.getgrgid(info.st_gid).gr_name
-    except (ImportError, KeyError):
-        group = str(info.st_gid)
-    raise InputError(
-        f"{where}: this account cannot write the incident store "
-        f"(mode {stat.filemode(info.st_mode)}, group {group})",
+        mode = f"mode {stat.filemode(info.st_mode)}, group {grp.getgrgid(info.st_gid).gr_name}"
+    except (OSError, ImportError, KeyError):
+        mode = "not reachable"
+    return InputError(
+        f"{where}: this account cannot write the incident store ({mode})",
         f"the store's folder, file and side files must be group-writable by every on-call account: "
         f"chgrp -R GROUP {path.parent}; chmod 2770 {path.parent}; chmod 660 {path}*; "
         "add the account to GROUP (docs/incident.md, 'A store shared by several accounts')",
     )
+
+
+def store_exists(path: Path) -> bool:
+    """Whether the store file exists; a folder this account may not enter is the refusal above."""
+    try:
+        return path.exists()
+    except PermissionError:
+        raise not_writable(path, path.parent) from None
 
 
 def _side_files(path: Path) -> tuple[Path, ...]:

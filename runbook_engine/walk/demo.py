@@ -3,7 +3,7 @@
 Nobody may approve their own risky change, so a person trying the product alone needs someone
 else to approve. The simulated IC runs in its own thread with its own store connection, notices
 approval requests by polling the timeline like any other terminal, and approves after a short
-delay; every event it appends carries its name, `demo-ic (simulated)`.
+delay; every event it appends carries its name, `demo-ic-simulated`.
 """
 
 from __future__ import annotations
@@ -14,27 +14,25 @@ from dataclasses import replace
 from pathlib import Path
 
 from runbook_engine.format.model import Runbook
-from runbook_engine.policy import Policy
+from runbook_engine.policy import Policy, policy_from_data
 from runbook_engine.timeline.clock import Clock
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 
-DEMO_IC = "demo-ic (simulated)"
+DEMO_IC = "demo-ic-simulated"
 APPROVAL_DELAY_S = 3.0
 DEMO_OBSERVATION_S = 10
 DEMO_MONITORING_S = 30
 
 
 def demo_policy(policy: Policy) -> Policy:
-    """The same policy with windows short enough to finish a demo in a couple of minutes."""
-    shorter = {
-        name: replace(
-            rule, observation_window_s=DEMO_OBSERVATION_S, monitoring_window_s=DEMO_MONITORING_S
-        )
-        for name, rule in policy.severities.items()
-    }
-    return Policy(shorter)
+    """The same policy with windows short enough to finish a demo in a couple of minutes (as data,
+    so the demo incident pins it like any other)."""
+    windows = {"observation_window": f"{DEMO_OBSERVATION_S}s", "monitoring_window": f"{DEMO_MONITORING_S}s"}
+    data = dict(policy.data)
+    data["severities"] = {name: {**rule, **windows} for name, rule in data["severities"].items()}
+    return policy_from_data(data)
 
 
 def demo_runbook(runbook: Runbook) -> Runbook:

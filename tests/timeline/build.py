@@ -104,7 +104,12 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.OVERRIDE: {"rule": "observation_window", "reason": "rollback, not a new change"},
     EventType.COMMAND_CLAIMED: {"reason": "bob silent for 10 min"},
     EventType.COMMAND_CONFIRMED: {"claimant": "carol"},
-    EventType.CHANGE_OWNER_CHANGED: {"change_id": "C1", "from": "dave", "to": "carol", "reason": "dave paged"},
+    EventType.CHANGE_OWNER_CHANGED: {
+        "change_id": "C1",
+        "from": "dave",
+        "to": "carol",
+        "reason": "dave paged",
+    },
     EventType.CHANGE_CLASSIFIED: {"change_id": "C1", "risk": "safe", "reason": "read-only"},
     EventType.POLICY_CHANGED: {"digest": "ab" * 32, "data": {"severities": {}}, "reason": "night rules"},
     EventType.TASK_ASSIGNED: {

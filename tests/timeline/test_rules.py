@@ -127,7 +127,10 @@ CASES: dict[str, tuple[str, Scene]] = {
     ),
     "a bystander classifies a change safe": (
         "authority_classify",
-        lambda s, i, c: (s.propose_change(i, "deploy", "dave", DAVE), s.classify(i, "C1", "safe", "x", CAROL)),
+        lambda s, i, c: (
+            s.propose_change(i, "deploy", "dave", DAVE),
+            s.classify(i, "C1", "safe", "x", CAROL),
+        ),
     ),
     "a bystander changes the severity": (
         "authority_severity",
@@ -408,7 +411,9 @@ def test_when_the_ic_proposes_the_fallback_approver_decides(svc: IncidentService
     assert svc.state(incident).changes["C1"].approved_by == "carol"
 
 
-def test_command_taken_from_an_absent_ic_needs_a_second_responder(svc: IncidentService, incident: str) -> None:
+def test_command_taken_from_an_absent_ic_needs_a_second_responder(
+    svc: IncidentService, incident: str
+) -> None:
     svc.take_command(incident, "bob has not answered for 10 minutes", CAROL)
     assert svc.state(incident).ic == "bob"
     svc.confirm_command(incident, "carol", ALICE)
