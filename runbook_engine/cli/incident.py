@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
+from runbook_engine.cli.incident_authority import AUTHORITY_HANDLERS
 from runbook_engine.cli.incident_context import (
     actor_of,
     add_common_options,
@@ -30,6 +32,7 @@ from runbook_engine.comms import (
 )
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.board import board
 from runbook_engine.timeline.events import Actor, Event, os_account
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService
@@ -116,7 +119,11 @@ def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _status(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    print_board(svc.state(args.incident), svc.policy, svc.clock.now())
+    state, now = svc.state(args.incident), svc.clock.now()
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps(board(state, svc.policy, now), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print_board(state, svc.policy, now)
     return EXIT_OK
 
 
@@ -253,30 +260,6 @@ def _override(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> i
     return _echo(svc.override(args.incident, args.rule, args.reason, actor))
 
 
-def _take_command(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    _echo(svc.take_command(args.incident, args.reason, actor))
-    print(f"  a second responder confirms: runbook incident confirm-command {args.incident} {actor.name}")
-    return EXIT_OK
-
-
-def _confirm_command(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    return _echo(svc.confirm_command(args.incident, args.claimant, actor))
-
-
-def _change_owner(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    return _echo(svc.hand_change(args.incident, args.change, args.to, args.reason, actor))
-
-
-def _classify(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    return _echo(svc.classify(args.incident, args.change, args.risk, args.reason, actor))
-
-
-def _policy(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    if args.policy is None:
-        raise UsageError("give the new policy with --policy FILE", "and say why with --reason")
-    return _echo(svc.change_policy(args.incident, policy_of(args), args.reason, actor))
-
-
 HANDLERS: dict[str, Handler] = {
     "open": _open,
     "list": _list,
@@ -298,9 +281,5 @@ HANDLERS: dict[str, Handler] = {
     "resolve": _resolve,
     "reopen": _reopen,
     "override": _override,
-    "take-command": _take_command,
-    "confirm-command": _confirm_command,
-    "change-owner": _change_owner,
-    "classify": _classify,
-    "policy": _policy,
+    **AUTHORITY_HANDLERS,
 }

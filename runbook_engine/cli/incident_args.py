@@ -162,11 +162,19 @@ def _args_classify(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default="")
 
 
+def _args_status(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: the board as data")
+
+
+def _args_changed(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--answer", nargs="+", default=None, metavar="TEXT", help="answer it yourself")
+
+
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "open": ("declare an incident and print its id", _args_open),
     "list": ("list the incidents in the store", _args_none),
     "show": ("status board followed by the whole timeline", _args_none),
-    "status": ("phase, roles, change in flight, approvals, update due or overdue", _args_none),
+    "status": ("phase, roles, change in flight, approvals, update due or overdue", _args_status),
     "assign": ("give a role to a person", _args_role),
     "handover": ("hand a role over, with a reason", _args_handover),
     "sev": ("change the severity, with a reason", _args_sev),
@@ -187,5 +195,6 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "confirm-command": ("confirm another responder's claim of command", _args_claimant),
     "change-owner": ("hand a change's ownership over, with a reason", _args_change_owner),
     "classify": ("(IC) classify an ad-hoc change safe or risky, with a reason", _args_classify),
+    "changed": ('answer "what changed in the last hour?" (runs the policy\'s command)', _args_changed),
     "policy": ("(IC) replace the incident's pinned policy with --policy FILE, with a reason", _args_reason),
 }

@@ -93,8 +93,17 @@ def _severity(state: IncidentState, event: Event) -> IncidentState:
     return evolve(state, severity=str(p["to"]), severity_history=(*state.severity_history, record))
 
 
+RECENT_CHANGES = "recent_changes"
+"""The note topic, and the command part, that answer "what changed in the last hour?"."""
+
+
 def _note(state: IncidentState, event: Event) -> IncidentState:
-    return evolve(state, notes_count=state.notes_count + 1)
+    answered = event.payload.get("topic") == RECENT_CHANGES
+    return evolve(
+        state,
+        notes_count=state.notes_count + 1,
+        recent_changes_at=state.recent_changes_at or (event.at if answered else None),
+    )
 
 
 def _hypothesis(state: IncidentState, event: Event) -> IncidentState:
@@ -134,7 +143,12 @@ def _node_answered(state: IncidentState, event: Event) -> IncidentState:
 
 
 def _command_run(state: IncidentState, event: Event) -> IncidentState:
-    return evolve(state, commands_count=state.commands_count + 1)
+    answered = event.payload.get("part") == RECENT_CHANGES
+    return evolve(
+        state,
+        commands_count=state.commands_count + 1,
+        recent_changes_at=state.recent_changes_at or (event.at if answered else None),
+    )
 
 
 def _status_update(state: IncidentState, event: Event) -> IncidentState:

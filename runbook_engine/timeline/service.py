@@ -97,8 +97,10 @@ class IncidentService:
 
         return self._append_built(incident_id, build)
 
-    def note(self, incident_id: str, text: str, actor: Actor) -> Event:
-        return self._append(incident_id, EventType.NOTE, actor, text=text)
+    def note(self, incident_id: str, text: str, actor: Actor, topic: str | None = None) -> Event:
+        """A note; `topic="recent_changes"` marks it as the answer to "what changed lately?"."""
+        fields = {"topic": topic} if topic else {}
+        return self._append(incident_id, EventType.NOTE, actor, text=text, **fields)
 
     def hypothesis(
         self, incident_id: str, text: str, actor: Actor, hypothesis_id: str | None = None

@@ -186,6 +186,8 @@ class IncidentState:
     ic_since: datetime | None = None
     """When someone first took command (the opening, or the first `ic` assignment)."""
     claim: CommandClaim | None = None
+    recent_changes_at: datetime | None = None
+    """When "what changed in the last hour?" was answered (a note on it, or the policy's command)."""
     roles: Mapping[str, str] = field(default_factory=dict)
     role_history: tuple[RoleChange, ...] = ()
     severity_history: tuple[SeverityChange, ...] = ()
@@ -294,6 +296,13 @@ def evolve(state: IncidentState, **changes: Any) -> IncidentState:
 def effective_policy(state: IncidentState, fallback: Policy) -> Policy:
     """The incident's pinned policy; `fallback` only for timelines written before pinning."""
     return state.policy or fallback
+
+
+def stakeholder_groups(state: IncidentState, policy: Policy) -> tuple[str, ...]:
+    """The groups that must hear this incident's status updates at its current severity (the
+    pinned policy's `stakeholders`); chat channels are picked from these names."""
+    rule = severity_rule(effective_policy(state, policy), state.severity)
+    return rule.stakeholders if rule else ()
 
 
 def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
