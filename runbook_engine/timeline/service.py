@@ -8,12 +8,13 @@ or role holder) are filled in inside that transaction, so racing terminals never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from runbook_engine.identity import normalise
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.authority_service import AuthorityActions, Builder
 from runbook_engine.timeline.clock import Clock, SystemClock
 from runbook_engine.timeline.events import MAIN_COMMAND_PART, Actor, Event, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.four_eyes import approver_roles, decider
@@ -26,10 +27,9 @@ from runbook_engine.timeline.values import effective_policy, evolve
 OUTPUT_LIMIT = 4000
 """Characters of command output kept in the timeline (the head and the tail)."""
 
-Builder = Callable[[IncidentState], NewEvent]
 
 
-class IncidentService:
+class IncidentService(AuthorityActions):
     def __init__(self, store: Store, policy: Policy, clock: Clock | None = None) -> None:
         self.store = store
         self.policy = policy
@@ -310,36 +310,6 @@ class IncidentService:
     def override(self, incident_id: str, rule: str, reason: str, actor: Actor) -> Event:
         """The IC sets `observation_window` or `monitoring_window` aside once, with a reason."""
         return self._append(incident_id, EventType.OVERRIDE, actor, rule=rule, reason=reason)
-
-    def take_command(self, incident_id: str, reason: str, actor: Actor) -> Event:
-        """Claim command from an absent IC; a second responder's `confirm_command` completes it."""
-        return self._append(incident_id, EventType.COMMAND_CLAIMED, actor, reason=reason)
-
-    def confirm_command(self, incident_id: str, claimant: str, actor: Actor) -> Event:
-        claimant = normalise(claimant)
-        return self._append(incident_id, EventType.COMMAND_CONFIRMED, actor, claimant=claimant)
-
-    def hand_change(self, incident_id: str, change_id: str, to: str, reason: str, actor: Actor) -> Event:
-        """Hand a change's ownership over (its owner or the IC, by default)."""
-
-        def build(state: IncidentState) -> NewEvent:
-            change = state.changes.get(change_id)
-            owner = change.owner if change else "?"
-            payload = {"change_id": change_id, "from": owner, "to": normalise(to), "reason": reason}
-            return NewEvent(EventType.CHANGE_OWNER_CHANGED, actor, payload)
-
-        return self._append_built(incident_id, build)
-
-    def classify(self, incident_id: str, change_id: str, risk: str, reason: str, actor: Actor) -> Event:
-        """The IC's logged call that an ad-hoc change is `safe` (or `risky`)."""
-        return self._append(
-            incident_id, EventType.CHANGE_CLASSIFIED, actor, change_id=change_id, risk=risk, reason=reason
-        )
-
-    def change_policy(self, incident_id: str, policy: Policy, reason: str, actor: Actor) -> Event:
-        """The IC replaces the incident's pinned policy (content and hash logged)."""
-        payload = {"digest": policy.digest, "data": dict(policy.data), "reason": reason}
-        return self._append(incident_id, EventType.POLICY_CHANGED, actor, **payload)
 
     def _append(self, incident_id: str, event_type: EventType, actor: Actor, **payload: Any) -> Event:
         return self._append_built(incident_id, NewEvent(event_type, actor, payload))
