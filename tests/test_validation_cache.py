@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.format import library
 from runbook_engine.format.library import RunbookInvalid
-from runbook_engine.format.validation_cache import CACHE_FOLDER, default_cache_dir, load_validated
+from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated
 from tests.conftest import RUNBOOKS
 
 
@@ -68,6 +69,23 @@ def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("RUNBOOK_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "runbook-engine"
+
+
+def test_without_an_explicit_folder_the_platforms_cache_folder_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("RUNBOOK_CACHE_DIR")
+    asked: list[tuple[object, ...]] = []
+
+    def user_cache_dir(*args: object, **kwargs: object) -> str:
+        asked.append((*args, *kwargs.values()))
+        return str(tmp_path / "Library" / "Caches" / "runbook-engine")
+
+    monkeypatch.setattr(platformdirs, "user_cache_dir", user_cache_dir)
+    assert default_cache_dir() == tmp_path / "Library" / "Caches" / "runbook-engine"
+    assert asked == [("runbook-engine", False)]
 
 
 def test_a_warm_load_never_imports_the_yaml_parser(runbook: Path, tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from runbook_engine.cli.args import add_policy_option, emit, parser
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
-    pass
+    from runbook_engine.format.model import Runbook
+    from runbook_engine.policy import Policy
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -69,10 +70,16 @@ def run(args: argparse.Namespace) -> int:
     from runbook_engine.drill.report import REPORTERS, DrillReport
     from runbook_engine.drill.result import ERROR
 
+    missing = [path for path in args.paths if not _is_glob(path) and not Path(path).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {' '.join(missing)}")
     found, library = run_paths(args.paths, args.runbooks, args.policy)
-    if not found:
-        hint = "drills live in a drills/ folder or beside their runbook as NAME.drill.yaml"
-        raise UsageError(f"no drill files in {' '.join(args.paths)}", hint)
+    if not found and args.min_coverage is None:
+        print(
+            f"no drills yet in {' '.join(args.paths)}: nothing to run. Drills live in a drills/ folder "
+            "or beside their runbook as NAME.drill.yaml; `runbook drill --new RUNBOOK` writes skeletons."
+        )
+        return EXIT_OK
     results = tuple(found)
     wants_coverage = args.coverage or args.min_coverage is not None
     coverage = tuple(library_coverage(library.runbooks(), results)) if wants_coverage else None
@@ -84,11 +91,13 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def _is_glob(path: str) -> bool:
+    return any(char in path for char in "*?[")
+
+
 def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
     """Write one skeleton per outcome, never over an existing file; say what was written."""
-    from runbook_engine.drill.template import outcomes, skeleton
     from runbook_engine.format.library import load_runbook
-    from runbook_engine.format.loader import dump
     from runbook_engine.policy import PolicyError, load_policy
 
     runbook = load_runbook(runbook_path)
@@ -96,7 +105,18 @@ def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
         policy = load_policy(policy_path)
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_templates(runbook, policy, folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write drills into {folder}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def _write_templates(runbook: Runbook, policy: Policy, folder: Path) -> None:
+    from runbook_engine.drill.template import outcomes, skeleton
+    from runbook_engine.format.loader import dump
+
     header = f"# yaml-language-server: $schema={_schema_link(folder)}\n"
     for goal in outcomes(runbook):
         data = skeleton(runbook, goal, policy)
@@ -107,7 +127,6 @@ def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
             continue
         target.write_text(header + dump(data), encoding="utf-8")
         print(f"wrote {target}")
-    return EXIT_OK
 
 
 def _schema_link(folder: Path) -> str:

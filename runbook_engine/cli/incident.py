@@ -33,8 +33,10 @@ from runbook_engine.comms import (
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.board import board
-from runbook_engine.timeline.events import Actor, Event, os_account
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent, os_account
 from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.refusal import refuse_if
+from runbook_engine.timeline.rules import check_open
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.sqlite_db import store_exists
 
@@ -58,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         policy_of(args)  # a bad --policy is still an error
         print(f"no incidents (no store at {args.store} yet)")
         return EXIT_OK
+    if args.action == "open":
+        _check_severity_before_creating_a_store(args)
     service = open_service(args, create=args.action == "open")
     try:
         if args.action not in ("open", "list"):
@@ -84,6 +88,12 @@ def _actor(service: IncidentService, args: argparse.Namespace) -> Actor:
     return actor_of(args, service.policy)
 
 
+def _check_severity_before_creating_a_store(args: argparse.Namespace) -> None:
+    """The open rule's severity check, run first, so a refused `open` leaves no new store behind."""
+    probe = NewEvent(EventType.INCIDENT_OPENED, Actor.current(os_account()), {"severity": args.sev})
+    refuse_if(check_open(probe, policy_of(args)))
+
+
 def _echo(event: Event) -> int:
     print(human_line(event))
     return EXIT_OK
@@ -102,7 +112,7 @@ def _open(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
         service=args.service,
     )
     print(event.incident_id)
-    return _echo(event)
+    return EXIT_OK if args.quiet else _echo(event)
 
 
 def _list(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:

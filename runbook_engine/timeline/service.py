@@ -59,6 +59,7 @@ class IncidentService(AuthorityActions):
         runbook: str | None = None,
         started_at: datetime | None = None,
         service: str | None = None,
+        demo: bool = False,
     ) -> Event:
         """Declare an incident, pinning this service's policy; `ic` (None: nobody yet) commands."""
         now = self.clock.now()
@@ -72,6 +73,8 @@ class IncidentService(AuthorityActions):
         }
         if self.policy.digest:  # a policy built in code (tests) has no content to pin
             payload["policy"] = {"digest": self.policy.digest, "data": dict(self.policy.data)}
+        if demo:
+            payload["demo"] = True
         new = NewEvent(EventType.INCIDENT_OPENED, actor, payload)
         refuse_if(check_open(new, self.policy))
         return self.store.create_incident(new, now)

@@ -23,6 +23,8 @@ from runbook_engine.timeline.events import (
     Event,
     NewEvent,
     canonical_json,
+    format_incident_id,
+    incident_id_prefix,
     iso_utc,
     parse_utc,
 )
@@ -71,10 +73,11 @@ _COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
 
 
 def _locked(method: Callable[Concatenate[SqliteStore, P], R]) -> Callable[Concatenate[SqliteStore, P], R]:
-    """Serialise a store method: one connection may be shared by a screen and a worker thread."""
+    """Serialise a store method (one connection may be shared by a screen and a worker thread),
+    and turn any sqlite3 error inside it into an InputError a person can act on."""
 
     def locked(self: SqliteStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
+        with self._lock, store_errors(self.path):
             return method(self, *args, **kwargs)
 
     locked.__doc__, locked.__name__ = method.__doc__, method.__name__
@@ -103,14 +106,14 @@ class SqliteStore:
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
-        """Open a new incident (id `INC-YYYYMMDD-NNNN`) whose first event is `new_event`."""
+        """Open a new incident (id `INC-YYYYMMDD-NNNN`, or `DEMO-...`) whose first event is `new_event`."""
         validate_payload(new_event)
-        day = at.strftime("%Y%m%d")
+        day, prefix = at.strftime("%Y%m%d"), incident_id_prefix(new_event)
         with self._immediate():
-            (number,) = self._db.execute(
+            (number,) = self._db.execute(  # one counter a day whatever the prefix: (day, number) is unique
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE day = ?", (day,)
             ).fetchone()
-            incident_id = f"INC-{day}-{number:04d}"
+            incident_id = format_incident_id(prefix, day, number)
             event = seal(incident_id, 1, GENESIS_HASH, new_event, at)
             self._db.execute(
                 "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",
@@ -233,17 +236,11 @@ class SqliteStore:
     @contextmanager
     def _immediate(self) -> Iterator[None]:
         """A write transaction: the lock is taken up front so the fold cannot go stale."""
-        with store_errors(self.path):
-            self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        try:
-            with store_errors(self.path):
-                self._db.execute("COMMIT")
-        except InputError:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
@@ -251,12 +248,12 @@ class SqliteStore:
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """A read transaction, so head and rows come from one snapshot."""
-        with store_errors(self.path):
-            self._db.execute("BEGIN")
+        self._db.execute("BEGIN")
         try:
             yield
         finally:
-            self._db.execute("COMMIT")
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
 
 
 def _unreadable(incident_id: str, detail: str) -> InputError:
