@@ -95,11 +95,23 @@ def _create_shared(path: Path) -> None:
 
 
 def _check_writable(path: Path) -> None:
-    """Every use of a WAL store writes (its `-shm`, and the folder for the side files)."""
-    blocked = [p for p in (path.parent, path) if not os.access(p, os.W_OK)]
-    blocked += [p for p in _side_files(path) if p.exists() and not os.access(p, os.W_OK)]
+    """Every use of a WAL store writes (its `-shm`, and the folder for the side files): an account
+    the modes shut out is told how to fix them. (Flags such as `chattr +i` are SQLite's to report.)"""
+    blocked = [p for p in (path.parent, path, *_side_files(path)) if p.exists() and not _mode_lets_write(p)]
     if blocked:
         raise not_writable(path, blocked[0])
+
+
+def _mode_lets_write(path: Path) -> bool:
+    """Whether the owner, group and other bits let this process write `path` (root always may)."""
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        return True
+    info = path.stat()
+    if info.st_uid == os.geteuid():
+        return bool(info.st_mode & stat.S_IWUSR)
+    if info.st_gid in {os.getegid(), *os.getgroups()}:
+        return bool(info.st_mode & stat.S_IWGRP)
+    return bool(info.st_mode & stat.S_IWOTH)
 
 
 def not_writable(path: Path, where: Path) -> InputError:
