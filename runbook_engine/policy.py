@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runbook_engine import __version__
+from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
+from runbook_engine.channels import Channels, channel_problems, channels_from_data
 from runbook_engine.format.durations import parse_duration
-from runbook_engine.format.loader import LoadError, load_data_text
 from runbook_engine.format.reading import ReadRefused, read_text_limited
-from runbook_engine.format.schema import schema_issues
 from runbook_engine.identity import People, people_problem
-from runbook_engine.resources import DEFAULT_POLICY
+from runbook_engine.resources import DEFAULT_POLICY, SCHEMAS_DIR
+
+CACHE_FOLDER = "policies"
+CACHE_FORMAT = b"policy-json-1"
 
 ANYONE, ROLE_HOLDER, CHANGE_OWNER = "anyone", "role_holder", "change_owner"
 
@@ -66,6 +70,8 @@ class Delegation:
 @dataclass(frozen=True)
 class Policy:
     severities: Mapping[str, SeverityRule]
+    channels: Channels = field(default_factory=Channels)
+    """Where status updates go, per stakeholder group (see `channels`)."""
     people: People = field(default_factory=dict)
     authority: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_AUTHORITY))
     delegation: Delegation = Delegation()
@@ -82,36 +88,55 @@ class Policy:
         return self.authority.get(act) or DEFAULT_AUTHORITY.get(act, ("ic",))
 
 
+_BY_DIGEST: dict[str, Policy] = {}
+"""Policies built in this process by digest: a pinned policy equal to a loaded one is not
+validated and built again."""
+
+
 def policy_digest(data: Mapping[str, Any]) -> str:
     """sha256 over the canonical JSON of the policy data (sorted keys, no spaces)."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def policy_from_data(data: Mapping[str, Any]) -> Policy:
-    """Build a Policy from schema-valid data; raises PolicyError for a bad people section."""
+def policy_from_data(data: Mapping[str, Any], base: Path | None = None) -> Policy:
+    """Build a Policy from schema-valid data (`base`: the folder relative paths start from);
+    raises PolicyError for a bad people section."""
     people = {str(h): tuple(str(a) for a in accts) for h, accts in (data.get("people") or {}).items()}
     problem = people_problem(people)
     if problem is not None:
         raise PolicyError(problem)
     authority = {**DEFAULT_AUTHORITY, **{k: tuple(v) for k, v in (data.get("authority") or {}).items()}}
-    return Policy(
+    digest = policy_digest(data)
+    policy = Policy(
         severities={name: _severity(name, raw) for name, raw in data["severities"].items()},
+        channels=channels_from_data(data, base),
         people=people,
         authority=authority,
         delegation=_delegation(data.get("delegation") or {}),
         recent_changes_command=tuple(data.get("recent_changes_command") or ()),
         data=json.loads(json.dumps(data)),
-        digest=policy_digest(data),
+        digest=digest,
     )
+    _BY_DIGEST.setdefault(digest, policy)
+    return policy
 
 
-def policy_from_pinned(data: Mapping[str, Any]) -> Policy:
-    """The policy an incident pinned (validated again: a timeline is input like any file)."""
+def policy_from_pinned(digest: str, data: Mapping[str, Any]) -> Policy:
+    """The policy an incident pinned: the one loaded with that digest, else its data validated
+    again (a timeline is input like any file) and built; PolicyError when it is not usable."""
+    known = _BY_DIGEST.get(digest)
+    if known is not None:
+        return known
+    from runbook_engine.format.schema import schema_issues
+
     problems = schema_issues(data, "policy")
     if problems:
         raise PolicyError(f"pinned policy: {problems[0].message}")
-    return policy_from_data(data)
+    policy = policy_from_data(data)
+    if policy.digest != digest:
+        raise PolicyError(f"the pinned policy's content does not match its digest {digest[:12]}")
+    return policy
 
 
 def _delegation(raw: Mapping[str, Any]) -> Delegation:
@@ -126,19 +151,44 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file (the bundled default when `path` is None)."""
     source = Path(path) if path is not None else DEFAULT_POLICY
     try:
-        data = load_data_text(read_text_limited(source), str(source))
+        text = read_text_limited(source)
     except ReadRefused as exc:
         raise PolicyError(f"{source}: cannot read policy: {exc.message}") from None
+    # Every incident command loads the policy: text that passed before is read back as JSON,
+    # without importing the YAML parser or checking the schema again (as for runbooks).
+    marker = default_cache_dir() / CACHE_FOLDER / _cache_key(text)
+    data = read_marker(marker)
+    if not isinstance(data, dict):
+        data = _validated(text, source)
+        write_marker(marker, data)
+    return policy_from_data(data, source.parent)
+
+
+def _cache_key(text: str) -> str:
+    digest = hashlib.sha256(text.encode())
+    digest.update(__version__.encode() + CACHE_FORMAT)
+    digest.update((SCHEMAS_DIR / "policy.schema.json").read_bytes())
+    return digest.hexdigest()
+
+
+def _validated(text: str, source: Path) -> Any:
+    from runbook_engine.format.loader import LoadError, load_data_text
+    from runbook_engine.format.schema import schema_issues
+
+    try:
+        data = load_data_text(text, str(source))
     except LoadError as exc:
         raise PolicyError(f"{source}: {exc}") from None
     problems = schema_issues(data, "policy")
     if problems:
         first = problems[0]
         raise PolicyError(f"{source}: {first.message} ({first.hint})")
-    try:
-        return policy_from_data(data)
-    except PolicyError as exc:
-        raise PolicyError(f"{source}: {exc}") from None
+    for problem in channel_problems(channels_from_data(data, None)):
+        raise PolicyError(f"{source}: {problem} (give each destination its own name)")
+    people = people_problem({str(h): tuple(a) for h, a in (data.get("people") or {}).items()})
+    if people is not None:
+        raise PolicyError(f"{source}: {people}")
+    return data
 
 
 def _severity(name: str, raw: Mapping[str, Any]) -> SeverityRule:

@@ -10,11 +10,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from runbook_engine.cli.args import emit
-from runbook_engine.cli.incident_context import add_common_options, open_store, policy_of
+from runbook_engine.cli.incident_context import actor_of, add_common_options, open_store, policy_of
+from runbook_engine.cli.incident_posts import send_reminder
+from runbook_engine.comms.reminders import update_notice, update_urgency
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK
 from runbook_engine.render.escape import markdown as md
+from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 
 
@@ -30,6 +34,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls (default 0.5)")
     tail.add_argument("--timeout", type=float, default=None, help="stop following after SECONDS")
     tail.add_argument("--stop-after", type=int, default=None, metavar="N", help="stop after N new events")
+    tail.add_argument(
+        "--remind", action="store_true", help="while following: post 'update overdue' to the IC's channel"
+    )
     export = _sub(sub, "export", "write the timeline as Markdown, JSON or JSON lines")
     export.add_argument("incident")
     export.add_argument("--format", choices=("md", "json", "jsonl"), default="md")
@@ -53,8 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(store: SqliteStore, args: argparse.Namespace) -> int:
-    for event in store.events(args.incident):
-        print(human_line(event))
+    sys.stdout.write("".join(f"{human_line(event)}\n" for event in store.events(args.incident)))
     return EXIT_OK
 
 
@@ -72,16 +78,31 @@ def _tail(store: SqliteStore, args: argparse.Namespace) -> int:
 def follow(store: SqliteStore, incident: str, after: int, args: argparse.Namespace) -> None:
     """Poll the store and print what other processes append, until a limit (if any) is reached."""
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
-    printed = 0
+    printed, urgency = 0, None
     while True:
         for event in store.events(incident, after):
             print(human_line(event), flush=True)
             after, printed = event.seq, printed + 1
+        urgency = _say_when_due(store, incident, urgency, args)
         if args.stop_after is not None and printed >= args.stop_after:
             return
         if deadline is not None and time.monotonic() >= deadline:
             return
         time.sleep(max(0.05, args.interval))
+
+
+def _say_when_due(
+    store: SqliteStore, incident: str, said: str | None, args: argparse.Namespace
+) -> str | None:
+    """Print the status-update notice when it changes (due soon, overdue); `--remind` posts one."""
+    state, now = store.state(incident), SystemClock().now()
+    urgency = update_urgency(state, now)
+    if urgency is not None and urgency != said:
+        print(f"!! {update_notice(state, now)}", flush=True)
+        if urgency == "overdue" and getattr(args, "remind", False):
+            service = IncidentService(store, store.policy)
+            send_reminder(service, incident, actor_of(args, service.policy_for(incident)))
+    return urgency
 
 
 def _export(store: SqliteStore, args: argparse.Namespace) -> int:

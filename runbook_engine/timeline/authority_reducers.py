@@ -12,23 +12,13 @@ from runbook_engine.timeline.change_reducers import Reducer
 from runbook_engine.timeline.events import Event, EventType
 from runbook_engine.timeline.values import CommandClaim, IncidentState, RoleChange, evolve
 
-_PINNED: dict[str, Policy] = {}
-"""Pinned policies by digest: every fold of every incident on one policy parses it once."""
-
 
 def pinned_policy(digest: str, data: Mapping[str, Any]) -> Policy:
     """The Policy a timeline pinned; raises ValueError when its data is not a usable policy."""
-    cached = _PINNED.get(digest)
-    if cached is not None:
-        return cached
     try:
-        policy = policy_from_pinned(data)
+        return policy_from_pinned(digest, data)
     except PolicyError as exc:
         raise ValueError(str(exc)) from None
-    if policy.digest != digest:
-        raise ValueError(f"the pinned policy's content does not match its digest {digest[:12]}")
-    _PINNED[digest] = policy
-    return policy
 
 
 def _claimed(state: IncidentState, event: Event) -> IncidentState:

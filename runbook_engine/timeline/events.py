@@ -66,6 +66,10 @@ class EventType(str, Enum):
     TASK_ACKED = "task_acked"
     TASK_DONE = "task_done"
     FOLLOWUP_DECIDED = "followup_decided"
+    POST_ATTEMPT = "post_attempt"
+    POST_DELIVERED = "post_delivered"
+    POST_FAILED = "post_failed"
+    UPDATE_REMINDER = "update_reminder"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ _TIME_FIELDS = {
     EventType.INCIDENT_OPENED: ("started_at",),
     EventType.STATUS_UPDATE: ("next_update_at",),
     EventType.TASK_ASSIGNED: ("eta",),
+    EventType.POST_FAILED: ("retry_at",),
+    EventType.UPDATE_REMINDER: ("due_at",),
 }
 """Fields the reducers parse as times; checked here because JSON Schema formats only annotate."""
 

@@ -13,6 +13,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.authority_reducers import AUTHORITY_REDUCERS, pinned_policy
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
+from runbook_engine.timeline.post_reducers import POST_REDUCERS, queue_posts
 from runbook_engine.timeline.values import (
     ActionItem,
     Hypothesis,
@@ -163,7 +164,7 @@ def _status_update(state: IncidentState, event: Event) -> IncidentState:
         str(p.get("text") or ""),
         parse_utc(promised) if promised else None,
     )
-    return evolve(state, status_updates=(*state.status_updates, update))
+    return queue_posts(evolve(state, status_updates=(*state.status_updates, update)), event)
 
 
 def _action_item(state: IncidentState, event: Event) -> IncidentState:
@@ -237,6 +238,7 @@ _AFFECTS_DUE = frozenset(
 REDUCERS: dict[EventType, Reducer] = {
     **CHANGE_REDUCERS,
     **AUTHORITY_REDUCERS,
+    **POST_REDUCERS,
     EventType.INCIDENT_OPENED: _opened,
     EventType.ROLE_ASSIGNED: _role_assigned,
     EventType.ROLE_HANDED_OVER: _handed_over,

@@ -14,6 +14,7 @@ from runbook_engine.timeline.authority import authority_refusal, no_ic_refusal, 
 from runbook_engine.timeline.authority_rules import AUTHORITY_CHECKS
 from runbook_engine.timeline.change_rules import CHANGE_CHECKS, observation_ends_at
 from runbook_engine.timeline.events import EventType, NewEvent
+from runbook_engine.timeline.post_rules import AFTER_RESOLVE_POSTS, POST_CHECKS
 from runbook_engine.timeline.refusal import (
     Check,
     Refusal,
@@ -41,7 +42,7 @@ OVERRIDABLE = ("observation_window", "monitoring_window")
 
 AFTER_RESOLVE = frozenset(
     {EventType.NOTE, EventType.ACTION_ITEM, EventType.STATUS_UPDATE, EventType.REOPENED}
-)
+) | AFTER_RESOLVE_POSTS
 """What may still be logged on a resolved incident (follow-ups, not changes)."""
 
 
@@ -58,7 +59,12 @@ def check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) 
             f"{state.incident_id} is resolved",
             f"reopen it with a reason first (runbook incident reopen {state.incident_id})",
         )
-    rule = _CHECKS.get(event.type) or CHANGE_CHECKS.get(event.type) or AUTHORITY_CHECKS.get(event.type)
+    rule = (
+        _CHECKS.get(event.type)
+        or CHANGE_CHECKS.get(event.type)
+        or AUTHORITY_CHECKS.get(event.type)
+        or POST_CHECKS.get(event.type)
+    )
     return rule(state, event, now, policy) if rule else None
 
 

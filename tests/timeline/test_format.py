@@ -47,6 +47,13 @@ EXPECTED = {
     EventType.TASK_ACKED: "Acknowledged task T1",
     EventType.TASK_DONE: "Task T1 done: rollback is ready",
     EventType.FOLLOWUP_DECIDED: "Follow-up automate-C1 accepted: config drift",
+    EventType.POST_ATTEMPT: "Posting message #12 to exec-updates",
+    EventType.POST_DELIVERED: "Delivered message #12 to exec-updates (HTTP 200, 2 requests)",
+    EventType.POST_FAILED: (
+        "Could not post message #12 to exec-updates: HTTP 503 (3 requests); still queued; "
+        "next try after 14:09 UTC"
+    ),
+    EventType.UPDATE_REMINDER: "Reminder: status update overdue since 14:05 UTC; queued for ic-room",
 }
 
 
