@@ -89,8 +89,8 @@ class Policy:
 
 
 _BY_DIGEST: dict[str, Policy] = {}
-"""Policies built in this process by digest: a pinned policy equal to a loaded one is not
-validated and built again."""
+"""The policy built last in this process for each digest: a pinned policy equal to the one just
+loaded is that one (with its channels resolved from its file's folder), not validated again."""
 
 
 def policy_digest(data: Mapping[str, Any]) -> str:
@@ -118,8 +118,13 @@ def policy_from_data(data: Mapping[str, Any], base: Path | None = None) -> Polic
         data=json.loads(json.dumps(data)),
         digest=digest,
     )
-    _BY_DIGEST.setdefault(digest, policy)
+    _BY_DIGEST[digest] = policy  # the latest wins: channels depend on where it was loaded from
     return policy
+
+
+def cached_policy(digest: str) -> Policy | None:
+    """The policy with this digest built in this process, if any (no parsing, no validation)."""
+    return _BY_DIGEST.get(digest)
 
 
 def policy_from_pinned(digest: str, data: Mapping[str, Any]) -> Policy:

@@ -3,22 +3,21 @@ risk decided, the pinned policy replaced."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from runbook_engine.policy import Policy, PolicyError, policy_from_pinned
 from runbook_engine.timeline.change_reducers import Reducer
 from runbook_engine.timeline.events import Event, EventType
-from runbook_engine.timeline.values import CommandClaim, IncidentState, RoleChange, evolve
+from runbook_engine.timeline.values import CommandClaim, IncidentState, PinnedPolicy, RoleChange, evolve
 
 
-def pinned_policy(digest: str, data: Mapping[str, Any]) -> Policy:
-    """The Policy a timeline pinned; raises ValueError when its data is not a usable policy."""
-    try:
-        return policy_from_pinned(digest, data)
-    except PolicyError as exc:
-        raise ValueError(str(exc)) from None
+def pin(digest: str, data: Mapping[str, Any]) -> PinnedPolicy:
+    """The pinned policy of an event's payload, checked now so a bad one fails the fold here."""
+    pinned = PinnedPolicy(digest, json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+    pinned.policy  # noqa: B018 - raises ValueError for a policy that cannot be used
+    return pinned
 
 
 def _claimed(state: IncidentState, event: Event) -> IncidentState:
@@ -58,7 +57,7 @@ def _classified(state: IncidentState, event: Event) -> IncidentState:
 
 
 def _policy_changed(state: IncidentState, event: Event) -> IncidentState:
-    return evolve(state, policy=pinned_policy(str(event.payload["digest"]), event.payload["data"]))
+    return evolve(state, pinned=pin(str(event.payload["digest"]), event.payload["data"]))
 
 
 AUTHORITY_REDUCERS: dict[EventType, Reducer] = {

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from runbook_engine.format.durations import clamp_duration
 from runbook_engine.policy import Policy
-from runbook_engine.timeline.authority_reducers import AUTHORITY_REDUCERS, pinned_policy
+from runbook_engine.timeline.authority_reducers import AUTHORITY_REDUCERS, pin
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
 from runbook_engine.timeline.post_reducers import POST_REDUCERS, queue_posts
@@ -61,7 +61,7 @@ def _opened(state: IncidentState, event: Event) -> IncidentState:
         runbook=p.get("runbook"),
         service=p.get("service"),
         opened_by=event.actor,
-        policy=pinned_policy(pinned["digest"], pinned["data"]) if pinned else None,
+        pinned=pin(pinned["digest"], pinned["data"]) if pinned else None,
         ic_since=event.at if ic else None,
         roles={"ic": str(ic)} if ic else {},
         role_history=(RoleChange(event.seq, event.at, "ic", str(ic), None, event.actor.name),) if ic else (),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from runbook_engine.policy import Policy, SeverityRule
+from runbook_engine.policy import Policy, PolicyError, SeverityRule, cached_policy, policy_from_pinned
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.posts import Post
 
@@ -152,6 +153,25 @@ class Override:
 
 
 @dataclass(frozen=True)
+class PinnedPolicy:
+    """A policy as an incident pinned it: the sha256 and the canonical JSON it was taken over."""
+
+    digest: str
+    text: str
+
+    @property
+    def policy(self) -> Policy:
+        """The Policy itself (built once per digest in a process); ValueError when unusable."""
+        known = cached_policy(self.digest)
+        if known is not None:
+            return known
+        try:
+            return policy_from_pinned(self.digest, json.loads(self.text))
+        except PolicyError as exc:
+            raise ValueError(str(exc)) from None
+
+
+@dataclass(frozen=True)
 class CommandClaim:
     """A responder asking to take command from an absent IC, waiting for a second responder."""
 
@@ -182,7 +202,7 @@ class IncidentState:
     runbook: str | None = None
     service: str | None = None
     opened_by: Actor | None = None
-    policy: Policy | None = None
+    pinned: PinnedPolicy | None = None
     """The policy pinned at `incident open` (or by the IC's last `policy_changed`)."""
     ic_since: datetime | None = None
     """When someone first took command (the opening, or the first `ic` assignment)."""
@@ -226,6 +246,11 @@ class IncidentState:
     @property
     def ic(self) -> str | None:
         return self.roles.get("ic")
+
+    @property
+    def policy(self) -> Policy | None:
+        """The pinned policy (None for timelines written before policies were pinned)."""
+        return self.pinned.policy if self.pinned is not None else None
 
     @property
     def change_in_flight(self) -> Change | None:

@@ -39,10 +39,15 @@ def assert_inert(text: str) -> None:
 
 @pytest.fixture
 def hostile_incident(cli: Cli) -> str:
-    code, out, err = cli("incident", "open", f"Checkout {ATTACK}", "--sev", "SEV-2", actor=f"mallory{ATTACK}")
+    code, out, err = cli("incident", "open", f"Checkout {ATTACK}", "--sev", "SEV-2", actor="mallory")
     assert code == 0, err
     incident = out.splitlines()[0]
     assert cli("incident", "note", incident, f"note {ATTACK}")[0] == 0
+    # The CLI refuses such a handle (bad_handle); an actor name written by another front end
+    # or an older version must still show as text.
+    with SqliteStore(cli.store) as store:
+        hostile = Actor(f"mallory{ATTACK}", "mallory", "host")
+        IncidentService(store, store.policy, SystemClock()).note(incident, "from elsewhere", hostile)
     return incident
 
 
