@@ -15,8 +15,9 @@ from typing import Any
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.authority import authority_refusal, person_refusal
 from runbook_engine.timeline.events import EventType, NewEvent
-from runbook_engine.timeline.four_eyes import decision_refusal, ic_acting_refusal
+from runbook_engine.timeline.four_eyes import decision_refusal, four_eyes_refusal, ic_acting_refusal
 from runbook_engine.timeline.refusal import Check, Refusal, missing, overridden_after
+from runbook_engine.timeline.step_approval import step_approver_refusal
 from runbook_engine.timeline.values import Change, IncidentState, severity_rule
 
 
@@ -117,6 +118,11 @@ def _decision(state: IncidentState, change: Change, event: NewEvent, policy: Pol
             f"{event.actor.name} may not record a decision on behalf of {by}",
             f"{by} decides with their own account",
         )
+    barred = four_eyes_refusal(state, change, by, policy)
+    if barred is not None:
+        return barred
+    if change.approvers:  # the runbook step names its own approvers
+        return step_approver_refusal(state, change, by)
     return decision_refusal(state, change, by, policy)
 
 

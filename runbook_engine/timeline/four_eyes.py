@@ -34,26 +34,36 @@ def approver_roles(state: IncidentState, policy: Policy) -> tuple[str, ...]:
 
 
 def decider(state: IncidentState, change: Change, policy: Policy) -> tuple[str, str] | None:
-    """(role, handle) of who decides `change` now, or None when nobody may."""
+    """(role, handle) of who decides `change` now, or None when nobody may: the roles its runbook
+    step names (in order), else the policy's approver and fallback."""
     barred = excluded(change)
-    for role in approver_roles(state, policy):
+    for role in change.approvers or approver_roles(state, policy):
         holder = state.roles.get(role)
         if holder is not None and holder not in barred:
             return role, holder
     return None
 
 
+def four_eyes_refusal(state: IncidentState, change: Change, who: str, policy: Policy) -> Refusal | None:
+    """The proposer, owner or starter of `change` never decides it, whoever else may."""
+    barred = excluded(change)
+    if who not in barred:
+        return None
+    chosen = decider(state, change, policy)
+    instead = f"the {role_name(chosen[0])} ({chosen[1]}) decides" if chosen else _nobody(state, policy)
+    return Refusal(
+        "four_eyes",
+        f"{who} {barred[who]} change {change.change_id} and may not approve or deny it",
+        f"who may: {instead}",
+    )
+
+
 def decision_refusal(state: IncidentState, change: Change, who: str, policy: Policy) -> Refusal | None:
     """Why handle `who` may not approve or deny `change`, or None when they decide it."""
-    barred = excluded(change)
+    barred = four_eyes_refusal(state, change, who, policy)
+    if barred is not None:
+        return barred
     chosen = decider(state, change, policy)
-    if who in barred:
-        instead = f"the {role_name(chosen[0])} ({chosen[1]}) decides" if chosen else _nobody(state, policy)
-        return Refusal(
-            "four_eyes",
-            f"{who} {barred[who]} change {change.change_id} and may not approve or deny it",
-            f"who may: {instead}",
-        )
     if chosen is None:
         return Refusal(
             "approver_missing",

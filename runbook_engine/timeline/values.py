@@ -92,6 +92,11 @@ class Change:
     risk_source: str = "declared"
     """Where `risky` came from: `node` (the runbook), `declared`, `ad_hoc` (risky until the IC
     classifies it), or `classified` (the IC's logged call)."""
+    approvers: tuple[str, ...] = ()
+    """Roles the runbook step names as its approvers (first preferred); empty: the policy's role."""
+    approvals_needed: int = 1
+    approvals: tuple[str, ...] = ()
+    """Who has approved so far (distinct people; the change is approved once there are enough)."""
 
     @property
     def awaiting_approval(self) -> bool:
