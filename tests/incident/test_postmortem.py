@@ -180,4 +180,5 @@ def test_a_pending_risky_change_is_never_called_not_risky(r: Replay) -> None:
 def test_a_safe_change_needs_no_approval(r: Replay) -> None:
     incident = r.service.open("DB down", "SEV-1", "ic", IC).incident_id
     r.service.propose_change(incident, "Clear the cache", "ops", OPS, risky=False)
+    r.service.classify(incident, "C1", "safe", "the cache refills from the database", IC)
     assert "not risky, no approval needed" in _doc(r, incident).split("Key decisions", 1)[1]
