@@ -31,8 +31,8 @@ _NEEDS_REASON = frozenset(
     {"deny", "handover", "severity", "reopen", "drop_hypothesis", "override", "classify"}
 )
 _OPTION_ACTIONS: Mapping[str, frozenset[str]] = {
-    "node": frozenset({"answer", "skip", "propose", "start"}),
-    "evidence": frozenset({"answer"}),
+    "node": frozenset({"answer", "gather", "skip", "propose", "start"}),
+    "evidence": frozenset({"answer", "gather"}),
     "hypothesis": frozenset({"propose"}),
     "reason": frozenset({*_NEEDS_REASON, "resolve", "approve"}),
 }
