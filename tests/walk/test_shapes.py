@@ -298,3 +298,21 @@ def test_skipping_from_the_screen_asks_why(desk: Desk) -> None:
     controller.submit("the report owner is ending it herself")
     assert session.view().node.id == "raise-lag-tolerance"
     assert events_of(desk, EventType.NODE_ANSWERED)[-1]["skipped"] == "the report owner is ending it herself"
+
+
+def test_the_paging_alert_sets_a_new_incidents_severity(tmp_path: Path) -> None:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from runbook_engine.walk.lobby import choose_incident
+
+    runbook = ladder()
+    assert runbook.severity_for("PaymentsReplicaLagHigh") == "SEV-3"
+    assert runbook.severity_for("PaymentsReplicaLagCritical") == "SEV-2"
+    assert runbook.severity_for("NoSuchAlert") is None
+    policy = load_policy()
+    with SqliteStore(tmp_path / "lobby.db", policy) as store, create_pipe_input() as pipe:
+        service = IncidentService(store, policy, FakeClock())
+        pipe.send_text("\r\r\r")  # accept the title, the severity and the IC offered
+        opened = choose_incident(service, runbook, OMAR, input=pipe, output=DummyOutput(), severity="SEV-3")
+        assert service.state(opened).severity == "SEV-3"
