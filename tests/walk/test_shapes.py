@@ -226,6 +226,10 @@ def test_an_unbounded_wait_counts_up(desk: Desk) -> None:
     view = session.view()
     assert view.seconds_left is None and view.seconds_waited == 125
     assert "2m" in "".join(text for _, text in node_body(view))
+    assert view.notice == ""
+    desk.clock.advance(15 * 60)  # the SEV-2 update cadence
+    assert session.view().notice.startswith("Waiting 17m")
+    assert "post a status update" in session.view().notice
 
 
 def test_an_ending_with_owed_cleanup_offers_the_cleanup_and_names_the_document(desk: Desk) -> None:
