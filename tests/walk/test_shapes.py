@@ -320,3 +320,17 @@ def test_the_paging_alert_sets_a_new_incidents_severity(tmp_path: Path) -> None:
         pipe.send_text("\r\r\r")  # accept the title, the severity and the IC offered
         opened = choose_incident(service, runbook, OMAR, input=pipe, output=DummyOutput(), severity="SEV-3")
         assert service.state(opened).severity == "SEV-3"
+
+
+def test_the_postmortem_lists_a_skipped_rung_as_a_decision(desk: Desk) -> None:
+    from runbook_engine.postmortem.document import render_postmortem
+
+    session = desk.session(ladder())
+    desk.answer(session, "growing", "done", "confirmed", "still-lagging")
+    session.append(session.walker.skip(session.state, "the export owner ends it herself"))
+    events = desk.service.events(desk.incident_id)
+    state = desk.service.state(desk.incident_id)
+    draft = render_postmortem(events, state, desk.service.policy, desk.clock.now())
+    decisions = draft.split("## Key decisions")[1].split("##")[0]
+    why = "the export owner ends it herself"
+    assert f"replica-lag-ladder#end-blocking-query not tried (skipped by omar): {why}" in decisions
