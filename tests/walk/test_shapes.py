@@ -103,7 +103,7 @@ def test_an_irreversible_rung_is_accepted_then_approved_by_the_step_approver(des
     view = session.view()
     assert view.choices[0].label == "accept irreversible" and view.choices[0].move is Move.PROPOSE
     body = "".join(text for _, text in node_body(view))
-    assert "Cannot undo" in body and "Precheck" in body and "tech_lead, else ic" in body
+    assert "Cannot undo The query" in body and "Precheck" in body and "Tech lead, else IC" in body
     session.append(session.walker.propose(session.state))
     change = session.state.changes["C1"]
     assert change.irreversible and change.approver_role == "tech_lead"
@@ -283,8 +283,10 @@ def test_accepting_irreversibility_needs_a_yes_after_the_consequence_and_prechec
     controller.choose(session.view().choices[0])
     assert controller.form is not None
     question = controller.form.fields[0].prompt
-    assert "IRREVERSIBLE. Lost for good: The query's work is lost" in question
-    assert "Precheck: The pid is the oldest client backend" in question
+    assert question == "IRREVERSIBLE: Precheck done, and you accept what is lost for good (above)? (y/n) "
+    body = "".join(text for _, text in node_body(session.view()))
+    assert "Cannot undo The query's work is lost" in body
+    assert "Precheck  The pid is the oldest client backend" in body
     controller.submit("n")
     assert not session.state.changes
     assert ("info", "not proposed: the irreversible step was not accepted") in controller.messages
