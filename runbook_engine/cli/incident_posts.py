@@ -72,7 +72,8 @@ def retry_due(service: IncidentService, incident_id: str, actor: Actor) -> None:
     state = service.state(incident_id)
     now = service.clock.now()
     if any(post.due_at(now) for post in state.undelivered_posts):
-        report(flush(service, incident_id, actor, sender_for(service.policy, attempts=1)), incident_id)
+        sender = sender_for(service.policy, attempts=1)
+        report(flush(service, incident_id, actor, sender, sendable_only=True), incident_id)
 
 
 def outbox_lines(posts: Sequence[Post]) -> list[str]:

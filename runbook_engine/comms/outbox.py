@@ -54,16 +54,25 @@ class Sent:
 
 
 def flush(
-    service: IncidentService, incident_id: str, actor: Actor, sender: Sender, *, force: bool = False
+    service: IncidentService,
+    incident_id: str,
+    actor: Actor,
+    sender: Sender,
+    *,
+    force: bool = False,
+    sendable_only: bool = False,
 ) -> list[Sent]:
     """Try every post that is due (with `force`: every undelivered one nobody holds).
 
     Posts go out in parallel, one thread each (the store serialises the appends), so a stalled
-    channel costs the command one channel's timeouts, not one per channel.
+    channel costs the command one channel's timeouts, not one per channel. `sendable_only` skips
+    posts for channels this policy does not define (instead of recording a failure for each).
     """
     now = service.clock.now()
     posts = service.state(incident_id).undelivered_posts
     due = [p for p in posts if p.due_at(now) or (force and not p.claimed_at(now))]
+    if sendable_only:  # a terminal whose policy lacks the channel leaves it to one that has it
+        due = [p for p in due if service.policy.channels.by_name(p.channel) is not None]
     if len(due) <= 1:
         return [send_post(service, incident_id, post, actor, sender) for post in due]
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(due)), thread_name_prefix="post") as pool:

@@ -100,7 +100,7 @@ class Orders:
             Field("kind", "Kind (initial/update/resolution): ", defaults["kind"], KINDS),
             Field("impact", "Impact (who, what, how bad): ", defaults["impact"]),
             Field("hypothesis", "Current hypothesis: ", defaults["hypothesis"]),
-            Field("actions", "Actions, `what (owner); ...`: ", defaults["actions"], required=False),
+            Field("actions", "Actions, `what (owner, ETA); ...`: ", defaults["actions"], required=False),
             Field("next", "Next update in: ", defaults["next"], check=incident_moves.check_duration),
         )
 

@@ -193,3 +193,14 @@ def test_channels_are_tried_side_by_side_so_stalls_do_not_add_up(d: Desk, receiv
     assert [r.delivered for r in results] == [False] * 3
     assert most[0] == 3
     assert len(d.service.state(incident).undelivered_posts) == 3
+
+
+def test_a_secrets_file_every_account_can_read_is_refused(
+    d: Desk, receiver: Receiver, tmp_path: Path
+) -> None:
+    incident = d.open()
+    (tmp_path / "hooks.yaml").chmod(0o644)
+    d.update(incident, ("support-teams",))
+    [result] = d.flush(incident)
+    assert not result.delivered and "readable or writable by every account: chmod o-rwx" in result.reason
+    assert receiver.seen == []
