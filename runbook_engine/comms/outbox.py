@@ -40,6 +40,8 @@ class Sender:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     post: PostFn = post_json
+    timeout_s: float | None = None
+    """Overrides the policy's request timeout (None: the policy's `comms: timeout`)."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def flush(
     posts = service.state(incident_id).undelivered_posts
     due = [p for p in posts if p.due_at(now) or (force and not p.claimed_at(now))]
     if sendable_only:  # a terminal whose policy lacks the channel leaves it to one that has it
-        due = [p for p in due if service.policy.channels.by_name(p.channel) is not None]
+        channels = service.policy_for(incident_id).channels
+        due = [p for p in due if channels.by_name(p.channel) is not None]
     if len(due) <= 1:
         return [send_post(service, incident_id, post, actor, sender) for post in due]
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(due)), thread_name_prefix="post") as pool:
@@ -82,7 +85,8 @@ def flush(
 def send_post(service: IncidentService, incident_id: str, post: Post, actor: Actor, sender: Sender) -> Sent:
     """Claim, send and record one post; refused claims are skipped, not errors."""
     ids = {"post_id": post.post_id, "channel": post.channel}
-    claim = {**ids, "lease_s": lease_s(sender, service.policy.channels.settings.timeout_s)}
+    settings = service.policy_for(incident_id).channels.settings
+    claim = {**ids, "lease_s": lease_s(sender, sender.timeout_s or settings.timeout_s)}
     try:
         service.append(incident_id, NewEvent(EventType.POST_ATTEMPT, actor, claim))
     except Refused:
@@ -103,17 +107,18 @@ def lease_s(sender: Sender, timeout_s: float) -> int:
 
 
 def _send(service: IncidentService, incident_id: str, post: Post, sender: Sender) -> Outcome:
-    channel = service.policy.channels.by_name(post.channel)
+    channels = service.policy_for(incident_id).channels  # the incident's pinned policy
+    channel = channels.by_name(post.channel)
     if channel is None:
         return Outcome(False, 0, None, f"channel {post.channel} is no longer in the policy")
     try:
-        url = webhook_url(channel, service.policy.channels.settings, sender.environ)
+        url = webhook_url(channel, channels.settings, sender.environ)
     except SecretError as exc:
         return Outcome(False, 0, None, str(exc))
     body, problem = _body(service, incident_id, post, channel)
     if problem:
         return Outcome(False, 0, None, problem)
-    timeout = service.policy.channels.settings.timeout_s
+    timeout = sender.timeout_s or channels.settings.timeout_s
     headers = {"Idempotency-Key": f"{incident_id}/{post.post_id}"}
     outcome = deliver(lambda: sender.post(url, body, headers, timeout), sender.retry, sender.sleep)
     return replace(outcome, reason=_redact(outcome.reason, url))

@@ -14,6 +14,7 @@ from runbook_engine.format.durations import parse_duration
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.state import IncidentState
+from runbook_engine.timeline.values import stakeholder_groups
 
 ROLES = ("ic", "comms", "ops", "scribe", "tech_lead", "primary", "owner")
 BUCKETS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "1w": timedelta(weeks=1)}
@@ -77,8 +78,7 @@ def update_defaults(state: IncidentState, policy: Policy, impact_hint: str) -> d
 
 def stakeholder_channels(state: IncidentState, policy: Policy) -> tuple[str, ...]:
     """The channel names of the severity's stakeholder groups (none when the policy has none)."""
-    rule = policy.severities.get(state.severity)
-    return tuple(c.name for c in policy.channels.of_groups(rule.stakeholders if rule else ()))
+    return tuple(c.name for c in policy.channels.of_groups(stakeholder_groups(state, policy)))
 
 
 def status_update(

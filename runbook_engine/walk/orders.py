@@ -106,7 +106,8 @@ class Orders:
 
         def finish(values: dict[str, str]) -> None:
             state = self.c.session.state
-            post_to = incident_moves.stakeholder_channels(state, session.service.policy)
+            policy = session.service.policy_for(session.incident_id)
+            post_to = incident_moves.stakeholder_channels(state, policy)
             event = incident_moves.status_update(state, session.walker.actor, values, session.now(), post_to)
             if self.c.append([event], "status update recorded" + (", posting" if post_to else "")):
                 session.posts_queued()

@@ -109,17 +109,3 @@ def test_the_secret_url_is_nowhere_people_or_files_can_see(
     for path in tmp_path.glob("incidents.db*"):
         assert SECRET_TOKEN.encode() not in path.read_bytes()
 
-
-def test_a_terminal_whose_policy_lacks_the_channel_leaves_the_post_alone(
-    cli: Cli, tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    policy = _policy(tmp_path, receiver, monkeypatch)
-    incident = cli.open("--policy", policy)
-    receiver.fail(SLACK, Throttle("0"))
-    cli("incident", "update", incident, "--to", "executives", "--policy", policy)
-    code, _, err = cli("incident", "note", incident, "from a laptop with the default policy")
-    assert (code, err) == (0, "")
-    events = cli("timeline", "show", incident)[1]
-    assert events.count("Posting message") == 1
-    code, _, err = cli("incident", "note", incident, "back on the bastion", "--policy", policy)
-    assert code == 0 and "posted #2 to exec-slack" in err
