@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
 from runbook_engine.cli.incident_context import (
@@ -28,6 +27,7 @@ from runbook_engine.comms import (
     with_last_impact,
 )
 from runbook_engine.errors import EXIT_OK, UsageError
+from runbook_engine.timeline import locate
 from runbook_engine.timeline.events import Actor, Event
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService
@@ -48,9 +48,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.action == "list" and not Path(args.store).exists():
+    if args.action == "list" and not locate.exists(args.store):
         policy_of(args)  # a bad --policy is still an error
-        print(f"no incidents (no store at {args.store} yet)")
+        print(f"no incidents (no store at {locate.shown(args.store)} yet)")
         return EXIT_OK
     service = open_service(args, create=args.action == "open")
     try:

@@ -6,15 +6,15 @@ import argparse
 import getpass
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from runbook_engine.cli.args import add_policy_option, add_store_option
 from runbook_engine.errors import InputError, UsageError
 from runbook_engine.policy import Policy, PolicyError, load_policy
+from runbook_engine.timeline import locate
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor, parse_utc
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
@@ -41,15 +41,9 @@ def actor_of(args: argparse.Namespace) -> Actor:
     return Actor.current(name)
 
 
-def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> SqliteStore:
+def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> Store:
     """The store named by `--store`; reading commands never create an empty one by accident."""
-    path = Path(args.store)
-    if not create and not path.exists():
-        raise InputError(
-            f"no incident store at {path}",
-            "open an incident first (runbook incident open ...), or point --store / RUNBOOK_STORE at one",
-        )
-    return SqliteStore(path, policy)
+    return locate.open_store(args.store, policy, create=create)
 
 
 def open_service(args: argparse.Namespace, *, create: bool = False) -> IncidentService:

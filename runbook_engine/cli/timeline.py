@@ -11,11 +11,11 @@ from pathlib import Path
 
 from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import add_common_options, open_store, policy_of
-from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, StoreUnavailable
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -27,7 +27,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     tail.add_argument("incident")
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past lines (default 10)")
     tail.add_argument("-f", "--follow", action="store_true", help="keep printing new events")
-    tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls (default 0.5)")
+    tail.add_argument(
+        "--interval", type=float, default=0.5, help="seconds between looks at a SQLite store (default 0.5)"
+    )
     tail.add_argument("--timeout", type=float, default=None, help="stop following after SECONDS")
     tail.add_argument("--stop-after", type=int, default=None, metavar="N", help="stop after N new events")
     export = _sub(sub, "export", "write the timeline as Markdown, JSON or JSON lines")
@@ -52,13 +54,13 @@ def run(args: argparse.Namespace) -> int:
         return ACTIONS[args.action](store, args)
 
 
-def _show(store: SqliteStore, args: argparse.Namespace) -> int:
+def _show(store: Store, args: argparse.Namespace) -> int:
     for event in store.events(args.incident):
         print(human_line(event))
     return EXIT_OK
 
 
-def _tail(store: SqliteStore, args: argparse.Namespace) -> int:
+def _tail(store: Store, args: argparse.Namespace) -> int:
     events = store.events(args.incident)
     for event in events[-args.lines :] if args.lines > 0 else []:
         print(human_line(event))
@@ -72,22 +74,41 @@ def _tail(store: SqliteStore, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def follow(store: SqliteStore, incident: str, after: int, args: argparse.Namespace) -> None:
-    """Poll the store and print what other processes append, until a limit (if any) is reached."""
+def follow(store: Store, incident: str, after: int, args: argparse.Namespace) -> None:
+    """Print what others append, woken by the store's doorbell, until a limit (if any) is reached."""
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
-    printed = 0
-    while True:
-        for event in store.events(incident, after):
-            print(human_line(event), flush=True)
-            after, printed = event.seq, printed + 1
-        if args.stop_after is not None and printed >= args.stop_after:
-            return
-        if deadline is not None and time.monotonic() >= deadline:
-            return
-        time.sleep(max(0.05, args.interval))
+    bell = store.doorbell()
+    printed, rung = 0, True
+    try:
+        while args.stop_after is None or printed < args.stop_after:
+            if rung:
+                after, shown = _print_new(store, incident, after)
+                printed += shown
+            left = FOLLOW_WAKE_S if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                return
+            rung = bell.wait(min(left, FOLLOW_WAKE_S, max(0.05, args.interval)))
+    finally:
+        bell.close()
 
 
-def _export(store: SqliteStore, args: argparse.Namespace) -> int:
+FOLLOW_WAKE_S = 30.0
+"""A team store rings on every append; look anyway this often, in case a ring went missing."""
+
+
+def _print_new(store: Store, incident: str, after: int) -> tuple[int, int]:
+    """Print events after `after`; while the store cannot be reached, say so once and go on."""
+    try:
+        events = store.events(incident, after)
+    except StoreUnavailable as exc:
+        print(f"-- {exc.message}; following again once it is back", file=sys.stderr, flush=True)
+        return after, 0
+    for event in events:
+        print(human_line(event), flush=True)
+    return (events[-1].seq if events else after), len(events)
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
     events = store.events(args.incident)
     text = EXPORTERS[args.format](args.incident, events)
     emit(args.output, lambda stream: stream.write(text))
@@ -112,7 +133,7 @@ def export_jsonl(incident: str, events: Sequence[Event]) -> str:
     return "".join(json.dumps(event.to_dict(), ensure_ascii=False) + "\n" for event in events)
 
 
-def _verify(store: SqliteStore, args: argparse.Namespace) -> int:
+def _verify(store: Store, args: argparse.Namespace) -> int:
     ids = args.incidents or [summary.incident_id for summary in store.incidents()]
     broken = 0
     for incident in ids:
@@ -131,7 +152,7 @@ EXPORTERS: dict[str, Callable[[str, Sequence[Event]], str]] = {
     "jsonl": export_jsonl,
 }
 
-ACTIONS: dict[str, Callable[[SqliteStore, argparse.Namespace], int]] = {
+ACTIONS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "show": _show,
     "tail": _tail,
     "export": _export,

@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
-from runbook_engine.errors import InputError
+from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
     Event,
@@ -33,6 +34,7 @@ from runbook_engine.timeline.state import IncidentState, apply, fold
 
 P = ParamSpec("P")
 R = TypeVar("R")
+StoreT = TypeVar("StoreT", bound="Store")
 AppendCheck = Callable[[IncidentState, NewEvent], "Refusal | None"]
 EventSource = NewEvent | Callable[[IncidentState], NewEvent]
 """A ready event, or a builder called with the current state inside the transaction (for ids)."""
@@ -50,7 +52,7 @@ class IncidentSummary:
 
 
 class Store(Protocol):
-    """What the engine needs from a timeline store; a server database can implement it next."""
+    """What the engine needs from a timeline store: SqliteStore here, PostgresStore in pg_store."""
 
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event: ...
 
@@ -64,7 +66,15 @@ class Store(Protocol):
 
     def verify(self, incident_id: str) -> VerifyReport: ...
 
+    def doorbell(self) -> Doorbell:
+        """Something to wait on for appends by anyone (a new one for each reader)."""
+        ...
+
     def close(self) -> None: ...
+
+    def __enter__(self: StoreT) -> StoreT: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 _COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
@@ -100,6 +110,10 @@ class SqliteStore:
     @_locked
     def close(self) -> None:
         self._db.close()
+
+    def doorbell(self) -> Doorbell:
+        """SQLite cannot ring: readers look again every half second."""
+        return PollingDoorbell()
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
@@ -156,13 +170,8 @@ class SqliteStore:
     def incidents(self) -> list[IncidentSummary]:
         """Every incident, oldest first; one whose timeline cannot be read shows as `unreadable`."""
         rows = self._db.execute("SELECT incident_id, created_at FROM incidents ORDER BY rowid")
-        return [self._summary(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
-
-    def _summary(self, incident_id: str, created_at: str) -> IncidentSummary:
-        try:
-            return _summary(self.state(incident_id))
-        except InputError:
-            return IncidentSummary(incident_id, "", "", "unreadable", parse_utc(created_at), None, 0)
+        found = [(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
+        return [summary_of(self.state, incident_id, created) for incident_id, created in found]
 
     @_locked
     def verify(self, incident_id: str) -> VerifyReport:
@@ -182,7 +191,7 @@ class SqliteStore:
         try:
             state = fold(self.events(incident_id, after), self.policy, cached)
         except (KeyError, ValueError, TypeError) as exc:
-            raise _unreadable(incident_id, f"an event does not fit its type ({exc})") from None
+            raise unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
         return state
 
@@ -205,7 +214,7 @@ class SqliteStore:
         try:
             return parse_row(incident_id, row)
         except (KeyError, ValueError, TypeError) as exc:
-            raise _unreadable(incident_id, f"seq {row.seq} cannot be read ({exc})") from None
+            raise unreadable(incident_id, f"seq {row.seq} cannot be read ({exc})") from None
 
     def _rows(self, incident_id: str, after_seq: int) -> Iterator[RawRow]:
         cursor = self._db.execute(
@@ -259,7 +268,19 @@ class SqliteStore:
             self._db.execute("COMMIT")
 
 
-def _unreadable(incident_id: str, detail: str) -> InputError:
+def summary_of(
+    state_of: Callable[[str], IncidentState], incident_id: str, created_at: str
+) -> IncidentSummary:
+    """The summary of one incident; one whose timeline cannot be read shows as `unreadable`."""
+    try:
+        return _summary(state_of(incident_id))
+    except StoreUnavailable:
+        raise
+    except InputError:
+        return IncidentSummary(incident_id, "", "", "unreadable", parse_utc(created_at), None, 0)
+
+
+def unreadable(incident_id: str, detail: str) -> InputError:
     return InputError(
         f"the timeline of {incident_id} is damaged: {detail}",
         f"run: runbook timeline verify {incident_id}",
