@@ -69,10 +69,13 @@ class NotifyDoorbell:
         """Start listening; True either way, since events may have landed while nobody listened."""
         import psycopg
 
+        conn = None
         try:
             conn = connect(self.url)
             conn.execute(f"LISTEN {CHANNEL}")
         except (StoreUnavailable, psycopg.OperationalError):
+            if conn is not None:
+                conn.close()
             self._backoff = min(MAX_BACKOFF_S, max(0.1, self._backoff * 2))
             time.sleep(min(timeout, self._backoff))
             return True

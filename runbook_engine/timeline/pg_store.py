@@ -66,7 +66,11 @@ class PostgresStore:
         self._cache: dict[str, IncidentState] = {}
         self._lock = threading.RLock()
         self._conn: Connection | None = connect(url)
-        self.login = self._check_schema()
+        try:
+            self.login = self._check_schema()
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> PostgresStore:
         return self
@@ -301,17 +305,43 @@ class PostgresStore:
         try:
             return self._transaction(snapshot)
         except StoreUnavailable:
+            self._drop_connection()
             self._conn = connect(self.url)
         return self._transaction(snapshot)
 
     def _writing(self, attempt: Callable[[Connection], Event]) -> Event:
-        """Run `attempt` in a transaction; after a lost connection, reconnect and run it again."""
+        """Run `attempt` in a transaction; after a lost connection, reconnect and run it again
+        (the event id tells whether the first try was committed after all)."""
+        committing: list[bool] = []
+
+        def marked(conn: Connection) -> Event:
+            committing.clear()
+            event = attempt(conn)
+            committing.append(True)  # what fails from here on is the COMMIT itself
+            return event
+
         try:
-            return self._transaction(attempt)
+            return self._transaction(marked)
         except StoreUnavailable:
+            pass
+        try:
+            self._drop_connection()
             self._conn = connect_with_backoff(self.url)
-        return self._transaction(attempt)
+            return self._transaction(marked)
+        except StoreUnavailable as exc:
+            raise _not_recorded(exc, in_doubt=bool(committing)) from None
 
     def _transaction(self, attempt: Callable[[Connection], R]) -> R:
         with self._session() as conn, conn.transaction():
             return attempt(conn)
+
+
+def _not_recorded(exc: StoreUnavailable, *, in_doubt: bool) -> StoreUnavailable:
+    """Say plainly whether the event is in the timeline: never shown as posted when it is not."""
+    if in_doubt:
+        return StoreUnavailable(
+            f"{exc.message}; the connection dropped while recording, so it may or may not be in the timeline",
+            "look at the timeline once the store is back before doing it again",
+        )
+    hint = "nothing was written; do it again once it is back"
+    return StoreUnavailable(f"not recorded: {exc.message}", hint)
