@@ -9,6 +9,7 @@ from typing import Any
 
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.format.loader import LoadError, load_data_text
+from runbook_engine.format.reading import ReadRefused, read_text_limited
 from runbook_engine.format.schema import schema_issues
 from runbook_engine.resources import DEFAULT_POLICY
 
@@ -47,10 +48,10 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file (the bundled default when `path` is None)."""
     source = Path(path) if path is not None else DEFAULT_POLICY
     try:
-        data = load_data_text(source.read_text(encoding="utf-8"), str(source))
-    except OSError as exc:
-        raise PolicyError(f"{source}: cannot read policy: {exc.strerror}") from None
-    except (LoadError, UnicodeDecodeError) as exc:
+        data = load_data_text(read_text_limited(source), str(source))
+    except ReadRefused as exc:
+        raise PolicyError(f"{source}: cannot read policy: {exc.message}") from None
+    except LoadError as exc:
         raise PolicyError(f"{source}: {exc}") from None
     problems = schema_issues(data, "policy")
     if problems:

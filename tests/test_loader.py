@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,6 @@ from runbook_engine.findings import Position
 from runbook_engine.format import loader
 from runbook_engine.format.loader import (
     LOADER_CODES,
-    MAX_FILE_BYTES,
     LoadError,
     dump,
     load_bytes,
@@ -19,6 +19,7 @@ from runbook_engine.format.loader import (
     load_path,
     load_text,
 )
+from runbook_engine.format.reading import MAX_FILE_BYTES
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
@@ -67,7 +68,7 @@ def test_brackets_inside_quotes_do_not_count_as_nesting() -> None:
 
 
 def test_every_loader_code_has_a_title_and_hint() -> None:
-    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 13)]
+    assert sorted(LOADER_CODES) == [f"RB{n:03d}" for n in range(1, 14)]
     assert all(title and hint for title, hint in LOADER_CODES.values())
 
 
@@ -156,3 +157,39 @@ def test_our_nesting_bound_decides_before_the_parser_does(
     monkeypatch.setattr(loader, "_Loader", composer)
     text = "a: " + "[" * 5_000 + "]" * 5_000 + "\n"
     assert error_of(text) == ("RB012", Position(1, 53))
+
+
+def test_a_number_past_pythons_digit_limit_is_rb013_at_its_position() -> None:
+    with pytest.raises(LoadError) as caught:
+        load_text("id: demo\nx: " + "1" * 4301 + "\n")
+    assert (caught.value.code, caught.value.position) == ("RB013", Position(2, 4))
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(LoadError, match="not a regular file") as caught:
+        load_path(fifo)
+    assert caught.value.code == "RB011"
+
+
+def test_a_symlink_to_dev_zero_is_refused_not_read(tmp_path: Path) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(LoadError, match="not a regular file"):
+        load_path(link)
+
+
+def test_a_folder_named_like_a_runbook_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "dir.yaml").mkdir()
+    with pytest.raises(LoadError) as caught:
+        load_path(tmp_path / "dir.yaml")
+    assert caught.value.code == "RB011"
+
+
+def test_a_large_file_is_refused_after_reading_one_byte_past_the_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: " + b"x" * (3 * MAX_FILE_BYTES))
+    with pytest.raises(LoadError, match=f"limit of {MAX_FILE_BYTES} bytes") as caught:
+        load_path(big)
+    assert caught.value.code == "RB009"

@@ -15,7 +15,8 @@ from runbook_engine.cli.args import add_policy_option, emit, parser
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
-    pass
+    from runbook_engine.format.model import Runbook
+    from runbook_engine.policy import Policy
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -86,9 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
     """Write one skeleton per outcome, never over an existing file; say what was written."""
-    from runbook_engine.drill.template import outcomes, skeleton
     from runbook_engine.format.library import load_runbook
-    from runbook_engine.format.loader import dump
     from runbook_engine.policy import PolicyError, load_policy
 
     runbook = load_runbook(runbook_path)
@@ -96,7 +95,18 @@ def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
         policy = load_policy(policy_path)
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_templates(runbook, policy, folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write drills into {folder}: {exc.strerror or exc}") from None
+    return EXIT_OK
+
+
+def _write_templates(runbook: Runbook, policy: Policy, folder: Path) -> None:
+    from runbook_engine.drill.template import outcomes, skeleton
+    from runbook_engine.format.loader import dump
+
     header = f"# yaml-language-server: $schema={_schema_link(folder)}\n"
     for goal in outcomes(runbook):
         data = skeleton(runbook, goal, policy)
@@ -107,7 +117,6 @@ def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:
             continue
         target.write_text(header + dump(data), encoding="utf-8")
         print(f"wrote {target}")
-    return EXIT_OK
 
 
 def _schema_link(folder: Path) -> str:

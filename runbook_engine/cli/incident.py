@@ -28,8 +28,10 @@ from runbook_engine.comms import (
 )
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.timeline import locate
-from runbook_engine.timeline.events import Actor, Event
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.refusal import refuse_if
+from runbook_engine.timeline.rules import check_open
 from runbook_engine.timeline.service import IncidentService
 
 Handler = Callable[[IncidentService, argparse.Namespace, Actor], int]
@@ -52,11 +54,19 @@ def run(args: argparse.Namespace) -> int:
         policy_of(args)  # a bad --policy is still an error
         print(f"no incidents (no store at {locate.shown(args.store)} yet)")
         return EXIT_OK
+    if args.action == "open":
+        _check_severity_before_creating_a_store(args)
     service = open_service(args, create=args.action == "open")
     try:
         return HANDLERS[args.action](service, args, actor_of(args))
     finally:
         service.store.close()
+
+
+def _check_severity_before_creating_a_store(args: argparse.Namespace) -> None:
+    """The open rule's severity check, run first, so a refused `open` leaves no new store behind."""
+    probe = NewEvent(EventType.INCIDENT_OPENED, actor_of(args), {"severity": args.sev})
+    refuse_if(check_open(probe, policy_of(args)))
 
 
 def _echo(event: Event) -> int:

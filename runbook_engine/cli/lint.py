@@ -8,7 +8,7 @@ from pathlib import Path
 from runbook_engine.cli.args import emit
 from runbook_engine.drill.lint_coverage import coverage_findings
 from runbook_engine.errors import EXIT_OK, UsageError
-from runbook_engine.format.library import discover, neighbours
+from runbook_engine.format.library import discover, neighbours, not_a_runbook
 from runbook_engine.lint.config import find_config, load_config
 from runbook_engine.lint.docs import rules_markdown, rules_text
 from runbook_engine.lint.engine import lint_paths
@@ -61,13 +61,20 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config or find_config(Path.cwd()), names_to_codes())
     files = discover(args.paths)
     if not files:
-        raise UsageError(f"no runbook files in {' '.join(args.paths)}", "runbooks end in .yaml or .yml")
+        raise _nothing_to_lint(args.paths)
     result = lint_paths(files, config, library=neighbours(files), jobs=args.jobs)
     minimum = args.min_drill_coverage if args.min_drill_coverage is not None else config.min_drill_coverage
     if minimum is not None:
         result = result.with_findings(coverage_findings(files, minimum))
     emit(args.output, lambda stream: reporter(args.format).write(result, stream))
     return result.exit_code(strict=args.strict)
+
+
+def _nothing_to_lint(paths: list[str]) -> UsageError:
+    named = [Path(path) for path in paths]
+    if len(named) == 1 and named[0].is_file():
+        return UsageError(*not_a_runbook(named[0]))
+    return UsageError(f"no runbook files in {' '.join(paths)}", "runbooks end in .yaml or .yml")
 
 
 def _list_rules(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("runbook_engine.cli.render", "draw a runbook (and an incident's path) with graphviz"),
     "docs": ("runbook_engine.cli.docs", "write a wiki-ready folder for a runbook library"),
     "drill": ("runbook_engine.cli.drill", "run scripted drills against runbooks"),
+    "policy": ("runbook_engine.cli.policy", "check a severity policy file"),
 }
 
 

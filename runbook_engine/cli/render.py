@@ -11,7 +11,7 @@ from runbook_engine.cli import args as common
 from runbook_engine.errors import UsageError
 from runbook_engine.format.model import Runbook
 from runbook_engine.render.dot import DotOptions
-from runbook_engine.render.formats import FORMATS, TEXT_FORMATS, RenderRequest, guess_format
+from runbook_engine.render.formats import FORMATS, SUFFIXES, TEXT_FORMATS, RenderRequest, guess_format
 
 if TYPE_CHECKING:
     from runbook_engine.render.overlay import Overlay
@@ -51,6 +51,12 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     fmt = args.format or guess_format(args.output)
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise UsageError(
+            f"{args.output}: cannot tell the format from the suffix {args.output.suffix!r}",
+            f"name the file with one of {known}, or choose one with -f {{{','.join(FORMATS)}}}",
+        )
     if args.output is None and fmt not in TEXT_FORMATS and fmt != "svg" and sys.stdout.isatty():
         raise UsageError(f"{fmt} is binary and standard output is a terminal", "add -o FILE")
     from runbook_engine.format.validation_cache import load_validated

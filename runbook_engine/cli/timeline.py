@@ -67,10 +67,7 @@ def _tail(store: Store, args: argparse.Namespace) -> int:
     if not args.follow:
         return EXIT_OK
     sys.stdout.flush()
-    try:
-        follow(store, args.incident, events[-1].seq if events else 0, args)
-    except KeyboardInterrupt:
-        return EXIT_OK
+    follow(store, args.incident, events[-1].seq if events else 0, args)  # Ctrl-C: 130, from main
     return EXIT_OK
 
 

@@ -142,6 +142,7 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
     finally:
         if simulated is not None:
             simulated.stop()
+            _report_demo_failure(simulated)
     node = walker.position(session.state)
     print(f"Left {incident_id} at {node}; everything is in the timeline.")
     print(f"Resume: runbook walk {args.runbook} --incident {incident_id} --as {walker.name!r}")
@@ -167,3 +168,9 @@ def _start_demo_ic(args: argparse.Namespace, setup: Setup, incident_id: str) -> 
     simulated = SimulatedIC(args.store, setup.policy, setup.service.clock, incident_id)
     simulated.start()
     return simulated
+
+
+def _report_demo_failure(simulated: SimulatedIC) -> None:
+    if simulated.failure is not None:
+        failure = simulated.failure
+        sys.stderr.write(f"runbook walk: the simulated IC stopped: {type(failure).__name__}: {failure}\n")

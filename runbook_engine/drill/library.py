@@ -79,7 +79,7 @@ class Library:
             return
         self._scanned.add(folder)
         for path in sorted(folder.iterdir()):
-            if path.is_file() and is_runbook_file(path):
+            if path.is_file() and is_runbook_file(path, folder):
                 self._load(path)
 
     def _load(self, path: Path) -> Runbook | None:

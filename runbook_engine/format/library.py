@@ -37,13 +37,41 @@ def _located(finding: Finding) -> str:
     return f"{where}: {finding.code} {finding.message}"
 
 
-def is_runbook_file(path: Path) -> bool:
+def is_runbook_file(path: Path, root: Path | None = None) -> bool:
+    """Whether `path` is a runbook, judged by its name and the folders below `root`.
+
+    Only folders under the searched `root` can make a file a drill (`drills/`): a checkout that
+    happens to sit in `/x/drills/team/runbooks` still holds runbooks. A file named on its own is
+    judged by its own folder, or by its relative path as given (how pre-commit passes files).
+    """
     return (
         path.suffix in YAML_SUFFIXES
         and path.name not in NOT_RUNBOOKS
-        and "drills" not in path.parts
+        and "drills" not in _folders_below(path, root)
         and not path.name.endswith(DRILL_SUFFIXES)
     )
+
+
+def not_a_runbook(path: Path) -> tuple[str, str]:
+    """Why a file named on the command line was not taken as a runbook, and what to do instead."""
+    if path.name in ("policy.yaml", "policy.yml"):
+        return f"{path} is the severity policy, not a runbook", f"check it with `runbook policy check {path}`"
+    if path.name in (".runbook.yaml", ".runbook.yml"):
+        return f"{path} is lint configuration, not a runbook", "lint reads it from the folder it lints"
+    if path.name == ".pre-commit-hooks.yaml":
+        return f"{path} lists pre-commit hooks, not a runbook", "lint the runbooks folder instead"
+    if path.suffix in YAML_SUFFIXES:
+        return f"{path} is a drill, not a runbook", f"run it with `runbook drill {path}`"
+    return f"{path} is not a runbook file", "runbooks end in .yaml or .yml"
+
+
+def _folders_below(path: Path, root: Path | None) -> tuple[str, ...]:
+    if root is not None:
+        try:
+            return path.relative_to(root).parts[:-1]
+        except ValueError:
+            pass
+    return path.parts[:-1] if not path.is_absolute() else (path.parent.name,)
 
 
 def discover(targets: Iterable[str]) -> list[Path]:
@@ -56,7 +84,7 @@ def discover(targets: Iterable[str]) -> list[Path]:
         matches = _expand(target)
         for match in matches:
             if match.is_dir():
-                found.update(dict.fromkeys(p for p in sorted(match.rglob("*")) if _wanted(p)))
+                found.update(dict.fromkeys(p for p in sorted(match.rglob("*")) if _wanted(p, match)))
             elif not match.exists() or is_runbook_file(match):
                 found[match] = None
     return list(found)
@@ -65,7 +93,7 @@ def discover(targets: Iterable[str]) -> list[Path]:
 def neighbours(files: Iterable[Path]) -> list[Path]:
     """Runbook files in the folders of `files` (not below them): where cross-links usually point."""
     folders = sorted({path.parent for path in files if path.exists()})
-    return [path for folder in folders for path in sorted(folder.glob("*")) if _wanted(path)]
+    return [path for folder in folders for path in sorted(folder.glob("*")) if _wanted(path, folder)]
 
 
 def load_runbook(path: str | Path) -> Runbook:
@@ -101,5 +129,5 @@ def _expand(target: str) -> list[Path]:
     return sorted(root.glob(str(Path(*parts[magic:]))))
 
 
-def _wanted(path: Path) -> bool:
-    return path.is_file() and is_runbook_file(path)
+def _wanted(path: Path, root: Path) -> bool:
+    return path.is_file() and is_runbook_file(path, root)

@@ -17,14 +17,12 @@ from typing import Any
 import yaml
 
 from runbook_engine.findings import DocPath, Position
+from runbook_engine.format.reading import MAX_FILE_BYTES, ReadRefused, read_limited
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-MAX_FILE_BYTES = 1024 * 1024
-"""A runbook is a page of decisions, not a data dump: anything larger is refused before parsing."""
 
 MAX_VALUES = 200_000
 """How many values alias expansion may produce; a billion-laughs file hits this in milliseconds."""
@@ -57,6 +55,7 @@ LOADER_CODES: dict[str, tuple[str, str]] = {
     "RB010": ("recursive alias", "an anchor may not contain an alias to itself"),
     "RB011": ("unreadable file", "check the path and its permissions"),
     "RB012": ("nesting too deep", f"flatten the structure: more than {MAX_DEPTH} levels are refused"),
+    "RB013": ("number too large", "quote the value if it is text; no runbook field needs a number this long"),
 }
 
 
@@ -122,12 +121,11 @@ def _child(node: yaml.Node, part: str | int) -> tuple[Any, yaml.Node] | None:
 
 def load_path(path: str | Path) -> Document:
     """Read and load one file; raises LoadError for anything that is not a YAML mapping."""
-    name = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise LoadError("RB011", Position(), f"cannot read file: {exc.strerror}") from None
-    return load_bytes(raw, name)
+        raw = read_limited(path)
+    except ReadRefused as exc:
+        raise LoadError(exc.code, Position(), exc.message) from None
+    return load_bytes(raw, str(path))
 
 
 def load_bytes(raw: bytes, name: str = "<string>") -> Document:
@@ -315,13 +313,20 @@ class _Constructor:
             return None
         if tag == _BOOL:
             return self._scalars.construct_yaml_bool(node)
-        if tag == _INT:
-            return self._scalars.construct_yaml_int(node)
-        if tag == _FLOAT:
-            return self._scalars.construct_yaml_float(node)
+        if tag in (_INT, _FLOAT):
+            return self._number(node)
         if tag == _TIMESTAMP:
             return node.value
         raise _bad_tag(node)
+
+    def _number(self, node: yaml.ScalarNode) -> int | float:
+        """An int or float; Python refuses ints past 4,300 digits with a ValueError of its own."""
+        try:
+            if node.tag == _INT:
+                return int(self._scalars.construct_yaml_int(node))
+            return float(self._scalars.construct_yaml_float(node))
+        except (ValueError, OverflowError):
+            raise LoadError("RB013", position_of(node.start_mark), "number too large to read") from None
 
     def _sequence(self, node: yaml.SequenceNode) -> list[Any]:
         if node.tag != _SEQ:

@@ -111,8 +111,18 @@ def _message(error: ValidationError) -> str:
     if error.validator == "required":
         return f"{where}: {error.message}"
     if error.validator in ("enum", "const"):
-        return f"{where}: {error.instance!r} is not one of the allowed values"
-    return f"{where}: {error.message}"
+        return f"{where}: {_short(error.instance)} is not one of the allowed values"
+    if error.validator == "pattern":
+        return f"{where}: {_short(error.instance)} is not in the allowed form"
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"{where}: {len(error.instance)} characters, more than {error.validator_value}"
+    return f"{where}: {_short(error.message, 300)}"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """A value for a message: its repr, cut so a hostile 100,000-character value stays one line."""
+    text = value if isinstance(value, str) and limit > 60 else repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 def _hint(error: ValidationError) -> str:
@@ -120,7 +130,8 @@ def _hint(error: ValidationError) -> str:
     if error.validator == "enum":
         return "use one of: " + ", ".join(str(v) for v in schema.get("enum", []))
     if error.validator == "pattern":
-        return f"the value must match {schema.get('pattern')}"
+        described = schema.get("description")
+        return str(described) if described else f"the value must match {schema.get('pattern')}"
     if error.validator == "required":
         missing = _missing(error)
         field = schema.get("properties", {}).get(missing, {}) if missing else {}

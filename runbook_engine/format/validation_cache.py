@@ -19,6 +19,7 @@ from typing import Any
 
 from runbook_engine import __version__
 from runbook_engine.format.model import Runbook, runbook_from_data
+from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
 
 CACHE_FOLDER = "validated"
@@ -39,8 +40,8 @@ def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     path = Path(path)
     cache_dir = default_cache_dir() if cache_dir is None else cache_dir
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_limited(path)
+    except ReadRefused:
         return _validate(path, None)
     marker = cache_dir / CACHE_FOLDER / validation_key(raw)
     data = _cached_data(marker)

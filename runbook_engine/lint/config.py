@@ -24,6 +24,7 @@ from typing import Any
 from runbook_engine.errors import UsageError
 from runbook_engine.findings import Severity
 from runbook_engine.format.loader import LoadError, load_data_text
+from runbook_engine.format.reading import ReadRefused, read_text_limited
 
 CONFIG_FILES = (".runbook.yaml", ".runbook.yml")
 KEYS = ("ignore", "rules", "min-drill-coverage")
@@ -149,6 +150,6 @@ def _raw_config(path: Path) -> Any:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read configuration: {exc}") from None
+        return read_text_limited(path)
+    except ReadRefused as exc:
+        raise UsageError(f"{path}: cannot read configuration: {exc.message}") from None

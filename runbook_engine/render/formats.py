@@ -25,9 +25,12 @@ class RenderRequest:
     overlay: Overlay | None = None
 
 
-def guess_format(output: Path | None) -> str:
-    """The format an output file name implies (`out.png` -> png); svg when it implies none."""
-    return SUFFIXES.get(output.suffix.lower(), "svg") if output is not None else "svg"
+def guess_format(output: Path | None) -> str | None:
+    """The format an output file name implies (`out.png` -> png): svg for no name or no suffix,
+    None for a suffix that names no format we write (`x.jpg`), which the caller refuses."""
+    if output is None or not output.suffix:
+        return "svg"
+    return SUFFIXES.get(output.suffix.lower())
 
 
 def render_runbook(runbook: Runbook, request: RenderRequest) -> bytes:

@@ -14,6 +14,7 @@ from pathlib import Path
 from runbook_engine.errors import EngineError, InputError
 from runbook_engine.format.library import RunbookInvalid, discover, load_runbook
 from runbook_engine.format.model import Runbook
+from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.render.dot import DotOptions, runbook_dot
 from runbook_engine.render.escape import code_fence, markdown, page_link
 from runbook_engine.render.index import MAP_PAGE, index_page
@@ -55,8 +56,11 @@ def load_library(runbooks_dir: Path, report: SiteReport) -> list[tuple[Runbook, 
     """Every valid runbook under the folder with its source bytes; problems go to the report."""
     if not runbooks_dir.is_dir():
         raise InputError(f"{runbooks_dir} is not a folder", "pass the folder that holds the runbooks")
+    paths = discover([str(runbooks_dir)])
+    if not paths:
+        raise InputError(f"no runbook files in {runbooks_dir}", "runbooks end in .yaml or .yml")
     loaded: dict[str, tuple[Runbook, bytes]] = {}
-    for path in discover([str(runbooks_dir)]):
+    for path in paths:
         try:
             runbook = load_runbook(path)
         except RunbookInvalid as exc:
@@ -67,7 +71,10 @@ def load_library(runbooks_dir: Path, report: SiteReport) -> list[tuple[Runbook, 
             report.problems.append(InputError(f"{path}: skipped: id {runbook.id!r} {why}",
                                               "give the runbook a unique id"))
             continue
-        loaded[runbook.id] = (runbook, path.read_bytes())
+        try:
+            loaded[runbook.id] = (runbook, read_limited(path))
+        except ReadRefused as exc:
+            report.problems.append(InputError(f"{path}: {exc.message}"))
     return list(loaded.values())
 
 
@@ -79,8 +86,18 @@ def build_site(runbooks_dir: Path, site: Path, options: SiteOptions | None = Non
     library = load_library(runbooks_dir, report)
     if site.exists() and not site.is_dir():
         raise InputError(f"{site} exists and is not a folder")
+    try:
+        _write_site(site, library, options, render_image or _dot_renderer, report)
+    except OSError as exc:
+        where = exc.filename or site
+        raise InputError(f"cannot write the site: {where}: {exc.strerror or exc}",
+                         "choose a folder you may write to with -o") from None
+    return report
+
+
+def _write_site(site: Path, library: list[tuple[Runbook, bytes]], options: SiteOptions,
+                renderer: ImageRenderer, report: SiteReport) -> None:
     site.mkdir(parents=True, exist_ok=True)
-    renderer = render_image or _dot_renderer
     old = Manifest.read(site)
     new = Manifest()
     for runbook, source in library:
@@ -98,7 +115,6 @@ def build_site(runbooks_dir: Path, site: Path, options: SiteOptions | None = Non
         _write_if_changed(site / name, index_page(runbooks, options.page_suffix).encode("utf-8"))
     report.removed = _remove_stale(site, old, new)
     new.write(site)
-    return report
 
 
 def _dot_renderer(dot_text: str, fmt: str) -> bytes:

@@ -1,4 +1,9 @@
-"""JUnit XML, which most CI servers show as a test report: one test case per file, failures per finding."""
+"""JUnit XML, which most CI servers show as a test report: one test case per file.
+
+A file with errors is one failing test case with one `<failure>` that lists every error, so the
+suite's `failures` count and the number of `<failure>` elements agree (junitparser and CI servers
+count elements). Warnings and notes go to the case's `<system-out>`.
+"""
 
 from __future__ import annotations
 
@@ -23,16 +28,22 @@ class JunitReporter:
         )
         for path, findings in grouped.items():
             case = ElementTree.SubElement(suite, "testcase", classname=SUITE, name=path)
-            for finding in findings:
-                tag = "failure" if finding.severity is Severity.ERROR else "system-out"
-                element = ElementTree.SubElement(case, tag)
-                if tag == "failure":
-                    element.set("type", finding.code)
-                    element.set("message", f"{finding.code} {finding.message}")
-                element.text = format_finding(finding)
+            errors = [finding for finding in findings if finding.severity is Severity.ERROR]
+            others = [finding for finding in findings if finding.severity is not Severity.ERROR]
+            if errors:
+                failure = ElementTree.SubElement(case, "failure", type=errors[0].code)
+                failure.set("message", _failure_message(errors))
+                failure.text = "\n".join(map(format_finding, errors))
+            if others:
+                ElementTree.SubElement(case, "system-out").text = "\n".join(map(format_finding, others))
         ElementTree.indent(suites)
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         stream.write(ElementTree.tostring(suites, encoding="unicode") + "\n")
+
+
+def _failure_message(errors: Sequence[Finding]) -> str:
+    first = f"{errors[0].code} {errors[0].message}"
+    return first if len(errors) == 1 else f"{first} (and {len(errors) - 1} more error(s))"
 
 
 def _failures(findings: Sequence[Finding]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from runbook_engine import __version__
 from runbook_engine.findings import Finding, Severity
@@ -47,11 +48,16 @@ def _rule(rule: RuleInfo) -> dict[str, Any]:
     }
 
 
+def artifact_uri(path: str) -> str:
+    """A relative URI reference for `path`: percent-encoded, so spaces, `#` and `%` stay valid."""
+    return quote(Path(path).as_posix(), safe="/")
+
+
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
     location = {
         "physicalLocation": {
-            "artifactLocation": {"uri": Path(finding.path).as_posix()},
+            "artifactLocation": {"uri": artifact_uri(finding.path)},
             "region": {"startLine": finding.position.line, "startColumn": finding.position.column},
         }
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from runbook_engine.format.durations import clamp_duration
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
@@ -163,7 +164,7 @@ def _mitigated(state: IncidentState, event: Event) -> IncidentState:
 
 
 def _monitoring(state: IncidentState, event: Event) -> IncidentState:
-    window = int(event.payload["window_s"])
+    window = clamp_duration(int(event.payload["window_s"]))
     return evolve(state, phase="monitoring", monitoring_started_at=event.at, monitoring_window_s=window)
 
 

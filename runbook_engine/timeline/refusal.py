@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from runbook_engine.errors import Refused
+from runbook_engine.errors import EXIT_USAGE, Refused
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import NewEvent
 from runbook_engine.timeline.values import IncidentState
@@ -21,12 +21,19 @@ class Refusal:
     hint: str
 
 
+USAGE_RULES = frozenset({"unknown_severity", "unknown_change"})
+"""Refusals that mean the command named something that does not exist: a usage error (exit 2),
+not a rule of incident command saying no (exit 1)."""
+
+
 class RuleRefused(Refused):
     """A `Refused` error that keeps the structured refusal for front ends that want the rule name."""
 
     def __init__(self, refusal: Refusal) -> None:
         super().__init__(refusal.reason, refusal.hint)
         self.refusal = refusal
+        if refusal.rule in USAGE_RULES:
+            self.exit_code = EXIT_USAGE
 
 
 Check = Callable[[IncidentState, NewEvent, datetime, Policy], "Refusal | None"]

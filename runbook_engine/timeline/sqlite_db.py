@@ -122,6 +122,12 @@ def store_errors(path: Path) -> Iterator[None]:
                 f"{path}: the incident store stayed locked for {BUSY_TIMEOUT_S:.0f}s",
                 "another process holds it; retry",
             ) from None
+        if "readonly" in str(exc):
+            raise InputError(
+                f"{path}: the incident store cannot be written here ({exc})",
+                "check the file's and its folder's permissions (ls -l) and flags (lsattr): "
+                "the store needs to write the file, its -wal and its -shm",
+            ) from None
         raise InputError(f"{path}: incident store error: {exc}") from None
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{path}: not a readable incident store ({exc})") from None

@@ -81,10 +81,11 @@ _COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
 
 
 def _locked(method: Callable[Concatenate[SqliteStore, P], R]) -> Callable[Concatenate[SqliteStore, P], R]:
-    """Serialise a store method: one connection may be shared by a screen and a worker thread."""
+    """Serialise a store method (one connection may be shared by a screen and a worker thread),
+    and turn any sqlite3 error inside it into an InputError a person can act on."""
 
     def locked(self: SqliteStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._lock:
+        with self._lock, store_errors(self.path):
             return method(self, *args, **kwargs)
 
     locked.__doc__, locked.__name__ = method.__doc__, method.__name__
@@ -242,17 +243,11 @@ class SqliteStore:
     @contextmanager
     def _immediate(self) -> Iterator[None]:
         """A write transaction: the lock is taken up front so the fold cannot go stale."""
-        with store_errors(self.path):
-            self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        try:
-            with store_errors(self.path):
-                self._db.execute("COMMIT")
-        except InputError:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
@@ -260,12 +255,12 @@ class SqliteStore:
     @contextmanager
     def _reading(self) -> Iterator[None]:
         """A read transaction, so head and rows come from one snapshot."""
-        with store_errors(self.path):
-            self._db.execute("BEGIN")
+        self._db.execute("BEGIN")
         try:
             yield
         finally:
-            self._db.execute("COMMIT")
+            if self._db.in_transaction:
+                self._db.execute("COMMIT")
 
 
 def summary_of(

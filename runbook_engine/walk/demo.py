@@ -13,6 +13,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from runbook_engine.errors import Refused
 from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import Clock
@@ -27,10 +28,16 @@ DEMO_MONITORING_S = 30
 
 
 def demo_policy(policy: Policy) -> Policy:
-    """The same policy with windows short enough to finish a demo in a couple of minutes."""
+    """The same policy with windows short enough to finish a demo in a couple of minutes.
+
+    The IC approves at every severity: at SEV-3/4 the bundled policy names the service owner,
+    a role nobody holds in a demo, so the simulated IC could never approve."""
     shorter = {
         name: replace(
-            rule, observation_window_s=DEMO_OBSERVATION_S, monitoring_window_s=DEMO_MONITORING_S
+            rule,
+            observation_window_s=DEMO_OBSERVATION_S,
+            monitoring_window_s=DEMO_MONITORING_S,
+            approver_role="ic",
         )
         for name, rule in policy.severities.items()
     }
@@ -89,7 +96,10 @@ class SimulatedIC(threading.Thread):
         self.delay_s = delay_s
         self.poll_s = poll_s
         self.stopping = threading.Event()
+        self.failure: Exception | None = None
+        """What stopped the thread early; the walk reports it after the screen closes."""
         self._seen: dict[str, float] = {}
+        self._refused: set[str] = set()
 
     def stop(self) -> None:
         self.stopping.set()
@@ -102,6 +112,8 @@ class SimulatedIC(threading.Thread):
         try:
             while not self.stopping.wait(self.poll_s):
                 self._approve_due(service, actor)
+        except Exception as exc:  # a thread's traceback would be painted over the walk screen
+            self.failure = exc
         finally:
             store.close()
 
@@ -111,11 +123,20 @@ class SimulatedIC(threading.Thread):
             first_seen = self._seen.setdefault(change.change_id, time.monotonic())
             if time.monotonic() - first_seen < self.delay_s or state.ic != DEMO_IC:
                 continue
-            if change.owner == DEMO_IC:
+            if change.owner == DEMO_IC or change.change_id in self._refused:
                 continue
+            self._approve(service, actor, change.change_id)
+
+    def _approve(self, service: IncidentService, actor: Actor, change_id: str) -> None:
+        """Approve, or say once in the timeline why the rules refused (e.g. a policy naming
+        another approver role), so the person walking sees it instead of waiting forever."""
+        try:
             service.approve(
                 self.incident_id,
-                change.change_id,
+                change_id,
                 actor,
                 reason="simulated approval: the demo IC checked the gate (hypothesis, rollback)",
             )
+        except Refused as exc:
+            self._refused.add(change_id)
+            service.note(self.incident_id, f"{DEMO_IC} cannot approve {change_id}: {exc.message}", actor)

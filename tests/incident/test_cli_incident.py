@@ -164,7 +164,7 @@ def test_roles_handover_and_severity_need_reasons(cli: Cli) -> None:
     assert cli("incident", "handover", incident, "ic", "maya", "--reason", "end of shift")[0] == 0
     assert cli("incident", "sev", incident, "SEV-2", "--reason", "one region only")[0] == 0
     code, _, err = cli("incident", "sev", incident, "SEV-9", "--reason", "x")
-    assert code == 1 and "not in the policy" in err
+    assert code == 2 and "not in the policy" in err
     out = cli("incident", "show", incident)[1]
     assert "Handed over IC from @lee to @maya: end of shift" in out
     assert "SEV-2" in out.splitlines()[0]
@@ -194,6 +194,16 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     assert cli("incident", "bogus")[0] == 2
     assert cli("incident", "assign")[0] == 2
     assert cli("incident", "open", "x", "--started-at", "yesterday-ish")[0] == 2
+
+
+def test_naming_what_does_not_exist_is_a_usage_error_and_open_leaves_no_store(cli: Cli) -> None:
+    code, _, err = cli("incident", "open", "x", "--sev", "SEV-9")
+    assert code == 2 and "'SEV-9' is not in the policy" in err
+    assert not cli.store.exists()
+    incident = cli.open()
+    assert cli("incident", "sev", incident, "SEV-9", "--reason", "worse")[0] == 2
+    code, _, err = cli("incident", "approve", incident, "C99")
+    assert code == 2 and "no change C99" in err
 
 
 def test_bad_policy_is_an_input_error(cli: Cli, tmp_path: Path) -> None:

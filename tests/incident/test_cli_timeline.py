@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -103,3 +104,17 @@ def test_follow_receives_a_line_appended_by_another_process(cli: Cli, incident: 
         assert writer.wait(timeout=30) == 0
     assert code == 0
     assert out.strip().endswith("@sara Note: from the other terminal")
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_follow_exits_130(cli: Cli, incident: str) -> None:
+    command = [sys.executable, "-m", "runbook_engine", "timeline", "tail", incident, "--follow",
+               "--store", str(cli.store), "--interval", "0.05"]
+    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as follower:
+        assert follower.stdout is not None
+        follower.stdout.readline()  # it is following once it has printed the tail
+        follower.send_signal(signal.SIGINT)
+        try:
+            assert follower.wait(timeout=30) == 130
+        finally:
+            follower.kill()

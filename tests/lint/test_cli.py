@@ -95,6 +95,44 @@ def test_directories_and_globs_skip_policy_and_drills(
     assert capsys.readouterr().out.count("in 1 file checked") == 3
 
 
+def test_a_folder_named_drills_above_the_searched_folder_hides_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    library = tmp_path / "drills" / "team" / "runbooks"
+    write(library, "demo.yaml", BASE)
+    write(library, "drills/d.yaml", "not: a runbook\n")
+    assert main(["lint", str(library)]) == 0
+    assert main(["lint", str(library / "demo.yaml")]) == 0
+    assert capsys.readouterr().out.count("in 1 file checked") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "said", "hint"),
+    [
+        ("policy.yaml", "is the severity policy, not a runbook", "runbook policy check"),
+        ("drills/d.yaml", "is a drill, not a runbook", "runbook drill"),
+        (".runbook.yaml", "is lint configuration", "lint reads it"),
+    ],
+)
+def test_linting_a_file_that_is_not_a_runbook_says_what_it_is(
+    name: str, said: str, hint: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, name, "a: 1\n")
+    assert main(["lint", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and hint in err
+
+
+def test_policy_check_validates_the_bundled_and_a_broken_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["policy", "check"]) == 0
+    assert "valid policy with severities SEV-1" in capsys.readouterr().out
+    broken = write(tmp_path, "policy.yaml", "severities: 3\n")
+    assert main(["policy", "check", str(broken)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_runbook_yaml_config_is_found_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -99,6 +99,26 @@ def test_junit_has_one_case_per_file_and_a_failure_per_error() -> None:
     assert "a<b & 'c'" in render("junit").replace("&lt;", "<").replace("&amp;", "&")
 
 
+def test_junit_failures_count_equals_the_failure_elements() -> None:
+    second = Finding("rb/a.yaml", Position(7, 1), "RB201", "start node 'q' does not exist", "")
+    third = Finding("rb/d.yaml", Position(2, 1), "RB101", "missing 'title'", "")
+    result = LintResult(("rb/a.yaml", "rb/d.yaml"), (ERROR, second, WARNING, third), catalog())
+    suite = ElementTree.fromstring(render("junit", result).split("\n", 1)[1]).find("testsuite")
+    assert suite is not None
+    assert suite.get("failures") == str(len(list(suite.iter("failure")))) == "2"
+    failure = suite.find("testcase[@name='rb/a.yaml']/failure")
+    assert failure is not None and failure.text is not None
+    assert "RB202" in failure.text and "RB201" in failure.text
+    assert failure.get("message", "").endswith("(and 1 more error(s))")
+
+
+def test_sarif_uris_are_percent_encoded() -> None:
+    odd = Finding("rb/my runbook #2 100%.yaml", Position(1, 1), "RB202", "x", "")
+    document = json.loads(render("sarif", LintResult((odd.path,), (odd,), catalog())))
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "rb/my%20runbook%20%232%20100%25.yaml"
+
+
 CLEAN_SHAPES: dict[str, Callable[[str], bool]] = {
     "text": lambda out: out == "0 errors, 0 warnings in 1 file checked\n",
     "json": lambda out: json.loads(out)["findings"] == [],

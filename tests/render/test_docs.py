@@ -144,6 +144,20 @@ def test_not_a_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     assert "is not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("output", ["/proc/nope", "/proc/version/site"])
+def test_an_output_folder_that_cannot_be_made_is_a_usage_error(
+    library: Path, output: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["docs", str(library), "-o", output, "--diagrams", "mermaid"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the site" in err and "internal error" not in err
+
+
+def test_a_drill_folder_that_cannot_be_made_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", "--new", str(FIXTURES / "primary-db-down.yaml"), "--to", "/proc/nope"]) == 2
+    assert "cannot write drills into /proc/nope" in capsys.readouterr().err
+
+
 def test_wiki_links_name_pages_without_md_and_switching_renders_again(library: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     build_site(library, site, SiteOptions(links="wiki"), render_image=CountingRenderer())
@@ -168,3 +182,14 @@ def test_docs_links_option_is_checked(library: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["docs", str(library), "-o", str(site), "--links", "confluence"]) == 2
     assert "invalid choice: 'confluence'" in capsys.readouterr().err
+
+
+def test_a_folder_without_runbooks_is_a_usage_error_as_in_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["lint", str(empty)]) == 2
+    assert main(["docs", str(empty), "-o", str(tmp_path / "site")]) == 2
+    assert "no runbook files" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()

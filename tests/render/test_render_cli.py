@@ -42,6 +42,23 @@ def test_format_follows_the_output_suffix(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
+def test_an_output_suffix_that_names_no_format_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "x.jpg"
+    assert main(["render", FIXTURE, "-o", str(out)]) == 2
+    assert not out.exists()
+    err = capsys.readouterr().err
+    assert "'.jpg'" in err and ".png" in err and "-f" in err
+
+
+@pytest.mark.needs_dot
+def test_an_explicit_format_wins_over_an_unknown_suffix(tmp_path: Path) -> None:
+    out = tmp_path / "x.jpg"
+    assert main(["render", FIXTURE, "-f", "png", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
 @pytest.mark.needs_dot
 def test_svg_goes_to_stdout_without_o(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     assert main(["render", FIXTURE]) == 0

@@ -11,7 +11,7 @@ import pytest
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
-from runbook_engine.timeline.refusal import RuleRefused
+from runbook_engine.timeline.refusal import USAGE_RULES, RuleRefused
 from runbook_engine.timeline.rules import check, monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.state import fold
@@ -234,7 +234,7 @@ def test_refused(svc: IncidentService, incident: str, clock: FakeClock, case: st
     refusal = refused.value.refusal
     assert refusal.rule == rule, refusal
     assert refusal.reason.strip() and refusal.hint.strip()
-    assert refused.value.exit_code == 1
+    assert refused.value.exit_code == (2 if rule in USAGE_RULES else 1)
 
 
 def test_a_refused_action_leaves_no_event(svc: IncidentService, incident: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,13 @@ from runbook_engine.cli.main import main
 from runbook_engine.format.library import load_runbook
 from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import SystemClock
+from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 from runbook_engine.walk import demo
+from runbook_engine.walk.session import WalkSession
+from runbook_engine.walk.walker import Walker
+from tests.conftest import FIXTURES
 from tests.walk.conftest import REDIS, REPO, World
 
 
@@ -126,3 +131,51 @@ def test_demo_policy_shortens_the_windows() -> None:
     short = demo.demo_policy(load_policy())
     assert short.rule("SEV-2").monitoring_window_s == demo.DEMO_MONITORING_S
     assert short.rule("SEV-1").observation_window_s == demo.DEMO_OBSERVATION_S
+
+
+def _sev3_demo(tmp_path: Path, policy_of_demo: bool) -> tuple[IncidentService, str, WalkSession, Path]:
+    """The demo fixture's runbook (SEV-3) walked to a pending risky change, IC simulated."""
+    policy = demo.demo_policy(load_policy()) if policy_of_demo else load_policy()
+    store_path = tmp_path / "demo.db"
+    service = IncidentService(SqliteStore(store_path, policy), policy, SystemClock())
+    runbook = load_runbook(FIXTURES / "good" / "demo.yaml")
+    alice = Actor("alice", "alice-account", "host-a")
+    incident_id = demo.find_or_open(service, runbook, alice)
+    session = WalkSession(service, incident_id, Walker(runbook, alice, policy), SystemClock())
+    session.begin()
+    for label in ("high", "confirmed"):
+        session.append(session.walker.answer(session.state, label))
+    session.append(session.walker.propose(session.state))
+    return service, incident_id, session, store_path
+
+
+def _run_ic_until(simulated: demo.SimulatedIC, session: WalkSession, done: Callable[[], bool]) -> None:
+    simulated.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not done() and time.monotonic() < deadline:
+            time.sleep(0.05)
+            session.refresh()
+    finally:
+        simulated.stop()
+
+
+def test_simulated_ic_approves_at_sev3_where_the_policy_names_the_owner(tmp_path: Path) -> None:
+    service, incident_id, session, store_path = _sev3_demo(tmp_path, policy_of_demo=True)
+    assert session.state.severity == "SEV-3"
+    simulated = demo.SimulatedIC(store_path, service.policy, SystemClock(), incident_id, 0.1, 0.05)
+    _run_ic_until(simulated, session, lambda: session.state.changes["C1"].approved_by is not None)
+    assert simulated.failure is None
+    assert session.state.changes["C1"].approved_by == demo.DEMO_IC
+
+
+def test_simulated_ic_refused_says_so_in_the_timeline_and_keeps_running(tmp_path: Path) -> None:
+    service, incident_id, session, store_path = _sev3_demo(tmp_path, policy_of_demo=False)
+    simulated = demo.SimulatedIC(store_path, service.policy, SystemClock(), incident_id, 0.1, 0.05)
+
+    def noted() -> bool:
+        return any("cannot approve C1" in str(e.payload.get("text")) for e in service.events(incident_id))
+
+    _run_ic_until(simulated, session, noted)
+    assert noted() and simulated.failure is None
+    assert session.state.changes["C1"].approved_by is None
