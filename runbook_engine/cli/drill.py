@@ -70,10 +70,16 @@ def run(args: argparse.Namespace) -> int:
     from runbook_engine.drill.report import REPORTERS, DrillReport
     from runbook_engine.drill.result import ERROR
 
+    missing = [path for path in args.paths if not _is_glob(path) and not Path(path).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {' '.join(missing)}")
     found, library = run_paths(args.paths, args.runbooks, args.policy)
-    if not found:
-        hint = "drills live in a drills/ folder or beside their runbook as NAME.drill.yaml"
-        raise UsageError(f"no drill files in {' '.join(args.paths)}", hint)
+    if not found and args.min_coverage is None:
+        print(
+            f"no drills yet in {' '.join(args.paths)}: nothing to run. Drills live in a drills/ folder "
+            "or beside their runbook as NAME.drill.yaml; `runbook drill --new RUNBOOK` writes skeletons."
+        )
+        return EXIT_OK
     results = tuple(found)
     wants_coverage = args.coverage or args.min_coverage is not None
     coverage = tuple(library_coverage(library.runbooks(), results)) if wants_coverage else None
@@ -83,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     failing = any(not r.passed for r in results) or any(report.coverage_failing(c) for c in coverage or ())
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _is_glob(path: str) -> bool:
+    return any(char in path for char in "*?[")
 
 
 def _new(runbook_path: Path, folder: Path, policy_path: Path | None) -> int:

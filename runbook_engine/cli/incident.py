@@ -87,7 +87,7 @@ def _open(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
         service=args.service,
     )
     print(event.incident_id)
-    return _echo(event)
+    return EXIT_OK if args.quiet else _echo(event)
 
 
 def _list(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:

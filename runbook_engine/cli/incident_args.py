@@ -26,6 +26,8 @@ def _args_open(p: argparse.ArgumentParser) -> None:
     p.add_argument("--started-at", default=None, help="when impact began, HH:MM UTC or ISO (default: now)")
     p.add_argument("--runbook", default=None)
     p.add_argument("--service", default=None)
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print only the new id, for scripts: ID=$(runbook incident open ... -q)")
 
 
 def _args_none(p: argparse.ArgumentParser) -> None:

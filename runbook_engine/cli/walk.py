@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,8 +147,31 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
             _report_demo_failure(simulated)
     node = walker.position(session.state)
     print(f"Left {incident_id} at {node}; everything is in the timeline.")
-    print(f"Resume: runbook walk {args.runbook} --incident {incident_id} --as {walker.name!r}")
+    print(f"Resume: {resume_command(args, incident_id, walker.name)}")
     return 0
+
+
+def resume_command(args: argparse.Namespace, incident_id: str, name: str) -> str:
+    """The exact command that walks on from here, from any folder: this program by its full path,
+    the store and any policy spelled out, all quoted for the shell."""
+    words = [*program_words(), "walk", str(Path(args.runbook).resolve()), "--incident", incident_id,
+             "--as", name, "--store", str(Path(args.store).resolve())]
+    if args.policy is not None:
+        words += ["--policy", str(Path(args.policy).resolve())]
+    if args.demo:
+        words.append("--demo")
+    return shlex.join(words)
+
+
+def program_words() -> list[str]:
+    """How this process was started: `runbook` when that is what PATH finds, else its full path."""
+    launched = Path(sys.argv[0])
+    if launched.name == "__main__.py":
+        return [sys.executable, "-m", "runbook_engine"]
+    found = shutil.which(launched.name)
+    if found and Path(found).resolve() == launched.resolve():
+        return [launched.name]
+    return [str(launched.resolve())]
 
 
 def _welcome(args: argparse.Namespace, incident_id: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from runbook_engine.findings import Finding, Position
 from runbook_engine.format.library import DRILL_SUFFIXES, RunbookInvalid, is_runbook_file, load_runbook
+from runbook_engine.format.loader import LoadError, load_path
 from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy, PolicyError, load_policy
 
@@ -71,6 +72,8 @@ class Library:
     extra_dirs: Sequence[Path] = ()
     by_id: dict[str, Runbook] = field(default_factory=dict)
     broken: dict[Path, RunbookInvalid] = field(default_factory=dict)
+    broken_ids: dict[str, Path] = field(default_factory=dict)
+    """The `id` each runbook that does not lint declares, so a drill of it is told why."""
     _scanned: set[Path] = field(default_factory=set)
 
     def scan(self, folder: Path) -> None:
@@ -87,6 +90,7 @@ class Library:
             runbook = load_runbook(path)
         except RunbookInvalid as exc:
             self.broken[path.resolve()] = exc
+            self.broken_ids.setdefault(_declared_id(path), path)
             return None
         self.by_id.setdefault(runbook.id, runbook)
         return runbook
@@ -102,12 +106,30 @@ class Library:
             self.scan(folder)
             if drill.runbook in self.by_id:
                 return self.by_id[drill.runbook]
+        if drill.runbook in self.broken_ids:
+            raise _does_not_lint(drill, self.broken_ids[drill.runbook], self.broken)
         message = f"no runbook with id {drill.runbook!r} beside the drill or in the folder above"
         hint = "name it by path (runbook: ../NAME.yaml) or pass --runbooks FOLDER"
         raise RunbookInvalid([Finding(drill.path, Position(), "DR200", message, hint)])
 
     def runbooks(self) -> list[Runbook]:
         return sorted(self.by_id.values(), key=lambda runbook: runbook.id)
+
+
+def _declared_id(path: Path) -> str:
+    """The id a runbook file declares, or "" when it cannot even be loaded."""
+    try:
+        data = load_path(path).data
+    except LoadError:
+        return ""
+    return str(data.get("id", ""))
+
+
+def _does_not_lint(drill: Drill, path: Path, broken: dict[Path, RunbookInvalid]) -> RunbookInvalid:
+    findings = broken[path.resolve()].findings
+    message = f"runbook {drill.runbook!r} ({path}) does not lint: {len(findings)} error(s), listed below"
+    hint = f"fix the runbook (`runbook lint {path}`); the drill runs once it lints"
+    return RunbookInvalid([Finding(drill.path, Position(), "DR202", message, hint), *findings])
 
 
 @dataclass

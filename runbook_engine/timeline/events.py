@@ -21,6 +21,16 @@ MAIN_COMMAND_PART = "step"
 events written before parts were recorded have none and mean this."""
 
 
+def incident_id_prefix(opening: NewEvent) -> str:
+    """`DEMO` for a demo incident (so its id can never be taken for a real one's), else `INC`."""
+    return "DEMO" if opening.payload.get("demo") else "INC"
+
+
+def format_incident_id(prefix: str, day: str, number: int) -> str:
+    """The id every store gives the `number`th incident of `day` (YYYYMMDD) with this prefix."""
+    return f"{prefix}-{day}-{number:04d}"
+
+
 class EventType(str, Enum):
     """Every kind of event an incident timeline can hold."""
 

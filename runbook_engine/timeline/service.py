@@ -53,10 +53,11 @@ class IncidentService:
         runbook: str | None = None,
         started_at: datetime | None = None,
         service: str | None = None,
+        demo: bool = False,
     ) -> Event:
         """Declare an incident; `ic` is incident commander from the first event."""
         now = self.clock.now()
-        payload = {
+        payload: dict[str, object] = {
             "title": title,
             "severity": severity,
             "ic": ic,
@@ -64,6 +65,8 @@ class IncidentService:
             "runbook": runbook,
             "service": service,
         }
+        if demo:
+            payload["demo"] = True
         new = NewEvent(EventType.INCIDENT_OPENED, actor, payload)
         refuse_if(check_open(new, self.policy))
         return self.store.create_incident(new, now)

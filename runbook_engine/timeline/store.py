@@ -24,6 +24,8 @@ from runbook_engine.timeline.events import (
     Event,
     NewEvent,
     canonical_json,
+    format_incident_id,
+    incident_id_prefix,
     iso_utc,
     parse_utc,
 )
@@ -118,14 +120,14 @@ class SqliteStore:
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
-        """Open a new incident (id `INC-YYYYMMDD-NNNN`) whose first event is `new_event`."""
+        """Open a new incident (id `INC-YYYYMMDD-NNNN`, or `DEMO-...`) whose first event is `new_event`."""
         validate_payload(new_event)
-        day = at.strftime("%Y%m%d")
+        day, prefix = at.strftime("%Y%m%d"), incident_id_prefix(new_event)
         with self._immediate():
-            (number,) = self._db.execute(
+            (number,) = self._db.execute(  # one counter a day whatever the prefix: (day, number) is unique
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE day = ?", (day,)
             ).fetchone()
-            incident_id = f"INC-{day}-{number:04d}"
+            incident_id = format_incident_id(prefix, day, number)
             event = seal(incident_id, 1, GENESIS_HASH, new_event, at)
             self._db.execute(
                 "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",

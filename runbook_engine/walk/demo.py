@@ -66,7 +66,9 @@ def find_or_open(service: IncidentService, runbook: Runbook, walker: Actor) -> s
     ic = demo_actor()
     severity = runbook.severity if runbook.severity in service.policy.severities else "SEV-2"
     title = f"DEMO {runbook.symptom.summary or runbook.title}"
-    opened = service.open(title, severity, DEMO_IC, ic, runbook=runbook.id, service=runbook.service or None)
+    opened = service.open(
+        title, severity, DEMO_IC, ic, runbook=runbook.id, service=runbook.service or None, demo=True
+    )
     service.note(
         opened.incident_id,
         f"Demo incident for @{walker.name}. {DEMO_IC} is a simulated IC: it approves risky changes "

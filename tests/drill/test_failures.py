@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from tests.drill.conftest import FIXTURES
 FAILING = FIXTURES / "failing"
 WRONG_NODE = FAILING / "tiny-wrong-node.drill.yaml"
 REFUSED = FAILING / "tiny-unexpected-refusal.drill.yaml"
+DRILL_NAME = "tiny-restart.yaml"
 
 
 def test_wrong_node_message(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,3 +111,23 @@ def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
         f"::error file={tiny},title=drill coverage::drill coverage 62.5%25 is below the minimum 70%25"
     ) in lines
     assert lines[-1] == "3 drill(s): 1 passed, 2 failed, 0 could not run"
+
+
+def test_a_library_without_drills_passes_and_says_so(
+    tiny_library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["drill", str(tiny_library)]) == 0
+    assert "no drills yet" in capsys.readouterr().out
+    assert main(["drill", str(tiny_library / "nope")]) == 2
+
+
+def test_a_drill_of_a_runbook_that_does_not_lint_shows_its_findings(
+    tiny_library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runbook = tiny_library / "tiny.yaml"
+    runbook.write_text(runbook.read_text().replace("start: slow", "start: nowhere"), encoding="utf-8")
+    shutil.copy(FIXTURES / "tiny" / "drills" / DRILL_NAME, tiny_library / "drills" / DRILL_NAME)
+    assert main(["drill", str(tiny_library)]) == 2
+    out = capsys.readouterr().out
+    assert "runbook 'tiny'" in out and "does not lint" in out
+    assert "RB201" in out and "no runbook with id" not in out

@@ -79,9 +79,10 @@ def test_unknown_runbook_is_an_error(tiny_library: Path, capsys: pytest.CaptureF
     assert "DR200 no runbook with id 'nowhere'" in capsys.readouterr().out
 
 
-def test_no_drills_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["drill", str(tmp_path)]) == 2
-    assert "no drill files" in capsys.readouterr().err
+def test_no_drills_passes_and_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drill", str(tmp_path)]) == 0
+    assert "no drills yet" in capsys.readouterr().out
+    assert main(["drill", str(tmp_path), "--min-coverage", "50"]) == 0
 
 
 def test_hidden_and_tool_folders_are_not_searched(tiny_library: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import threading
 import time
 from collections.abc import Callable
@@ -179,3 +180,18 @@ def test_simulated_ic_refused_says_so_in_the_timeline_and_keeps_running(tmp_path
     _run_ic_until(simulated, session, noted)
     assert noted() and simulated.failure is None
     assert session.state.changes["C1"].approved_by is None
+
+
+def test_demo_incidents_have_their_own_prefix_and_resume_names_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "demo store.db"
+    real = service_at(store).open("A real one", "SEV-2", "dan", demo.demo_actor()).incident_id
+    assert run_walk(args_for(store, "--demo"), "\x03") == 0
+    (demo_id,) = [s.incident_id for s in service_at(store).incidents() if s.incident_id != real]
+    assert real.startswith("INC-") and demo_id.startswith("DEMO-")
+    resume = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Resume: ")]
+    words = shlex.split(resume[0].removeprefix("Resume: "))
+    assert words[words.index("--store") + 1] == str(store.resolve())
+    assert words[words.index("--incident") + 1] == demo_id and "--demo" in words
+    assert Path(words[0]).is_absolute() and Path(words[words.index("walk") + 1]).is_absolute()

@@ -135,7 +135,7 @@ def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_
     tmux.wait_for("RESOLVED")
     tmux.type("quit")
     tmux.keys("Enter")
-    tmux.wait_for("Resume: runbook walk")
+    tmux.wait_for("Resume: ")
 
     with SqliteStore(store, policy) as reopened:
         state = IncidentService(reopened, policy).state(incident)
