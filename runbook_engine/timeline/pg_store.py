@@ -19,7 +19,16 @@ from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
 from runbook_engine.timeline.doorbell import Doorbell, NotifyDoorbell
-from runbook_engine.timeline.events import GENESIS_HASH, Actor, Event, NewEvent, canonical_json, iso_utc
+from runbook_engine.timeline.events import (
+    GENESIS_HASH,
+    Actor,
+    Event,
+    NewEvent,
+    canonical_json,
+    format_incident_id,
+    incident_id_prefix,
+    iso_utc,
+)
 from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.pg_db import (
     connect,
@@ -102,23 +111,24 @@ class PostgresStore:
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
-        """Open a new incident (id `INC-YYYYMMDD-NNNN`) whose first event is `new_event`."""
+        """Open a new incident (id `INC-YYYYMMDD-NNNN`, or `DEMO-...`) whose first event is `new_event`."""
         validate_payload(new_event)
-        event_id, day = uuid.uuid4(), at.strftime("%Y%m%d")
+        event_id, day, prefix = uuid.uuid4(), at.strftime("%Y%m%d"), incident_id_prefix(new_event)
 
         def attempt(conn: Connection) -> Event:
             found = self._event_by_id(conn, event_id)
             if found is not None:
                 return found
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (INCIDENT_LOCK, day))
-            row = conn.execute(
+            row = conn.execute(  # one counter a day whatever the prefix, as in SQLite
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM runbook.incidents WHERE day = %s", (day,)
             ).fetchone()
-            incident_id = f"INC-{day}-{int(str(row[0]) if row else 1):04d}"
+            number = int(str(row[0])) if row else 1
+            incident_id = format_incident_id(prefix, day, number)
             event = seal(incident_id, 1, GENESIS_HASH, self._as_login(new_event), at)
             conn.execute(
                 "INSERT INTO runbook.incidents VALUES (%s, %s, %s, %s, 0, %s)",
-                (incident_id, day, int(incident_id[-4:]), iso_utc(at), GENESIS_HASH),
+                (incident_id, day, number, iso_utc(at), GENESIS_HASH),
             )
             self._insert(conn, event, event_id)
             return event

@@ -32,8 +32,9 @@ def opened(service: IncidentService) -> str:
 def test_incident_ids_count_per_day(service: IncidentService) -> None:
     first = service.open("a", "SEV-3", "bob", ALICE).incident_id
     second = service.open("b", "SEV-3", "bob", ALICE).incident_id
-    assert (first, second) == ("INC-20260101-0001", "INC-20260101-0002")
-    assert [summary.incident_id for summary in service.incidents()] == [first, second]
+    demo = service.open("c", "SEV-3", "bob", ALICE, demo=True).incident_id
+    assert (first, second, demo) == ("INC-20260101-0001", "INC-20260101-0002", "DEMO-20260101-0003")
+    assert [summary.incident_id for summary in service.incidents()] == [first, second, demo]
 
 
 def test_append_chains_and_reads_back(service: IncidentService, opened: str) -> None:
