@@ -1,32 +1,34 @@
-"""Benchmark `runbook lint` against a bare libyaml parse and check-jsonschema on the same corpus.
+"""Benchmark `runbook lint` against a bare libyaml parse and check-jsonschema on a library-shaped corpus.
 
-Usage: .venv/bin/python benchmarks/lint_bench.py [--files 1000] [--large 4000] [--nodes 40] [--repeat 3]
+Usage: .venv/bin/python benchmarks/lint_bench.py [--files 1000] [--large 4000] [--rounds 5]
+       [--cjs-rounds 2] [--instructions]
 
-Prints, from one run: wall times (best of `--repeat`), the ratios the targets are stated in, the
-growth from `--files` to `--large` files, and peak memory of a lint run in a fresh process.
-Targets: lint <= 1.5x the bare parse, >= 15x faster than check-jsonschema, linear growth, and
-peak memory for the large corpus <= 1.5x that of the small one.
+The corpus (corpus.py) is the bundled runbooks copied with fresh ids: `id#node` links between
+runbooks and PromQL with `.*`, as real libraries have. Every side is a fresh process timed from
+spawn to exit, in paired rounds of rotating order; ratios are medians of per-round ratios.
+Targets (issue 16): lint -j 1 <= 1.5x the 1-core parse; lint with 2 workers <= 1.0x the 1-core
+parse; check-jsonschema >= 20x slower than lint.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-import yaml
-from corpus import write_corpus
+from corpus import REPO, write_library
+from paired import BIN, METHOD, PYTHON, instructions, median_ms, ratio, rounds, wall
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-SCHEMA = ROOT / "schemas" / "runbook.schema.json"
-
+SCHEMA = REPO / "schemas" / "runbook.schema.json"
+PARSE = (
+    "import sys, yaml\nfrom pathlib import Path\n"
+    "for p in sorted(Path(sys.argv[1]).glob('*.yaml')):\n"
+    "    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)\n"
+)
 MEMORY_PROBE = """
 import json, resource, sys, tracemalloc
 from pathlib import Path
@@ -39,117 +41,90 @@ print(json.dumps({
     "traced_peak": peak,
     "rss_main": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     "rss_worker": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
-    "findings": len(result.findings),
 }))
 """
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and every finished child (lint's worker processes included)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+def sides(folder: Path) -> dict[str, list[str]]:
+    lint = [str(BIN / "runbook"), "lint"]
+    return {
+        "parse": [PYTHON, "-c", PARSE, str(folder)],
+        "lint -j 1": [*lint, "--jobs", "1", str(folder)],
+        "lint -j 2": [*lint, "--jobs", "2", str(folder)],
+    }
 
 
-def best_of(repeat: int, run: Callable[[], None]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of the fastest of `repeat` runs: the least disturbed one."""
-    runs = []
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), cpu_seconds()
-        run()
-        runs.append((time.perf_counter() - wall, cpu_seconds() - cpu))
-    return min(runs)
-
-
-def bare_parse(paths: list[Path]) -> None:
-    for path in paths:
-        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
-
-
-def run_lint(folder: Path, *options: str) -> None:
-    command = [str(BIN / "runbook"), "lint", *options, str(folder)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"lint failed on the corpus:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-
-
-def run_check_jsonschema(paths: list[Path]) -> None:
-    command = [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), *map(str, paths)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"check-jsonschema failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+def timed(commands: dict[str, list[str]], count: int) -> dict[str, list[float]]:
+    return rounds({name: partial(wall, argv) for name, argv in commands.items()}, count)
 
 
 def memory(folder: Path) -> dict[str, int]:
-    done = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE, str(folder)], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([PYTHON, "-c", MEMORY_PROBE, str(folder)], capture_output=True, check=True)
     figures: dict[str, int] = json.loads(done.stdout)
     return figures
 
 
-def measure(folder: Path, files: int, nodes: int, repeat: int, baseline: bool) -> dict[str, float]:
-    paths = write_corpus(folder, files, nodes)
-    size = sum(path.stat().st_size for path in paths) / len(paths)
-    figures: dict[str, float] = {"files": files, "avg_kb": size / 1024}
-    runs: dict[str, Callable[[], None]] = {
-        "parse": lambda: bare_parse(paths),
-        "lint": lambda: run_lint(folder),
-    }
-    if baseline:
-        runs["lint_1"] = lambda: run_lint(folder, "--jobs", "1")
-        runs["check_jsonschema"] = lambda: run_check_jsonschema(paths)
-    for name, run in runs.items():
-        figures[name], figures[f"{name}_cpu"] = best_of(repeat, run)
-    figures.update({key: float(value) for key, value in memory(folder).items()})
-    return figures
+def report_size(files: int, times: dict[str, list[float]], count: int) -> None:
+    print(f"{files} files; " + METHOD.format(rounds=count))
+    print("  medians: " + ", ".join(f"{name} {median_ms(times, name):.0f} ms" for name in times))
+    print(f"  lint -j 1 / parse: {ratio(times, 'lint -j 1', 'parse'):.2f}x  (target <= 1.5x, one core each)")
+    two = ratio(times, "lint -j 2", "parse")
+    print(f"  lint -j 2 / parse: {two:.2f}x  (target <= 1.0x, 2 workers vs 1 core)")
 
 
-def report(small: dict[str, float], large: dict[str, float]) -> None:
+def run_size(folder: Path, files: int, count: int) -> dict[str, list[float]]:
+    write_library(folder, files)
+    times = timed(sides(folder), count)
+    report_size(files, times, count)
     mib = 1024 * 1024
-    for row in (small, large):
-        line = (
-            f"{int(row['files']):>5} files ({row['avg_kb']:.1f} KB avg), wall (CPU): "
-            f"bare parse {row['parse']:.2f} s ({row['parse_cpu']:.2f}), "
-            f"runbook lint {row['lint']:.2f} s ({row['lint_cpu']:.2f})"
-        )
-        if "check_jsonschema" in row:
-            line += f", lint -j 1 {row['lint_1']:.2f} s ({row['lint_1_cpu']:.2f})"
-            line += f", check-jsonschema {row['check_jsonschema']:.2f} s ({row['check_jsonschema_cpu']:.2f})"
-        print(line)
-        print(
-            f"      peak memory: traced {row['traced_peak'] / mib:.1f} MiB, "
-            f"RSS main {row['rss_main'] / mib:.1f} MiB, worker {row['rss_worker'] / mib:.1f} MiB"
-        )
-    n, big = int(small["files"]), int(large["files"])
-    print()
-    print(f"lint / bare parse, {n} files: {small['lint'] / small['parse']:.2f}x wall   (target <= 1.5x)")
-    print(f"lint -j 1 / bare parse, {n} files: {small['lint_1'] / small['parse']:.2f}x wall (one core)")
-    print(f"lint / bare parse, {big} files: {large['lint'] / large['parse']:.2f}x wall")
-    speedup = small["check_jsonschema"] / small["lint"]
-    print(f"check-jsonschema / lint, {n} files: {speedup:.1f}x   (target >= 15x)")
-    growth = large["lint"] / small["lint"]
-    print(f"lint time {n} -> {big} files: x{growth:.2f} ({growth / (big / n):.2f} of linear)")
-    print(
-        f"peak memory {big} / {n} files: "
-        f"RSS {large['rss_main'] / small['rss_main']:.2f}x   (target <= 1.5x), "
-        f"traced Python heap {large['traced_peak'] / small['traced_peak']:.2f}x"
-    )
+    probe = memory(folder)
+    main_rss, worker_rss = probe["rss_main"] / mib, probe["rss_worker"] / mib
+    print(f"  peak memory: RSS main {main_rss:.1f} MiB, worker {worker_rss:.1f} MiB, "
+          f"traced heap {probe['traced_peak'] / mib:.1f} MiB")
+    return times
+
+
+def check_jsonschema(folder: Path, count: int) -> None:
+    paths = [str(path) for path in sorted(folder.glob("*.yaml"))]
+    commands = {
+        "lint": [str(BIN / "runbook"), "lint", str(folder)],
+        "check-jsonschema": [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), *paths],
+    }
+    times = timed(commands, count)
+    print(f"check-jsonschema vs lint (default workers), {len(paths)} files; " + METHOD.format(rounds=count))
+    print("  medians: " + ", ".join(f"{name} {median_ms(times, name):.0f} ms" for name in times))
+    print(f"  check-jsonschema / lint: {ratio(times, 'check-jsonschema', 'lint'):.1f}x  (target >= 20x)")
+
+
+def count_instructions(folder: Path) -> None:
+    commands = sides(folder)
+    counts = {name: instructions(argv) for name, argv in commands.items() if name != "lint -j 2"}
+    print(f"instructions (callgrind, every process), {len(list(folder.glob('*.yaml')))} files: "
+          + ", ".join(f"{name} {count / 1e6:.0f} M" for name, count in counts.items())
+          + f"; lint -j 1 / parse {counts['lint -j 1'] / counts['parse']:.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--large", type=int, default=4000)
-    parser.add_argument("--nodes", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--cjs-rounds", type=int, default=2)
+    parser.add_argument("--instructions", action="store_true", help="callgrind counts on 64 files")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="lint-bench-") as tmp:
-        small = measure(Path(tmp) / "small", args.files, args.nodes, args.repeat, baseline=True)
-        large = measure(Path(tmp) / "large", args.large, args.nodes, args.repeat, baseline=False)
-    report(small, large)
+        small = Path(tmp) / "small"
+        run_size(small, args.files, args.rounds)
+        if args.cjs_rounds:
+            check_jsonschema(small, args.cjs_rounds)
+        if args.large:
+            run_size(Path(tmp) / "large", args.large, max(1, args.rounds // 2))
+        if args.instructions:
+            tiny = Path(tmp) / "tiny"
+            write_library(tiny, 64)
+            count_instructions(tiny)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

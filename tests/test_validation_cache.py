@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.format import library
 from runbook_engine.format.library import RunbookInvalid
-from runbook_engine.format.validation_cache import CACHE_FOLDER, default_cache_dir, load_validated
+from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated
 from tests.conftest import RUNBOOKS
 
 

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from runbook_engine.cli.args import emit
-from runbook_engine.drill.lint_coverage import coverage_findings
 from runbook_engine.errors import EXIT_OK, UsageError
-from runbook_engine.format.library import discover, neighbours, not_a_runbook
+from runbook_engine.format.files import neighbour_folders
+from runbook_engine.format.library import discover, not_a_runbook
 from runbook_engine.lint.config import find_config, load_config
 from runbook_engine.lint.docs import rules_markdown, rules_text
 from runbook_engine.lint.engine import lint_paths
@@ -62,9 +62,12 @@ def run(args: argparse.Namespace) -> int:
     files = discover(args.paths)
     if not files:
         raise _nothing_to_lint(args.paths)
-    result = lint_paths(files, config, library=neighbours(files), jobs=args.jobs)
+    result = lint_paths(files, config, library=neighbour_folders(files), jobs=args.jobs)
     minimum = args.min_drill_coverage if args.min_drill_coverage is not None else config.min_drill_coverage
     if minimum is not None:
+        # Imported here: drills pull in the walk and the timeline, which a plain lint never needs.
+        from runbook_engine.drill.lint_coverage import coverage_findings
+
         result = result.with_findings(coverage_findings(files, minimum))
     emit(args.output, lambda stream: reporter(args.format).write(result, stream))
     return result.exit_code(strict=args.strict)

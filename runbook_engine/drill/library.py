@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Position
-from runbook_engine.format.library import DRILL_SUFFIXES, RunbookInvalid, is_runbook_file, load_runbook
+from runbook_engine.format.files import DRILL_SUFFIXES
+from runbook_engine.format.library import RunbookInvalid, is_runbook_file, load_runbook
 from runbook_engine.format.loader import LoadError, load_path
 from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy, PolicyError, load_policy

@@ -7,19 +7,18 @@ from pathlib import Path
 
 from runbook_engine.errors import InputError
 from runbook_engine.findings import Finding, Severity
+from runbook_engine.format.files import (
+    DRILL_SUFFIXES,
+    NOT_RUNBOOKS,
+    YAML_SUFFIXES,
+    neighbour_folders,
+    runbook_names,
+)
 from runbook_engine.format.loader import Document, LoadError, load_path
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.engine import lint_document
 from runbook_engine.lint.rules import BLOCKING
-
-YAML_SUFFIXES = (".yaml", ".yml")
-NOT_RUNBOOKS = frozenset(
-    {"policy.yaml", "policy.yml", ".runbook.yaml", ".runbook.yml", ".pre-commit-hooks.yaml"}
-)
-"""Files that live beside runbooks but are not runbooks (drills live under a `drills/` folder)."""
-DRILL_SUFFIXES = (".drill.yaml", ".drill.yml")
-"""A drill may also sit beside its runbook under this suffix."""
 
 
 class RunbookInvalid(InputError):
@@ -92,8 +91,7 @@ def discover(targets: Iterable[str]) -> list[Path]:
 
 def neighbours(files: Iterable[Path]) -> list[Path]:
     """Runbook files in the folders of `files` (not below them): where cross-links usually point."""
-    folders = sorted({path.parent for path in files if path.exists()})
-    return [path for folder in folders for path in sorted(folder.glob("*")) if _wanted(path, folder)]
+    return [folder / name for folder in neighbour_folders(files) for name in runbook_names(folder)]
 
 
 def load_runbook(path: str | Path) -> Runbook:

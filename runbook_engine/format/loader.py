@@ -148,10 +148,20 @@ def load_text(text: str, name: str = "<string>") -> Document:
         raise LoadError(
             "RB005", position_of(root.start_mark), f"the top level is a {_kind_name(root)}"
         )
-    if "*" in text:
+    if _might_alias(text):
         _check_expansion(root)
     data = _Constructor().construct(root)
     return Document(name, data, root, text)
+
+
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s\]},]")
+"""Where an alias token (`*name`) can stand: at a line start or after a space or `[ { , :`, and a
+name follows. PromQL's `.*` and a `*` inside words never match, so the guard below runs only for
+documents that may have an alias; a false match merely costs the walk."""
+
+
+def _might_alias(text: str) -> bool:
+    return "*" in text and _ALIAS.search(text) is not None
 
 
 def _check_expansion(root: yaml.Node) -> None:

@@ -6,7 +6,8 @@ opens at 3 a.m. is almost always one that already passed, so a successful valida
 marker named by the hash of the file's bytes, the schema and the engine version, holding the
 loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
 YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
-live in `$RUNBOOK_CACHE_DIR`, else `$XDG_CACHE_HOME/runbook-engine`, else `~/.cache/runbook-engine`.
+live in `$RUNBOOK_CACHE_DIR`, else in platformdirs' user cache folder for runbook-engine
+(`$XDG_CACHE_HOME/runbook-engine` or `~/.cache/runbook-engine` on Linux).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
+from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
@@ -25,14 +27,6 @@ from runbook_engine.resources import SCHEMAS_DIR
 CACHE_FOLDER = "validated"
 CACHE_FORMAT = b"data-json-1"
 """Part of the key: bump it when what a marker holds changes."""
-
-
-def default_cache_dir() -> Path:
-    explicit = os.environ.get("RUNBOOK_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "runbook-engine"
 
 
 def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:

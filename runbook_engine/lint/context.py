@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from runbook_engine.findings import DocPath
 from runbook_engine.format.loader import Document
 from runbook_engine.format.model import Node, Runbook, Step, runbook_from_data
 from runbook_engine.format.schema import SchemaIssue, classified_issues
-
-if TYPE_CHECKING:
-    import networkx as nx
+from runbook_engine.lint.graph import Graph
 
 ACTING_KINDS = frozenset({"action"})
 CONFIRMING_KINDS = frozenset({"check", "cause"})
@@ -40,17 +38,11 @@ class RunbookContext:
         return classified_issues(self.data)
 
     @cached_property
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> Graph:
         """Nodes by id; an edge for every exit whose target exists (dangling ones are RB202's)."""
-        import networkx as nx  # here, not at the top: `runbook walk` validates without networkx
-
-        graph = nx.DiGraph()
         nodes = self.runbook.nodes
-        graph.add_nodes_from(nodes)
-        graph.add_edges_from(
-            (node.id, edge.target) for node in nodes.values() for edge in node.edges if edge.target in nodes
-        )
-        return graph
+        edges = ((node.id, edge.target) for node in nodes.values() for edge in node.edges)
+        return Graph.build(nodes, ((source, target) for source, target in edges if target in nodes))
 
     @cached_property
     def reachable(self) -> frozenset[str]:
@@ -64,7 +56,7 @@ class RunbookContext:
     def finishing(self) -> frozenset[str]:
         """Nodes from which some terminal node (resolve, handoff, final escalation) is reachable."""
         ends = [node.id for node in self.runbook.nodes.values() if node.is_terminal]
-        return frozenset(descendants(self.graph.reverse(copy=False), *ends))
+        return frozenset(descendants(self.graph.reverse(), *ends))
 
     def nodes(self, *kinds: str) -> Iterator[Node]:
         """The runbook's nodes in file order, optionally only those of the given kinds."""
@@ -94,7 +86,7 @@ def suppressed_codes(node: Node) -> frozenset[str]:
     return frozenset(code for code, reason in items if len(reason.strip()) >= MIN_REASON)
 
 
-def descendants(graph: nx.DiGraph, *sources: str, avoid: str | None = None) -> set[str]:
+def descendants(graph: Graph, *sources: str, avoid: str | None = None) -> set[str]:
     """`sources` and every node reachable from them without passing `avoid` (a plain search)."""
     seen: set[str | None] = {*sources, avoid}
     todo = list(sources)

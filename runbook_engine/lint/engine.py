@@ -19,7 +19,7 @@ from runbook_engine.findings import Finding, Issue, Severity
 from runbook_engine.format.loader import Document, LoadError, load_path, load_text
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
-from runbook_engine.lint.index import IndexEntry, Located, index_entry, node_targets
+from runbook_engine.lint.index import IndexEntry, Located, index_entry
 from runbook_engine.lint.result import LintResult
 from runbook_engine.lint.rules import ALL_CODES, LIBRARY_RULES, RUNBOOK_RULES, catalog
 
@@ -43,7 +43,7 @@ def lint_paths(
     library: Sequence[Path] = (),
     jobs: int | None = None,
 ) -> LintResult:
-    """Lint `paths` as one library; `library` files are consulted only to resolve links."""
+    """Lint `paths` as one library; runbooks in the `library` folders only resolve links."""
     config = config or LintConfig()
     files = [path for path in paths if not config.ignores(path)]
     findings: list[Finding] = []
@@ -52,7 +52,6 @@ def lint_paths(
         findings.extend(outcome.findings)
         if outcome.entry is not None:
             entries.append(outcome.entry)
-    entries = _with_node_ids(entries)
     findings.extend(library_findings(entries, config, _extra_entries(entries, files, library)))
     return LintResult(tuple(map(str, files)), tuple(sorted(findings, key=Finding.sort_key)), catalog())
 
@@ -84,7 +83,7 @@ def lint_source(text: str, name: str = "<string>", config: LintConfig | None = N
     """Lint YAML text as a library of one runbook (what rule tests use)."""
     config = config or LintConfig()
     try:
-        outcome = lint_document(load_text(text, name), config, keep_node_ids=True)
+        outcome = lint_document(load_text(text, name), config)
     except LoadError as exc:
         return [_load_finding(name, exc)]
     entries = [outcome.entry] if outcome.entry else []
@@ -96,8 +95,6 @@ def lint_document(
     document: Document,
     config: LintConfig,
     codes: Collection[str] | None = None,
-    *,
-    keep_node_ids: bool = False,
 ) -> FileOutcome:
     """Run the runbook rules (all, or only `codes`) over one loaded document."""
     ctx = RunbookContext(document, ALL_CODES)
@@ -110,7 +107,7 @@ def lint_document(
             finding = _finding(ctx, code, severity, issue)
             if finding is not None:
                 findings.append(finding)
-    entry = index_entry(ctx, keep_node_ids=keep_node_ids) if isinstance(document.data, dict) else None
+    entry = index_entry(ctx) if isinstance(document.data, dict) else None
     return FileOutcome(tuple(findings), entry)
 
 
@@ -152,34 +149,15 @@ def _cpus() -> int:
 def _extra_entries(
     entries: Sequence[IndexEntry], files: Sequence[Path], library: Sequence[Path]
 ) -> Iterator[IndexEntry]:
-    """Index entries of library files, read only when some link is not resolved by the linted files."""
+    """Index entries of the library folders' runbooks, only when some link leaves the linted files."""
     known = {entry.id for entry in entries}
-    if all(ref.link.runbook in known for entry in entries for ref in entry.links):
+    linked = {ref.link.runbook for entry in entries for ref in entry.links}
+    if linked <= known:
         return
-    linted = {path.resolve() for path in files}
-    for path in library:
-        if path.resolve() in linted:
-            continue
-        try:
-            document = load_path(path)
-        except LoadError:
-            continue
-        if isinstance(document.data, dict):
-            yield index_entry(RunbookContext(document), keep_node_ids=True)
+    from runbook_engine.lint.index_cache import library_entries  # only when a link leaves the run
 
-
-def _with_node_ids(entries: list[IndexEntry]) -> list[IndexEntry]:
-    """Entries again, with node ids read back for the runbooks that `id#node` links point into."""
-    wanted = node_targets(entries)
-    return [_reindexed(entry) if entry.id in wanted else entry for entry in entries]
-
-
-def _reindexed(entry: IndexEntry) -> IndexEntry:
-    try:
-        document = load_path(entry.path)
-    except LoadError:
-        return entry
-    return index_entry(RunbookContext(document), keep_node_ids=True)
+    # Only runbooks with these ids can change a finding on a linted file (RB206, RB207).
+    yield from library_entries(library, linked | known, skip=files)
 
 
 def _finding(ctx: RunbookContext, code: str, severity: Severity, issue: Issue) -> Finding | None:

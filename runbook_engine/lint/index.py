@@ -6,7 +6,6 @@ entries, with positions already resolved, stay in memory for the rules that span
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from runbook_engine.findings import Position
@@ -28,9 +27,9 @@ class LinkRef:
 class IndexEntry:
     """One runbook file as the library sees it.
 
-    Node ids are not kept by default: the index is the only thing that grows with the library,
-    and only runbooks that some link names as `id#node` need them (the engine reads those again).
-    When kept, they are one newline-joined string rather than a set of forty strings.
+    Node ids are kept as one newline-joined string rather than a set of forty strings: the index
+    is the only thing that grows with the library, and reading a file again in the main process
+    only because some `id#node` link points into it cost a quarter of a library lint.
     """
 
     path: str
@@ -55,12 +54,7 @@ class Located:
     node: str | None = None
 
 
-def node_targets(entries: Iterable[IndexEntry]) -> set[str]:
-    """Ids of runbooks that some link points into (`id#node`): those need their node ids."""
-    return {ref.link.runbook for entry in entries for ref in entry.links if ref.link.node}
-
-
-def index_entry(ctx: RunbookContext, *, keep_node_ids: bool = False) -> IndexEntry:
+def index_entry(ctx: RunbookContext) -> IndexEntry:
     runbook = ctx.runbook
     links = tuple(
         LinkRef(
@@ -76,5 +70,5 @@ def index_entry(ctx: RunbookContext, *, keep_node_ids: bool = False) -> IndexEnt
         id=runbook.id,
         id_position=ctx.document.locate(("id",)),
         links=links,
-        node_ids="\n".join(runbook.nodes) if keep_node_ids else None,
+        node_ids="\n".join(runbook.nodes),
     )

@@ -5,28 +5,27 @@ Picked by name from `REPORTERS`; checking never prints, reporters never check.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Protocol, TextIO
 
 from runbook_engine.lint.result import LintResult
-from runbook_engine.report.github import GithubReporter
-from runbook_engine.report.json_format import JsonReporter
-from runbook_engine.report.junit import JunitReporter
-from runbook_engine.report.sarif import SarifReporter
-from runbook_engine.report.text import TextReporter
 
 
 class Reporter(Protocol):
     def write(self, result: LintResult, stream: TextIO) -> None: ...
 
 
-REPORTERS: dict[str, type[Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "github": GithubReporter,
-    "sarif": SarifReporter,
-    "junit": JunitReporter,
+REPORTERS: dict[str, str] = {
+    "text": "text:TextReporter",
+    "json": "json_format:JsonReporter",
+    "github": "github:GithubReporter",
+    "sarif": "sarif:SarifReporter",
+    "junit": "junit:JunitReporter",
 }
+"""Reporter name -> its module and class, imported only when chosen (junit's XML costs start-up)."""
 
 
 def reporter(name: str) -> Reporter:
-    return REPORTERS[name]()
+    module, cls = REPORTERS[name].split(":")
+    made: Reporter = getattr(import_module(f"runbook_engine.report.{module}"), cls)()
+    return made

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
 from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.graph import strongly_connected_components
 
 CODE = "RB205"
 NAME = "loop-without-exit"
@@ -37,11 +38,9 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
-    import networkx as nx  # here, not at the top: `runbook walk` validates without networkx
-
     graph, finishing = ctx.graph, ctx.finishing
     order = {node_id: index for index, node_id in enumerate(ctx.runbook.nodes)}
-    for component in nx.strongly_connected_components(graph):
+    for component in strongly_connected_components(graph):
         first = min(component, key=order.__getitem__)
         is_loop = len(component) > 1 or graph.has_edge(first, first)
         if is_loop and not component & finishing:

@@ -1,0 +1,15 @@
+"""The per-user cache folder: `$RUNBOOK_CACHE_DIR`, else platformdirs' user cache folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def default_cache_dir() -> Path:
+    explicit = os.environ.get("RUNBOOK_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    import platformdirs  # only without RUNBOOK_CACHE_DIR; it costs a few ms of start-up
+
+    return Path(platformdirs.user_cache_dir("runbook-engine"))
