@@ -98,3 +98,28 @@ def wait_for_file(path: Path, timeout: float = 120.0) -> str:
             return path.read_text().strip()
         time.sleep(0.2)
     raise AssertionError(f"{path} never appeared")
+
+
+@pytest.mark.slow
+@pytest.mark.needs_tmux
+def test_the_first_command_lints_waits_for_enter_then_walks_a_demo(tmp_path: Path) -> None:
+    """`scripts/demo` as a new user runs it: the lint summary stays readable until Enter."""
+    if not (REPO / ".venv" / "bin" / "runbook").exists():
+        pytest.skip("scripts/demo needs the checkout's .venv (scripts/setup makes it)")
+    socket = f"demo-{uuid.uuid4().hex[:8]}"
+    tmux = ["tmux", "-L", socket]
+    env = {**clean_env(), "TERM": "xterm-256color", "RUNBOOK_STORE": str(tmp_path / "demo.db")}
+    command = f"{REPO / 'scripts' / 'demo'}; echo $? > {tmp_path / 'exit-code'}; sleep 60"
+    subprocess.run([*tmux, "new-session", "-d", "-s", "readme", "-x", "160", "-y", "40", command],
+                   env=env, check=True, timeout=10)
+    try:
+        wait_for_screen(tmux, "Press Enter to walk", timeout=120)
+        shown = subprocess.run([*tmux, "capture-pane", "-p", "-t", "readme"],
+                               capture_output=True, text=True, check=False).stdout
+        assert "0 errors" in shown
+        subprocess.run([*tmux, "send-keys", "-t", "readme", "Enter"], check=True, timeout=10)
+        wait_for_screen(tmux, "DEMO")
+        subprocess.run([*tmux, "send-keys", "-t", "readme", "C-c"], check=True, timeout=10)
+        assert wait_for_file(tmp_path / "exit-code") == "0"
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)

@@ -71,6 +71,23 @@ def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPat
     assert default_cache_dir() == tmp_path / "xdg" / "runbook-engine"
 
 
+def test_without_an_explicit_folder_the_platforms_cache_folder_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("RUNBOOK_CACHE_DIR")
+    asked: list[tuple[object, ...]] = []
+
+    def user_cache_dir(*args: object, **kwargs: object) -> str:
+        asked.append((*args, *kwargs.values()))
+        return str(tmp_path / "Library" / "Caches" / "runbook-engine")
+
+    monkeypatch.setattr(platformdirs, "user_cache_dir", user_cache_dir)
+    assert default_cache_dir() == tmp_path / "Library" / "Caches" / "runbook-engine"
+    assert asked == [("runbook-engine", False)]
+
+
 def test_a_warm_load_never_imports_the_yaml_parser(runbook: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     load_validated(runbook, cache)

@@ -34,7 +34,7 @@ def do_answer(ctx: Context, step: Step) -> None:
         labels = ", ".join(edge.label for edge in node.edges) or "none (it ends the walk)"
         raise StepProblem("answer", f"{node.id} has no answer {step.value!r}; its answers: {labels}")
     try:
-        events = walker.answer(state, str(step.value), str(step.options.get("evidence", "")))
+        events = walker.answer(state, str(step.value), str(step.options.get("evidence", "")), ctx.clock.now())
     except ValueError as exc:  # an action answered before its change is in flight
         raise StepProblem("answer", f"cannot answer {node.id} yet: {exc}") from None
     ctx.append(*events)

@@ -67,8 +67,9 @@ def _impact(ctx: Context) -> list[str]:
         lines.append(f"- User impact lasted {minutes_text((end - start).total_seconds())}{ongoing}")
     reported = [e for e in ctx.events if e.type is EventType.STATUS_UPDATE]
     for event in reported:
-        trend = event.payload.get("trend")
-        said = md(str(event.payload.get("impact") or "")) + (f"; trend: {md(str(trend))}" if trend else "")
+        impact, trend = event.payload.get("impact"), event.payload.get("trend")
+        said = md(str(impact)) if impact else "impact not stated in this update"
+        said += f"; trend: {md(str(trend))}" if trend else ""
         lines.append(f"- Reported at {hhmm(event.at)}: {said}")
     return lines
 

@@ -71,7 +71,8 @@ def _entered(p: Mapping[str, Any]) -> str:
 
 def _answered(p: Mapping[str, Any]) -> str:
     evidence = f" (evidence: {p['evidence']})" if p.get("evidence") else ""
-    return f"Answered {p['runbook']}#{p['node']}: {p['answer']}{evidence}{_for_walker(p)}"
+    early = f" (early: the wait had {format_duration(p['early_by_s'])} left)" if p.get("early_by_s") else ""
+    return f"Answered {p['runbook']}#{p['node']}: {p['answer']}{evidence}{early}{_for_walker(p)}"
 
 
 def _for_walker(p: Mapping[str, Any]) -> str:

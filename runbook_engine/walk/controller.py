@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from runbook_engine.errors import EngineError, StoreUnavailable
+from runbook_engine.format.durations import format_duration
 from runbook_engine.timeline.events import Event, NewEvent
 from runbook_engine.timeline.format import human_line
 from runbook_engine.walk import commands
@@ -147,12 +148,17 @@ class Controller:
         walker = self.session.walker
 
         def finish(values: dict[str, str]) -> None:
+            state, now = self.session.state, self.session.clock.now()
             try:
-                events = walker.answer(self.session.state, choice.label, values.get("evidence", ""))
+                events = walker.answer(state, choice.label, values.get("evidence", ""), now)
             except (KeyError, ValueError):
                 self.say(f"{choice.label!r} no longer fits here: the timeline moved on", "error")
                 return
+            early = walker.early_by_s(walker.runbook.node(walker.position(state)), state, now)
             if self.append(events, f"{choice.label} -> {choice.target_title}"):
+                if early:
+                    left = format_duration(early["early_by_s"])
+                    self.say(f"answered with {left} still on the wait: logged as an early answer", "warning")
                 self._point_to_linked_runbook()
 
         if view.phase is Phase.IN_FLIGHT:

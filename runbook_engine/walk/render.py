@@ -11,7 +11,9 @@ from runbook_engine.walk.view import Choice, Move, NodeView, Phase
 
 Fragments = list[tuple[str, str]]
 LABEL_WIDTH = 10
+GATE_LABEL_WIDTH = 26
 GATE_DETAIL_CHARS = 46
+"""The gate's detail column on an 80-column screen; wider screens show more of each detail."""
 
 PHASE_HINTS = {
     Phase.AWAITING_APPROVAL: "Waiting for approval; the screen updates by itself when it comes.",
@@ -22,18 +24,24 @@ PHASE_HINTS = {
 }
 
 
-def node_body(view: NodeView, can_run: bool = False) -> Fragments:
-    """The body for `view`: heading, text, gate and change, then signal and steps."""
+def node_body(view: NodeView, can_run: bool = False, width: int = 80) -> Fragments:
+    """The body for `view` on a screen `width` columns wide: heading, text, gate and change, then
+    signal and steps."""
     node = view.node
     out: Fragments = _heading(node)
     out += [("class:text", node.text + "\n")]
     if view.seconds_left is not None:
         out += _line("Time left", _countdown(view.seconds_left))
-    out += _status(view)
+    out += _status(view, gate_detail_chars(width))
     return out + _signal(node) + _steps(node, can_run) + _where_next(node)
 
 
-def _status(view: NodeView) -> Fragments:
+def gate_detail_chars(width: int) -> int:
+    """How much of a gate item's detail fits on one line beside its mark and label."""
+    return max(GATE_DETAIL_CHARS, width - len(" [ok] ") - GATE_LABEL_WIDTH - 1)
+
+
+def _status(view: NodeView, detail_chars: int = GATE_DETAIL_CHARS) -> Fragments:
     """What stands between the walker and the next move: gate, warnings, the change, a hint.
 
     It comes right after the node's text so that it stays on a 24-line screen.
@@ -43,8 +51,8 @@ def _status(view: NodeView) -> Fragments:
         out += [("class:section", "Before this risky change\n")]
         for item in view.gate:
             mark = ("class:ok", " [ok] ") if item.ok else ("class:missing", " [..] ")
-            detail = textwrap.shorten(item.detail, GATE_DETAIL_CHARS, placeholder="...")
-            out += [mark, ("class:label", item.label.ljust(26)), ("", detail + "\n")]
+            detail = textwrap.shorten(item.detail, detail_chars, placeholder="...")
+            out += [mark, ("class:label", item.label.ljust(GATE_LABEL_WIDTH)), ("", detail + "\n")]
     if view.notice:
         out += [("class:notice", "! " + view.notice + "\n")]
     if view.change is not None:

@@ -64,6 +64,7 @@ STYLE = Style.from_dict(
         "answer": "bold",
         "message.info": "",
         "message.error": "fg:ansired bold",
+        "message.warning": "fg:ansiyellow bold",
         "message.event": "fg:ansimagenta",
         "prompt": "bold",
         "toolbar": "reverse",
@@ -250,7 +251,7 @@ class WalkScreen:
             fragments += [("", line + "\n") for line in lines]
         else:
             session = self.controller.session
-            fragments = list(render.node_body(session.view(), session.can_run))
+            fragments = list(render.node_body(session.view(), session.can_run, self._width()))
         rows = list(split_lines(render.wrap(fragments, self._width())))
         self._scroll = min(self._scroll, max(0, len(rows) - 1))
         visible: StyleAndTextTuples = []

@@ -125,6 +125,13 @@ class Walker:
         node = self.runbook.nodes.get(node_id)
         return node.title if node is not None else node_id
 
+    def early_by_s(self, node: Node, state: IncidentState, now: datetime | None) -> dict[str, int]:
+        """`{"early_by_s": N}` when a wait node is answered with N whole seconds still to go."""
+        if node.kind != "wait" or now is None:
+            return {}
+        left = self._seconds_left(node, state, now)
+        return {"early_by_s": int(left)} if left is not None and left >= 1 else {}
+
     def _seconds_left(self, node: Node, state: IncidentState, now: datetime) -> float | None:
         if node.kind == "resolve":
             return gates.monitoring_left_s(state, self.policy, now)
@@ -141,10 +148,13 @@ class Walker:
         """Enter the start node when this walker has not walked this runbook yet."""
         return [] if self.started(state) else [self._enter(self.runbook.start)]
 
-    def answer(self, state: IncidentState, label: str, evidence: str = "") -> list[NewEvent]:
+    def answer(
+        self, state: IncidentState, label: str, evidence: str = "", now: datetime | None = None
+    ) -> list[NewEvent]:
         """Answer the current node: the answer, what it implies, then entering the next node.
 
         At an action node the answer is the change's result, so `evidence` is the observation.
+        At a wait node answered before its time is up (given `now`), the answer records how early.
         """
         node = self.runbook.node(self.position(state))
         target = node.target(label)
@@ -162,7 +172,8 @@ class Walker:
         answered = {"runbook": self.runbook.id, "node": node.id, "answer": label, "walker": self.name}
         if evidence:
             answered["evidence"] = evidence
-        events.append(self._event(EventType.NODE_ANSWERED, answered))
+        early = self.early_by_s(node, state, now)
+        events.append(self._event(EventType.NODE_ANSWERED, {**answered, **early}))
         events.append(self._enter(target))
         return events
 

@@ -152,3 +152,15 @@ def test_commands_name_the_part_that_ran(r: Replay) -> None:
     doc = _doc(r, incident)
     assert "- Command: restart worker (exit 0)" in doc
     assert "- Command (rollback): undo it (dry run)" in doc
+
+
+def test_an_update_that_stated_no_impact_is_said_so_never_left_blank(r: Replay) -> None:
+    incident = r.service.open("Queue lag", "SEV-2", "ic", IC).incident_id
+    r.service.status_update(incident, "update", "INCIDENT UPDATE ...", IC)
+    r.at("10:10")
+    r.service.status_update(incident, "update", "...", IC, impact="EU checkouts fail", trend="worse")
+    lines = [line for line in _doc(r, incident).splitlines() if line.startswith("- Reported at")]
+    assert lines == [
+        "- Reported at 10:00 UTC: impact not stated in this update",
+        "- Reported at 10:10 UTC: EU checkouts fail; trend: worse",
+    ]

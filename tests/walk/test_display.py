@@ -49,6 +49,18 @@ def test_risky_node_shows_badge_gate_and_where_answers_lead(world: World) -> Non
     assert "1  propose" in choices
 
 
+def test_the_gate_shows_whole_details_on_a_wide_screen(world: World) -> None:
+    session = world.session()
+    session.begin()
+    for label in ("at-limit", "one-service-over-its-pool", "confirmed"):
+        session.append(session.walker.answer(session.state, label))
+    view = session.view()
+    longest = max(view.gate, key=lambda item: len(item.detail))
+    assert len(longest.detail) > render.GATE_DETAIL_CHARS
+    assert longest.detail not in text(render.node_body(view, width=80))
+    assert longest.detail in text(render.node_body(view, width=180))
+
+
 def test_wrap_keeps_lines_within_the_width_and_indents_values() -> None:
     fragments = [("class:label", "Verify    "), ("", "word " * 30 + "\n"), ("", "short")]
     wrapped = text(render.wrap(fragments, 40))

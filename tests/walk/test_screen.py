@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from runbook_engine.format.library import load_runbook
 from runbook_engine.timeline.events import EventType
+from runbook_engine.timeline.format import human_line
 from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Phase
 from runbook_engine.walk.walker import Walker
@@ -142,3 +145,31 @@ def test_a_handoff_says_how_to_continue_in_the_linked_runbook(world: World) -> N
 
     drive(session, script)
     assert session.view().phase is Phase.END
+
+
+def test_answering_a_wait_early_is_said_and_logged(world: World) -> None:
+    runbook = replace(world.runbook, start="watch-recovery")
+    walker = Walker(runbook, world.alice, world.policy)
+    session = WalkSession(world.service, world.incident_id, walker, world.clock)
+    session.begin()
+    world.clock.advance(4)
+
+    def script(d: Driver) -> None:
+        d.type("1", "\r")  # recovered; no evidence
+        d.wait(lambda: d.said("logged as an early answer"), "the early answer said on screen")
+
+    controller = drive(session, script)
+    said = [text for style, text in controller.messages if style == "warning"]
+    assert said == ["answered with 9m56s still on the wait: logged as an early answer"]
+    answered = [e for e in world.service.events(world.incident_id) if e.type is EventType.NODE_ANSWERED]
+    assert answered[-1].payload["early_by_s"] == 596
+    assert "(early: the wait had 9m56s left)" in human_line(answered[-1])
+
+
+def test_answering_a_wait_after_its_time_is_not_early(world: World) -> None:
+    walker = Walker(replace(world.runbook, start="watch-recovery"), world.alice, world.policy)
+    state = world.service.state(world.incident_id)
+    world.service.store.append(world.incident_id, walker.begin(state)[0], world.clock.now(), lambda *_: None)
+    world.clock.advance(600)
+    events = walker.answer(world.service.state(world.incident_id), "recovered", now=world.clock.now())
+    assert "early_by_s" not in events[0].payload
