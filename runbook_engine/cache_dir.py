@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 
 def default_cache_dir() -> Path:
@@ -15,3 +17,22 @@ def default_cache_dir() -> Path:
     import platformdirs  # only without RUNBOOK_CACHE_DIR; it costs a few ms of start-up
 
     return Path(platformdirs.user_cache_dir("runbook-engine", appauthor=False))
+
+
+def read_marker(marker: Path) -> Any:
+    """The JSON a marker holds, or None when it is missing or unreadable (then the caller works it out)."""
+    try:
+        return json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_marker(marker: Path, data: Any) -> None:
+    """Written beside and renamed into place, so a reader never sees half a marker."""
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(marker)
+    except (OSError, TypeError, ValueError):
+        return

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from runbook_engine import __version__
+from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
 from runbook_engine.format.durations import parse_duration
-from runbook_engine.format.loader import LoadError, load_data_text
 from runbook_engine.format.reading import ReadRefused, read_text_limited
-from runbook_engine.format.schema import schema_issues
-from runbook_engine.resources import DEFAULT_POLICY
+from runbook_engine.resources import DEFAULT_POLICY, SCHEMAS_DIR
+
+CACHE_FOLDER = "policies"
+CACHE_FORMAT = b"policy-json-1"
 
 
 class PolicyError(Exception):
@@ -48,16 +52,39 @@ def load_policy(path: str | Path | None = None) -> Policy:
     """Load and validate a policy file (the bundled default when `path` is None)."""
     source = Path(path) if path is not None else DEFAULT_POLICY
     try:
-        data = load_data_text(read_text_limited(source), str(source))
+        text = read_text_limited(source)
     except ReadRefused as exc:
         raise PolicyError(f"{source}: cannot read policy: {exc.message}") from None
+    # Every incident command loads the policy: text that passed before is read back as JSON,
+    # without importing the YAML parser or checking the schema again (as for runbooks).
+    marker = default_cache_dir() / CACHE_FOLDER / _cache_key(text)
+    data = read_marker(marker)
+    if not isinstance(data, dict):
+        data = _validated(text, source)
+        write_marker(marker, data)
+    return policy_from_data(data)
+
+
+def _cache_key(text: str) -> str:
+    digest = hashlib.sha256(text.encode())
+    digest.update(__version__.encode() + CACHE_FORMAT)
+    digest.update((SCHEMAS_DIR / "policy.schema.json").read_bytes())
+    return digest.hexdigest()
+
+
+def _validated(text: str, source: Path) -> Any:
+    from runbook_engine.format.loader import LoadError, load_data_text
+    from runbook_engine.format.schema import schema_issues
+
+    try:
+        data = load_data_text(text, str(source))
     except LoadError as exc:
         raise PolicyError(f"{source}: {exc}") from None
     problems = schema_issues(data, "policy")
     if problems:
         first = problems[0]
         raise PolicyError(f"{source}: {first.message} ({first.hint})")
-    return policy_from_data(data)
+    return data
 
 
 def _severity(name: str, raw: Mapping[str, Any]) -> SeverityRule:

@@ -27,6 +27,7 @@ from runbook_engine.comms import (
     with_last_impact,
 )
 from runbook_engine.errors import EXIT_OK, UsageError
+from runbook_engine.terminal_text import visible
 from runbook_engine.timeline import locate
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.format import human_line
@@ -175,7 +176,7 @@ def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int
     if not args.dry_run:
         post_draft(svc, args.incident, draft, actor)
     text = render_markdown(draft) if args.markdown else render_text(draft)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(visible(text if text.endswith("\n") else text + "\n"))
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from runbook_engine.comms import hhmm, minutes_text
 from runbook_engine.policy import Policy
+from runbook_engine.terminal_text import visible, visible_line
 from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.state import IncidentState, severity_rule
 from runbook_engine.timeline.store import IncidentSummary
@@ -28,7 +29,7 @@ def board_lines(state: IncidentState, policy: Policy, now: datetime) -> list[str
 
 
 def print_board(state: IncidentState, policy: Policy, now: datetime) -> None:
-    print("\n".join(board_lines(state, policy, now)))
+    print(visible("\n".join(board_lines(state, policy, now))))
 
 
 def _times(state: IncidentState) -> str:
@@ -93,4 +94,4 @@ def print_incidents(incidents: Sequence[IncidentSummary]) -> None:
         return
     for s in incidents:
         opened = f"{s.opened_at:%Y-%m-%d %H:%M}" if s.opened_at else "-"
-        print(f"{s.incident_id}  {s.severity:<5}  {s.phase:<10}  {opened}  {s.title}")
+        print(visible_line(f"{s.incident_id}  {s.severity:<5}  {s.phase:<10}  {opened}  {s.title}"))

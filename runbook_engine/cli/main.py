@@ -20,6 +20,7 @@ from runbook_engine.errors import (
     EXIT_USAGE,
     EngineError,
 )
+from runbook_engine.terminal_text import visible, visible_line
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("runbook_engine.cli.lint", "validate and lint runbooks for CI"),
@@ -77,7 +78,7 @@ def _report(name: str, exc: EngineError) -> None:
     if len(exc.details) > MAX_DETAILS:
         hidden = len(exc.details) - MAX_DETAILS
         lines.append(f"runbook {name}: ... and {hidden} more (`runbook lint` lists all)")
-    sys.stderr.write("\n".join(lines) + "\n")
+    sys.stderr.write(visible("\n".join(lines)) + "\n")
 
 
 def _run_guarded(name: str, rest: list[str]) -> int:
@@ -101,7 +102,7 @@ def _run_guarded(name: str, rest: list[str]) -> int:
         if os.environ.get("RUNBOOK_DEBUG"):
             raise
         sys.stderr.write(
-            f"runbook {name}: internal error: {type(exc).__name__}: {exc}\n"
+            f"runbook {name}: internal error: {type(exc).__name__}: {visible_line(str(exc))}\n"
             "  this is a bug in runbook-engine; rerun with RUNBOOK_DEBUG=1 for the traceback\n"
         )
         return EXIT_INTERNAL

@@ -55,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(store: Store, args: argparse.Namespace) -> int:
-    for event in store.events(args.incident):
-        print(human_line(event))
+    sys.stdout.write("".join(f"{human_line(event)}\n" for event in store.events(args.incident)))
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from runbook_engine.report.github import annotation, workflow_command
+from runbook_engine.terminal_text import visible
 
 from .coverage import RunbookCoverage
 from .result import ERROR, FAILED, PASSED, DrillResult, Failure
@@ -38,9 +39,9 @@ Reporter = Callable[[DrillReport, TextIO], None]
 
 def write_text(report: DrillReport, stream: TextIO) -> None:
     for result in report.results:
-        stream.write(_text_result(result))
+        stream.write(visible(_text_result(result)))
     if report.coverage is not None:
-        stream.write(_text_coverage(report))
+        stream.write(visible(_text_coverage(report)))
     stream.write(
         f"{len(report.results)} drill(s): {report.count(PASSED)} passed, "
         f"{report.count(FAILED)} failed, {report.count(ERROR)} could not run\n"

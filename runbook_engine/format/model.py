@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from runbook_engine.format.command_line import copyable
 from runbook_engine.format.durations import parse_duration
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class Step:
     def describe(self) -> str:
         """One line a person can read or copy."""
         if self.kind == "command":
-            return " ".join(self.argv)
+            return copyable(self.argv)
         return self.url or self.query or self.text
 
 

@@ -13,13 +13,10 @@ live in `$RUNBOOK_CACHE_DIR`, else in platformdirs' user cache folder for runboo
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 from runbook_engine import __version__
-from runbook_engine.cache_dir import default_cache_dir
+from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
@@ -38,7 +35,7 @@ def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     except ReadRefused:
         return _validate(path, None)
     marker = cache_dir / CACHE_FOLDER / validation_key(raw)
-    data = _cached_data(marker)
+    data = read_marker(marker)
     if isinstance(data, dict):
         return runbook_from_data(data, str(path))
     return _validate(path, marker)
@@ -52,28 +49,10 @@ def validation_key(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def _cached_data(marker: Path) -> Any:
-    try:
-        return json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _validate(path: Path, marker: Path | None) -> Runbook:
     from runbook_engine.format.library import checked_document
 
     document = checked_document(path)
     if marker is not None:
-        _write_marker(marker, document.data)
+        write_marker(marker, document.data)
     return runbook_from_data(document.data, str(path))
-
-
-def _write_marker(marker: Path, data: Any) -> None:
-    """Written beside and renamed into place, so a reader never sees half a marker."""
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        partial.replace(marker)
-    except (OSError, TypeError, ValueError):
-        return

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from runbook_engine.comms import duration_text, hhmm, hypothesis_label, minutes_text
+from runbook_engine.format.command_line import copyable
 from runbook_engine.policy import Policy
 from runbook_engine.postmortem.facts import Context, flags, metrics, strategy, strategy_declared
 from runbook_engine.postmortem.review import QUESTIONS
@@ -121,7 +122,7 @@ def _changes(ctx: Context) -> list[str]:
     commands: dict[str, list[str]] = {}
     for event in ctx.events:
         if event.type is EventType.COMMAND_RUN and event.payload.get("change_id"):
-            argv = " ".join(str(a) for a in event.payload.get("argv", []))
+            argv = copyable(event.payload.get("argv", []))
             part = command_part(event.payload)
             what = f"Command ({part})" if part else "Command"
             run = "dry run" if event.payload.get("dry_run") else f"exit {event.payload.get('exit_code')}"

@@ -94,7 +94,13 @@ def dot_tooltip(text: str) -> str:
 def markdown(text: str) -> str:
     """Inline Markdown text: markup characters backslash-escaped, HTML turned into entities."""
     entities = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", entities)
+    if _MARKDOWN_SPECIAL.search(entities) is None:  # most text: no template expansion per match
+        return entities
+    return _MARKDOWN_SPECIAL.sub(_backslashed, entities)
+
+
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group(1)
 
 
 def code_fence(text: str, info: str = "") -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-
 from runbook_engine.format.model import Node, Runbook, Step
 from runbook_engine.render.escape import code_fence, inline_code, markdown, page_link
 from runbook_engine.render.outline import outline
@@ -14,7 +12,7 @@ _INFO = {"command": "sh", "promql": "promql", "sql": "sql"}
 
 def step_text(step: Step) -> str:
     """A step as a person would copy it; commands quoted as a POSIX shell would need them."""
-    return shlex.join(step.argv) if step.kind == "command" else step.describe()
+    return step.describe()
 
 
 def runbook_page(runbook: Runbook, diagram: str, suffix: str = ".md") -> str:

@@ -6,12 +6,13 @@ from typing import TextIO
 
 from runbook_engine.findings import Finding, Severity
 from runbook_engine.lint.result import LintResult
+from runbook_engine.terminal_text import visible
 
 
 class TextReporter:
     def write(self, result: LintResult, stream: TextIO) -> None:
         for finding in result.findings:
-            stream.write(format_finding(finding) + "\n")
+            stream.write(visible(format_finding(finding)) + "\n")
         stream.write(result.summary() + "\n")
 
 

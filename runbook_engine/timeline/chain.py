@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from runbook_engine.timeline.events import (
@@ -57,20 +58,37 @@ def seal(incident_id: str, seq: int, prev_hash: str, new: NewEvent, at: datetime
 
 def parse_row(incident_id: str, row: RawRow) -> Event:
     """An Event from a stored row; raises ValueError (or KeyError) on a corrupt one."""
-    actor: Mapping[str, Any] = json.loads(row.actor)
     payload: Mapping[str, Any] = json.loads(row.payload)
-    if not isinstance(payload, dict) or not isinstance(actor, dict):
+    if not isinstance(payload, dict):
         raise ValueError("actor and payload must be JSON objects")
     return Event(
         incident_id=incident_id,
         seq=row.seq,
         type=EventType(row.type),
-        at=parse_utc(row.at),
-        actor=Actor.from_dict(actor),
+        at=_stored_time(row.at),
+        actor=_actor(row.actor),
         payload=payload,
         prev_hash=row.prev_hash,
         hash=row.hash,
     )
+
+
+@lru_cache(maxsize=256)
+def _actor(text: str) -> Actor:
+    """Actors repeat on every row of a timeline, and an Actor is immutable: parse each text once."""
+    actor = json.loads(text)
+    if not isinstance(actor, dict):
+        raise ValueError("actor and payload must be JSON objects")
+    return Actor.from_dict(actor)
+
+
+def _stored_time(text: str) -> datetime:
+    """Rows hold `iso_utc` text, which `fromisoformat` reads as UTC directly; anything else the slow way."""
+    if len(text) == 32 and text.endswith("+00:00"):
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is timezone.utc:
+            return parsed
+    return parse_utc(text)
 
 
 def verify_rows(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from runbook_engine.format.command_line import copyable
 from runbook_engine.format.durations import format_duration
+from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.events import MAIN_COMMAND_PART, Event, EventType, parse_utc
 
 ROLE_NAMES = {
@@ -26,8 +27,9 @@ Describe = Callable[[Mapping[str, Any]], str]
 
 
 def human_line(event: Event) -> str:
-    """The event as one line of the timeline: time, actor, what happened (never multi-line)."""
-    return f"[{clock_time(event.at)}] @{event.actor.name} {describe(event.type, event.payload)}"
+    """The event as one line of the timeline: time, actor, what happened (never multi-line,
+    never a raw control character: names and notes are typed by people)."""
+    return visible_line(f"[{clock_time(event.at)}] @{event.actor.name} {describe(event.type, event.payload)}")
 
 
 def describe(event_type: EventType, payload: Mapping[str, Any]) -> str:
@@ -36,7 +38,8 @@ def describe(event_type: EventType, payload: Mapping[str, Any]) -> str:
 
 
 def clock_time(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%H:%M UTC")
+    utc = at if at.tzinfo is timezone.utc else at.astimezone(timezone.utc)
+    return f"{utc.hour:02d}:{utc.minute:02d} UTC"
 
 
 def role_name(role: str) -> str:
@@ -44,6 +47,8 @@ def role_name(role: str) -> str:
 
 
 def _one_line(text: str) -> str:
+    if text.isprintable() and "  " not in text:  # printable excludes every other whitespace
+        return text.strip()
     return _SPACE.sub(" ", text).strip()
 
 
@@ -109,7 +114,7 @@ def command_part(payload: Mapping[str, Any]) -> str:
 
 
 def _command(p: Mapping[str, Any]) -> str:
-    line = shlex.join(str(arg) for arg in p["argv"])
+    line = copyable(p["argv"])
     what = f" {command_part(p)}" if command_part(p) else ""
     of = f" for change {p['change_id']}" if p.get("change_id") else ""
     if p.get("dry_run"):

@@ -48,8 +48,18 @@ _APPEND_ONLY = (
 This guards against accidents (a hand-run `DELETE`, another tool); the hash chain is what
 detects a deliberate forger, who can drop these triggers first."""
 
-SCHEMA_VERSION = 2
-"""`PRAGMA user_version` of a current store. 0/1: tables only (stores made before the triggers)."""
+_SNAPSHOTS = """CREATE TABLE IF NOT EXISTS snapshots (
+    incident_id TEXT PRIMARY KEY REFERENCES incidents (incident_id),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    state TEXT NOT NULL
+)"""
+"""Folded states (timeline/snapshot.py): a shortcut beside the chain, replaced freely, never
+trusted over it."""
+
+SCHEMA_VERSION = 3
+"""`PRAGMA user_version` of a current store. 0/1: tables only; 2: with the triggers; 3: snapshots."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -98,7 +108,7 @@ def _create_or_upgrade(db: sqlite3.Connection, path: Path) -> None:
         for statement in _TABLES:
             db.execute(statement)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for statement in _APPEND_ONLY:
+    for statement in (*_APPEND_ONLY, _SNAPSHOTS):
         db.execute(statement)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -17,6 +17,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
+from runbook_engine.timeline import snapshot
 from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
 from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
@@ -31,6 +32,7 @@ from runbook_engine.timeline.events import (
 )
 from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.refusal import Refusal, refuse_if
+from runbook_engine.timeline.snapshot import Snapshot
 from runbook_engine.timeline.sqlite_db import connect, store_errors
 from runbook_engine.timeline.state import IncidentState, apply, fold
 
@@ -101,6 +103,8 @@ class SqliteStore:
         self.path = Path(path)
         self.policy = policy if policy is not None else load_policy()
         self._cache: dict[str, IncidentState] = {}
+        self._snapshot_seq: dict[str, int] = {}
+        self._fingerprint = snapshot.fingerprint(self.policy)
         self._db = connect(self.path)
         self._lock = threading.RLock()
 
@@ -154,7 +158,9 @@ class SqliteStore:
                 "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE incident_id = ?",
                 (event.seq, event.hash, incident_id),
             )
-        self._cache[incident_id] = apply(state, event, self.policy)
+            new_state = apply(state, event, self.policy)
+            self._snapshot_if_due(new_state)
+        self._cache[incident_id] = new_state
         return event
 
     @_locked
@@ -189,7 +195,7 @@ class SqliteStore:
         if cached is not None and (cached.last_seq, cached.last_hash) == (head_seq, head_hash):
             return cached
         if cached is None or cached.last_seq > head_seq or not self._still_has(cached):
-            cached = None
+            cached = self._from_snapshot(incident_id, head_seq)
         after = cached.last_seq if cached else 0
         try:
             state = fold(self.events(incident_id, after), self.policy, cached)
@@ -199,11 +205,38 @@ class SqliteStore:
         return state
 
     def _still_has(self, state: IncidentState) -> bool:
+        return self._hash_at(state.incident_id, state.last_seq) == state.last_hash
+
+    def _hash_at(self, incident_id: str, seq: int) -> str | None:
         row = self._db.execute(
-            "SELECT hash FROM events WHERE incident_id = ? AND seq = ?",
-            (state.incident_id, state.last_seq),
+            "SELECT hash FROM events WHERE incident_id = ? AND seq = ?", (incident_id, seq)
         ).fetchone()
-        return row is not None and row[0] == state.last_hash
+        return None if row is None else str(row[0])
+
+    def _from_snapshot(self, incident_id: str, head_seq: int) -> IncidentState | None:
+        """The stored snapshot's state when it still matches the chain and this code, else None."""
+        row = self._db.execute(
+            "SELECT incident_id, seq, hash, fingerprint, state FROM snapshots WHERE incident_id = ?",
+            (incident_id,),
+        ).fetchone()
+        if row is None or int(row[1]) > head_seq:
+            return None
+        kept = Snapshot(*row)
+        self._snapshot_seq[incident_id] = kept.seq
+        return snapshot.resume(kept, self._hash_at(incident_id, kept.seq), self._fingerprint)
+
+    def _snapshot_if_due(self, state: IncidentState) -> None:
+        """Inside the append's transaction: replace the incident's snapshot every few events."""
+        if not snapshot.due(state, self._snapshot_seq.get(state.incident_id, 0)):
+            return
+        taken = snapshot.take(state, self._fingerprint)
+        if taken is None:
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+            (taken.incident_id, taken.seq, taken.hash, taken.fingerprint, taken.state),
+        )
+        self._snapshot_seq[state.incident_id] = taken.seq
 
     def _head(self, incident_id: str) -> tuple[int, str]:
         row = self._db.execute(

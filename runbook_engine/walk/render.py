@@ -6,6 +6,7 @@ import textwrap
 
 from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node, Step
+from runbook_engine.terminal_text import visible
 from runbook_engine.timeline.state import Change
 from runbook_engine.walk.view import Choice, Move, NodeView, Phase
 
@@ -170,9 +171,11 @@ def _countdown(seconds: float) -> str:
 
 
 def wrap(fragments: Fragments, width: int) -> Fragments:
-    """Word-wrap styled text to `width`, continuing a labelled line under its value."""
+    """Word-wrap styled text to `width`, continuing a labelled line under its value.
+
+    Control characters are made visible first, so they are counted at the width they show."""
     out: Fragments = []
-    lines = _split(fragments)
+    lines = _split([(style, visible(text)) for style, text in fragments])
     for number, line in enumerate(lines):
         chars = [(style, char) for style, text in line for char in text]
         lead = sum(len(text) for _, text in line[:-1])

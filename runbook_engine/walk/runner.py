@@ -9,13 +9,13 @@ like an identifier, so no incident text can smuggle an option or a path into the
 from __future__ import annotations
 
 import re
-import shlex
 import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
+from runbook_engine.format.command_line import copyable
 from runbook_engine.format.model import Node, Step
 from runbook_engine.format.placeholders import ALLOWED, PLACEHOLDER, allowed_list
 from runbook_engine.timeline.events import MAIN_COMMAND_PART
@@ -66,8 +66,8 @@ class CommandPlan:
     part: str = MAIN_PART
 
     def shown(self) -> str:
-        """The argv as one line a person can read (quoted where a word has spaces)."""
-        return shlex.join(self.argv)
+        """The argv as one line a person can read and copy (see format.command_line)."""
+        return copyable(self.argv)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
 from runbook_engine.errors import EngineError
+from runbook_engine.terminal_text import visible_line
 from runbook_engine.walk import commands, render
 from runbook_engine.walk.bindings import load_walk_bindings, panel_open
 from runbook_engine.walk.controller import Controller
@@ -240,7 +241,7 @@ class WalkScreen:
     def _header(self) -> StyleAndTextTuples:
         session = self.controller.session
         text = f" {session.walker.runbook.title}  ({session.walker.runbook.id})  as @{session.walker.name}"
-        return [("", text + (f"   {self.header}" if self.header else ""))]
+        return [("", visible_line(text) + (f"   {self.header}" if self.header else ""))]
 
     def _body(self) -> StyleAndTextTuples:
         panel = self.controller.panel
@@ -284,4 +285,5 @@ class WalkScreen:
 
     def _toolbar(self) -> StyleAndTextTuples:
         session = self.controller.session
-        return list(toolbar(session.state, session.now(), session.walker.name))
+        parts = toolbar(session.state, session.now(), session.walker.name)
+        return [(style, visible_line(text)) for style, text in parts]

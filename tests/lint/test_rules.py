@@ -61,6 +61,16 @@ CASES = [
      [(42, 3, "RB203"), (46, 38, "RB104")]),
     (("  resolved:\n", ORPHAN + SUPPRESS.format("RB203", "because") + "  resolved:\n"),
      [(42, 3, "RB203"), (46, 38, "RB104")]),
+    (("text: Roll back the deploy.", 'text: "Roll back \\u202eyolped"'), [(22, 11, "RB313")]),
+    (("text: Roll back the deploy.", "text: Roll back \u2067the deploy"), [(22, 11, "RB313")]),
+    (("{high: bad-deploy,", '{"hi\\u202egh": bad-deploy,'), [(14, 15, "RB313")]),
+    (("id: demo\n", "id: demo  # \u202e comment\n"), [(1, 1, "RB313")]),
+    (("text: Roll back the deploy.", "text: Roll back the deploy \u200f."), []),
+    (("id: demo\n", "id: demo  # \\u202e written out in a comment\n"), []),
+    (("duration: 10m", "duration: 721h"), [(36, 15, "RB104")]),
+    (("duration: 10m", "duration: 720h"), []),
+    (("id: demo\n", 'id: "demo\\n"\n'), [(1, 5, "RB104")]),
+    (("id: demo\n", f"id: {'d' * 65}\n"), [(1, 5, "RB104")]),
 ]
 
 

@@ -72,3 +72,9 @@ def test_wrap_keeps_lines_within_the_width_and_indents_values() -> None:
 def test_no_color_turns_colour_off() -> None:
     assert color_depth({"NO_COLOR": "1"}) is ColorDepth.DEPTH_1_BIT
     assert color_depth({}) is None
+
+
+def test_wrapping_shows_escapes_and_bidi_overrides_as_text() -> None:
+    shown = text(render.wrap([("class:text", "a\x1b]0;PWNED\x07 b\x9b2J \u202eevil\n")], 40))
+    assert "^[]0;PWNED^G" in shown and "<9b>2J" in shown and "<U+202E>evil" in shown
+    assert not any((ord(char) < 0x20 and char != "\n") or 0x7F <= ord(char) < 0xA0 for char in shown)

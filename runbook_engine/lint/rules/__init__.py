@@ -42,6 +42,7 @@ from runbook_engine.lint.rules import (
     rb310_resolve_without_monitoring,
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
+    rb313_bidi_override,
 )
 
 
@@ -86,6 +87,7 @@ _RUNBOOK_RULES: tuple[RunbookRule, ...] = (
     rb310_resolve_without_monitoring,
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
+    rb313_bidi_override,
 )
 _LIBRARY_RULES: tuple[LibraryRule, ...] = (rb206_unknown_link, rb207_duplicate_id)
 

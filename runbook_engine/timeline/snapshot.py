@@ -1,0 +1,169 @@
+"""A folded incident state kept beside the chain, so a command folds only the events after it.
+
+Pure and backend-neutral: any store keeps a `Snapshot` row per incident and calls `resume` and
+`take`. A snapshot is only a shortcut, never trusted over the chain: it is used only when the
+event at its seq still has its hash, when it was made by the same fold code and policy (the
+fingerprint), and when it decodes to a state whose last seq and hash are its own. Anything else
+and the store folds from the first event, as it would without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+from runbook_engine.policy import Policy
+from runbook_engine.timeline.values import IncidentState
+
+FORMAT = "state-json-1"
+EVERY = 64
+"""Events between snapshots: a command folds at most this many, and a snapshot is rarely written."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    incident_id: str
+    seq: int
+    hash: str
+    fingerprint: str
+    state: str
+
+
+def fingerprint(policy: Policy) -> str:
+    """What a folded state depends on besides the events: the fold's code and the policy."""
+    digest = hashlib.sha256(_code_digest().encode())
+    digest.update(repr(policy).encode())
+    return digest.hexdigest()
+
+
+@cache
+def _code_digest() -> str:
+    """The timeline package's and the policy's source: any change to the fold invalidates snapshots."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(FORMAT.encode())
+    for source in sorted([*package.glob("*.py"), package.parent / "policy.py"]):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def due(state: IncidentState, last_snapshot_seq: int) -> bool:
+    return state.last_seq - last_snapshot_seq >= EVERY
+
+
+def take(state: IncidentState, policy_fingerprint: str) -> Snapshot | None:
+    """A snapshot of `state`, or None when it does not survive a round trip (a type the codec
+    does not know, added to the state later): then the store simply folds from the start."""
+    try:
+        text = json.dumps(_encode(state), separators=(",", ":"))
+        if _decode(IncidentState, json.loads(text)) != state:
+            return None
+    except (TypeError, ValueError, KeyError):
+        return None
+    return Snapshot(state.incident_id, state.last_seq, state.last_hash, policy_fingerprint, text)
+
+
+def resume(snapshot: Snapshot, hash_at_seq: str | None, policy_fingerprint: str) -> IncidentState | None:
+    """The state to fold on from, or None when the snapshot does not match the chain or the code."""
+    if snapshot.fingerprint != policy_fingerprint or snapshot.hash != hash_at_seq:
+        return None
+    try:
+        state = _decode(IncidentState, json.loads(snapshot.state))
+    except (TypeError, ValueError, KeyError):
+        return None
+    head = (snapshot.seq, snapshot.hash)
+    return state if isinstance(state, IncidentState) and (state.last_seq, state.last_hash) == head else None
+
+
+def _encode(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _encode(getattr(value, item.name)) for item in fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return [[_encode(key), _encode(item)] for key, item in value.items()]
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"a snapshot cannot hold {type(value).__name__}")
+
+
+def _decode(hint: Any, raw: Any) -> Any:
+    """`raw` (from JSON) as the type `hint` names; raises TypeError for anything unexpected."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return _decode_union(get_args(hint), raw)
+    if origin is tuple:
+        return _decode_tuple(get_args(hint), raw)
+    if origin in (Mapping, dict) or hint in (Mapping, dict):
+        key, item = get_args(hint) or (Any, Any)
+        return {_decode(key, k): _decode(item, v) for k, v in _list(raw)}
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _decode_dataclass(hint, raw)
+    if hint is datetime:
+        return datetime.fromisoformat(_typed(str, raw))
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(raw)
+    if hint in (str, int, float, bool) or hint is type(None):
+        return _typed(hint, raw)
+    raise TypeError(f"a snapshot cannot decode {hint!r}")
+
+
+def _decode_union(options: tuple[Any, ...], raw: Any) -> Any:
+    if raw is None and type(None) in options:
+        return None
+    for option in options:
+        if option is not type(None):
+            try:
+                return _decode(option, raw)
+            except (TypeError, ValueError, KeyError):
+                continue
+    raise TypeError(f"no type fits {raw!r}")
+
+
+def _decode_tuple(args: tuple[Any, ...], raw: Any) -> tuple[Any, ...]:
+    items = _list(raw)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(_decode(args[0], item) for item in items)
+    if len(args) != len(items):
+        raise TypeError("tuple of the wrong length")
+    return tuple(_decode(arg, item) for arg, item in zip(args, items, strict=True))
+
+
+def _decode_dataclass(cls: type, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise TypeError(f"{cls.__name__} is not an object")
+    hints = _hints(cls)
+    names = [item.name for item in fields(cls)]
+    if sorted(names) != sorted(raw):
+        raise KeyError(f"{cls.__name__} fields differ")
+    return cls(**{name: _decode(hints[name], raw[name]) for name in names})
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
+
+
+def _list(raw: Any) -> list[Any]:
+    if not isinstance(raw, list):
+        raise TypeError("expected a list")
+    return raw
+
+
+def _typed(kind: Any, raw: Any) -> Any:
+    if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if type(raw) is not kind:
+        raise TypeError(f"expected {kind.__name__}, got {type(raw).__name__}")
+    return raw

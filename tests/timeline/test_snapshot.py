@@ -1,0 +1,109 @@
+"""Folded-state snapshots: exact round trips, used only while they match the chain and the code."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from runbook_engine.policy import Policy, load_policy
+from runbook_engine.timeline import snapshot
+from runbook_engine.timeline.clock import FakeClock
+from runbook_engine.timeline.refusal import RuleRefused
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.state import fold
+from runbook_engine.timeline.store import SqliteStore
+from tests.timeline.conftest import ALICE, BOB
+from tests.timeline.test_properties import Action, _actions
+
+POLICY = load_policy()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_actions(), min_size=10, max_size=30))
+def test_any_state_survives_a_round_trip(script: list[tuple[str, Action]]) -> None:
+    with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "p.db", POLICY) as store:
+        clock = FakeClock()
+        svc = IncidentService(store, POLICY, clock)
+        incident = svc.open("prop", "SEV-2", "bob", ALICE).incident_id
+        svc.enter_node(incident, "checkout", "start", ALICE)
+        svc.answer_node(incident, "checkout", "start", "yes", ALICE, evidence="graph")
+        for _label, action in script:
+            with contextlib.suppress(RuleRefused):
+                action(svc, incident, clock)
+        state = store.state(incident)
+        taken = snapshot.take(state, "code")
+        assert taken is not None
+        assert snapshot.resume(taken, state.last_hash, "code") == state
+
+
+def filled(path: Path, policy: Policy, notes: int) -> str:
+    with SqliteStore(path, policy) as store:
+        svc = IncidentService(store, policy, FakeClock())
+        incident = svc.open("long", "SEV-2", "bob", ALICE).incident_id
+        svc.hypothesis(incident, "a bad deploy", BOB)
+        for number in range(notes):
+            svc.note(incident, f"note {number}", BOB)
+        return incident
+
+
+def snapshot_row(path: Path) -> tuple[int, str]:
+    with closing(sqlite3.connect(path)) as db:
+        seq, state = db.execute("SELECT seq, state FROM snapshots").fetchone()
+        return int(seq), str(state)
+
+
+def test_a_new_store_starts_from_the_snapshot_and_agrees_with_the_full_fold(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY * 2 + 5)
+    assert snapshot_row(path)[0] == snapshot.EVERY * 2
+    with SqliteStore(path, POLICY) as store:
+        assert store.state(incident) == fold(store.events(incident), POLICY)
+        assert store._snapshot_seq[incident] == snapshot.EVERY * 2
+
+
+def test_a_snapshot_that_disagrees_with_the_chain_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    with closing(sqlite3.connect(path)) as db, db:
+        forged = "UPDATE snapshots SET hash = ?, state = replace(state, 'a bad deploy', 'forged')"
+        db.execute(forged, ("0" * 64,))
+    with SqliteStore(path, POLICY) as store:
+        state = store.state(incident)
+        assert state == fold(store.events(incident), POLICY)
+        assert [h.text for h in state.hypotheses.values()] == ["a bad deploy"]
+
+
+def test_a_snapshot_from_other_code_or_policy_or_beyond_the_head_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE snapshots SET state = replace(state, 'a bad deploy', 'forged')")
+        db.execute("UPDATE snapshots SET fingerprint = 'older code'")
+    with SqliteStore(path, POLICY) as store:
+        assert [h.text for h in store.state(incident).hypotheses.values()] == ["a bad deploy"]
+    seq, _ = snapshot_row(path)
+    with closing(sqlite3.connect(path)) as db, db:
+        ahead = (snapshot.fingerprint(POLICY), seq + 1000)
+        db.execute("UPDATE snapshots SET fingerprint = ?, seq = ?", ahead)
+    with SqliteStore(path, POLICY) as store:
+        assert [h.text for h in store.state(incident).hypotheses.values()] == ["a bad deploy"]
+
+
+def test_damaged_snapshot_text_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE snapshots SET state = '{\"incident_id\": 1}'")
+    with SqliteStore(path, POLICY) as store:
+        assert store.state(incident) == fold(store.events(incident), POLICY)
+
+
+def test_a_changed_policy_changes_the_fingerprint() -> None:
+    other = Policy({name: rule for name, rule in POLICY.severities.items() if name != "SEV-4"})
+    assert snapshot.fingerprint(other) != snapshot.fingerprint(POLICY)
