@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
 from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
+from runbook_engine.channels import Channels, channel_problems, channels_from_data
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.format.reading import ReadRefused, read_text_limited
 from runbook_engine.resources import DEFAULT_POLICY, SCHEMAS_DIR
@@ -38,14 +39,17 @@ class SeverityRule:
 @dataclass(frozen=True)
 class Policy:
     severities: Mapping[str, SeverityRule]
+    channels: Channels = field(default_factory=Channels)
+    """Where status updates go, per stakeholder group (see `channels`)."""
 
     def rule(self, severity: str) -> SeverityRule:
         return self.severities[severity]
 
 
-def policy_from_data(data: Mapping[str, Any]) -> Policy:
-    """Build a Policy from already-validated data."""
-    return Policy({name: _severity(name, raw) for name, raw in data["severities"].items()})
+def policy_from_data(data: Mapping[str, Any], base: Path | None = None) -> Policy:
+    """Build a Policy from already-validated data (`base`: the folder relative paths start from)."""
+    severities = {name: _severity(name, raw) for name, raw in data["severities"].items()}
+    return Policy(severities, channels_from_data(data, base))
 
 
 def load_policy(path: str | Path | None = None) -> Policy:
@@ -62,7 +66,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
     if not isinstance(data, dict):
         data = _validated(text, source)
         write_marker(marker, data)
-    return policy_from_data(data)
+    return policy_from_data(data, source.parent)
 
 
 def _cache_key(text: str) -> str:
@@ -84,6 +88,8 @@ def _validated(text: str, source: Path) -> Any:
     if problems:
         first = problems[0]
         raise PolicyError(f"{source}: {first.message} ({first.hint})")
+    for problem in channel_problems(channels_from_data(data, None)):
+        raise PolicyError(f"{source}: {problem} (give each destination its own name)")
     return data
 
 

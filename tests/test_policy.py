@@ -42,3 +42,29 @@ def load_text_without(line: str) -> str:
 
     text = DEFAULT_POLICY.read_text(encoding="utf-8")
     return text.replace(f"    {line}\n", "", 1)
+
+
+BAD_CHANNELS = sorted((Path(__file__).parent / "fixtures" / "bad-channels").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("fixture", BAD_CHANNELS, ids=lambda path: path.stem)
+def test_bad_channel_sections_name_the_file_and_the_problem(fixture: Path, tmp_path: Path) -> None:
+    """Each fixture's first line says the error it must give; the severities come from the default."""
+    text = fixture.read_text(encoding="utf-8")
+    expected = text.splitlines()[0].removeprefix("# expect: ")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(load_text_without("") + "\n" + text, encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_policy(policy)
+    assert str(caught.value).startswith(f"{policy}: ")
+    assert expected in str(caught.value)
+    assert "hooks.slack.com" not in str(caught.value)
+
+
+def test_channels_map_groups_to_destinations_without_urls(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    extra = "channels:\n  ops:\n    - {name: ops-room, service: slack, url_env: HOOK_OPS}\n"
+    policy.write_text(load_text_without("") + "\n" + extra + "comms: {secrets_file: hooks.yaml}\n")
+    loaded = load_policy(policy).channels
+    assert [c.name for c in loaded.of_groups(["ops", "ops", "nobody"])] == ["ops-room"]
+    assert loaded.settings.secrets_file == tmp_path / "hooks.yaml"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
@@ -14,6 +15,14 @@ from runbook_engine.cli.incident_context import (
     open_service,
     parse_when,
     policy_of,
+)
+from runbook_engine.cli.incident_posts import (
+    outbox_lines,
+    post_targets,
+    report,
+    retry_due,
+    send_reminder,
+    sender_for,
 )
 from runbook_engine.cli.incident_status import print_board, print_incidents
 from runbook_engine.comms import (
@@ -26,7 +35,8 @@ from runbook_engine.comms import (
     render_text,
     with_last_impact,
 )
-from runbook_engine.errors import EXIT_OK, UsageError
+from runbook_engine.comms.outbox import flush
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from runbook_engine.terminal_text import visible
 from runbook_engine.timeline import locate
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
@@ -59,9 +69,18 @@ def run(args: argparse.Namespace) -> int:
         _check_severity_before_creating_a_store(args)
     service = open_service(args, create=args.action == "open")
     try:
-        return HANDLERS[args.action](service, args, actor_of(args))
+        actor = actor_of(args)
+        code = HANDLERS[args.action](service, args, actor)
+        posted = getattr(args, "post", False) or getattr(args, "groups", None)
+        if args.action not in _NO_RETRY and not posted:
+            retry_due(service, args.incident, actor)
+        return code
     finally:
         service.store.close()
+
+
+_NO_RETRY = frozenset({"open", "list", "outbox"})
+"""Commands that do not retry queued posts on their way out (outbox does it as its job)."""
 
 
 def _check_severity_before_creating_a_store(args: argparse.Namespace) -> None:
@@ -106,7 +125,19 @@ def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 def _status(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
     print_board(svc.state(args.incident), svc.policy, svc.clock.now())
+    if getattr(args, "remind", False):
+        send_reminder(svc, args.incident, actor)
     return EXIT_OK
+
+
+def _outbox(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    if args.remind:
+        send_reminder(svc, args.incident, actor)
+    if not args.list:
+        report(flush(svc, args.incident, actor, sender_for(svc.policy), force=True), args.incident)
+    lines = outbox_lines(svc.state(args.incident).undelivered_posts)
+    print("\n".join(lines))
+    return EXIT_FINDINGS if svc.state(args.incident).undelivered_posts else EXIT_OK
 
 
 def _assign(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
@@ -173,10 +204,17 @@ def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int
     state, now = svc.state(args.incident), svc.clock.now()
     inputs = with_last_impact(_draft_inputs(args, now), svc.events(args.incident))
     draft = build_draft(state, svc.policy, now, args.kind or default_kind(state), inputs)
+    posting = args.post or bool(args.groups)
+    if posting and args.dry_run:
+        raise UsageError("--dry-run records nothing, so it cannot --post", "drop one of them")
+    channels = post_targets(svc.policy, state.severity, args.groups) if posting else ()
     if not args.dry_run:
-        post_draft(svc, args.incident, draft, actor)
+        post_draft(svc, args.incident, draft, actor, post_to=[c.name for c in channels])
     text = render_markdown(draft) if args.markdown else render_text(draft)
     sys.stdout.write(visible(text if text.endswith("\n") else text + "\n"))
+    sys.stdout.flush()
+    if channels:
+        report(flush(svc, args.incident, actor, sender_for(svc.policy)), args.incident)
     return EXIT_OK
 
 
@@ -199,13 +237,23 @@ def _draft_inputs(args: argparse.Namespace, now: datetime) -> DraftInputs:
 
 def _action_line(text: str) -> ActionLine:
     action, sep, owner = text.rpartition("=")
+    owner, _, eta = owner.partition("@")
     if not sep or not action.strip() or not owner.strip():
-        raise UsageError(f"--action {text!r} needs the form TEXT=OWNER", "e.g. --action 'gateway check=sara'")
-    return ActionLine(action.strip(), owner.strip())
+        raise UsageError(
+            f"--action {text!r} needs the form TEXT=OWNER or TEXT=OWNER@ETA",
+            "e.g. --action 'gateway check=sara@14:40'",
+        )
+    eta = eta.strip()
+    return ActionLine(action.strip(), owner.strip(), f"{eta} UTC" if _HHMM_ONLY.match(eta) else eta)
 
 
-def post_draft(svc: IncidentService, incident: str, draft: StatusDraft, actor: Actor) -> Event:
-    """Record a drafted status update as posted (the rendered text travels in the event)."""
+_HHMM_ONLY = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def post_draft(
+    svc: IncidentService, incident: str, draft: StatusDraft, actor: Actor, post_to: Sequence[str] = ()
+) -> Event:
+    """Record a drafted status update (the rendered text travels in the event), queued for `post_to`."""
     payload = draft.payload()
     return svc.status_update(
         incident,
@@ -217,6 +265,8 @@ def post_draft(svc: IncidentService, incident: str, draft: StatusDraft, actor: A
         actions=payload["actions"],
         trend=payload["trend"],
         next_update_at=draft.next_update_at,
+        severity=draft.severity,
+        post_to=post_to,
     )
 
 
@@ -258,6 +308,7 @@ HANDLERS: dict[str, Handler] = {
     "approve": _approve,
     "deny": _deny,
     "update": _update,
+    "outbox": _outbox,
     "action": _action,
     "mitigate": _mitigate,
     "resolve": _resolve,

@@ -90,7 +90,7 @@ def _args_decision(p: argparse.ArgumentParser) -> None:
 
 UPDATE_FIELDS = {
     "impact": "what users see now (default: the last reported impact, dated)",
-    "affected": "who is affected (initial update)",
+    "affected": "who or what is affected: the scope (initial update, and updates when given)",
     "hypothesis": "replace the hypothesis worded from the timeline",
     "trend": "error rate or impact trend, e.g. 'down from 8%% to 2%%'",
     "progress": "replace the progress worded from the changes' results",
@@ -112,11 +112,25 @@ def _args_update(p: argparse.ArgumentParser) -> None:
         dest="actions",
         action="append",
         default=[],
-        metavar="TEXT=OWNER",
-        help="an action in progress not in the timeline (repeatable)",
+        metavar="TEXT=OWNER[@ETA]",
+        help="an action in progress not in the timeline, with its owner and ETA (repeatable)",
+    )
+    p.add_argument("--post", action="store_true", help="post it to the severity's stakeholder channels")
+    p.add_argument(
+        "--to", dest="groups", action="append", default=[], metavar="GROUP",
+        help="post to these stakeholder groups instead (repeatable; implies --post)",
     )
     p.add_argument("--markdown", action="store_true", help="print the Markdown form")
     p.add_argument("--dry-run", action="store_true", help="print the draft without posting it")
+
+
+def _args_outbox(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--list", action="store_true", help="only list what is not delivered yet")
+    p.add_argument("--remind", action="store_true", help="post an 'update overdue' note to the IC's channel")
+
+
+def _args_status(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--remind", action="store_true", help="post an 'update overdue' note to the IC's channel")
 
 
 def _args_action(p: argparse.ArgumentParser) -> None:
@@ -149,7 +163,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "open": ("declare an incident and print its id", _args_open),
     "list": ("list the incidents in the store", _args_none),
     "show": ("status board followed by the whole timeline", _args_none),
-    "status": ("phase, roles, change in flight, approvals, update due or overdue", _args_none),
+    "status": ("phase, roles, change in flight, approvals, update due or overdue, outbox", _args_status),
     "assign": ("give a role to a person", _args_role),
     "handover": ("hand a role over, with a reason", _args_handover),
     "sev": ("change the severity, with a reason", _args_sev),
@@ -161,6 +175,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "approve": ("approve a risky change (the policy's approver only)", _args_decision),
     "deny": ("deny a risky change, with a reason", _args_decision),
     "update": ("draft, post and print a status update", _args_update),
+    "outbox": ("retry status updates not delivered to their channels yet", _args_outbox),
     "action": ("record an action item with owner, bucket and due date", _args_action),
     "mitigate": ("mark the incident mitigated and start the monitoring window", _args_mitigate),
     "resolve": ("resolve (after the monitoring window, or --override REASON as IC)", _args_resolve),

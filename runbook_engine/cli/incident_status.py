@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from runbook_engine.comms import hhmm, minutes_text
+from runbook_engine.comms.reminders import update_notice
 from runbook_engine.policy import Policy
 from runbook_engine.terminal_text import visible, visible_line
 from runbook_engine.timeline.format import role_name
@@ -23,6 +24,7 @@ def board_lines(state: IncidentState, policy: Policy, now: datetime) -> list[str
         _approvals(state, policy),
         "Hypotheses: " + ("; ".join(f"{h.id} {h.text}" for h in state.active_hypotheses) or "none"),
         _update_due(state, now),
+        *_outbox(state),
         *([f"Cleanup owed: {', '.join(state.cleanup_owed)}"] if state.cleanup_owed else []),
         f"Action items: {len(state.action_items)}",
     ]
@@ -81,7 +83,23 @@ def _update_due(state: IncidentState, now: datetime) -> str:
     overdue = state.update_overdue_s(now)
     if overdue is not None:
         return f"Status updates: {said}; OVERDUE by {minutes_text(overdue)} (was due {hhmm(due)})"
+    notice = update_notice(state, now)
+    if notice is not None:
+        return f"Status updates: {said}; {notice}"
     return f"Status updates: {said}; next due {hhmm(due)} (in {minutes_text((due - now).total_seconds())})"
+
+
+def _outbox(state: IncidentState) -> list[str]:
+    """Only when something was posted to chat: what has not reached its channel yet."""
+    if not state.posts:
+        return []
+    waiting = state.undelivered_posts
+    if not waiting:
+        return [f"Outbox: all {len(state.posts)} delivered"]
+    items = "; ".join(
+        f"#{p.about_seq} to {p.channel} ({p.last_error or p.status})" for p in waiting
+    )
+    return [f"Outbox: {len(waiting)} NOT DELIVERED: {items} (runbook incident outbox {state.incident_id})"]
 
 
 def _at(at: datetime | None) -> str:

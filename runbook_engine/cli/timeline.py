@@ -10,11 +10,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from runbook_engine.cli.args import emit
-from runbook_engine.cli.incident_context import add_common_options, open_store, policy_of
+from runbook_engine.cli.incident_context import actor_of, add_common_options, open_store, policy_of
+from runbook_engine.cli.incident_posts import send_reminder
+from runbook_engine.comms.reminders import update_notice, update_urgency
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, StoreUnavailable
 from runbook_engine.render.escape import markdown as md
+from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
+from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import Store
 
 
@@ -32,6 +36,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     )
     tail.add_argument("--timeout", type=float, default=None, help="stop following after SECONDS")
     tail.add_argument("--stop-after", type=int, default=None, metavar="N", help="stop after N new events")
+    tail.add_argument(
+        "--remind", action="store_true", help="while following: post 'update overdue' to the IC's channel"
+    )
     export = _sub(sub, "export", "write the timeline as Markdown, JSON or JSON lines")
     export.add_argument("incident")
     export.add_argument("--format", choices=("md", "json", "jsonl"), default="md")
@@ -74,12 +81,13 @@ def follow(store: Store, incident: str, after: int, args: argparse.Namespace) ->
     """Print what others append, woken by the store's doorbell, until a limit (if any) is reached."""
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
     bell = store.doorbell()
-    printed, rung = 0, True
+    printed, rung, urgency = 0, True, None
     try:
         while args.stop_after is None or printed < args.stop_after:
             if rung:
                 after, shown = _print_new(store, incident, after)
                 printed += shown
+            urgency = _say_when_due(store, incident, urgency, args)
             left = FOLLOW_WAKE_S if deadline is None else deadline - time.monotonic()
             if left <= 0:
                 return
@@ -93,7 +101,7 @@ FOLLOW_WAKE_S = 30.0
 
 
 def _print_new(store: Store, incident: str, after: int) -> tuple[int, int]:
-    """Print events after `after`; while the store cannot be reached, say so once and go on."""
+    """Print events after `after`; while the store cannot be reached, say so and go on."""
     try:
         events = store.events(incident, after)
     except StoreUnavailable as exc:
@@ -102,6 +110,22 @@ def _print_new(store: Store, incident: str, after: int) -> tuple[int, int]:
     for event in events:
         print(human_line(event), flush=True)
     return (events[-1].seq if events else after), len(events)
+
+
+def _say_when_due(store: Store, incident: str, said: str | None, args: argparse.Namespace) -> str | None:
+    """Print the status-update notice when it changes (due soon, overdue); `--remind` posts one."""
+    try:
+        state = store.state(incident)
+    except StoreUnavailable:
+        return said  # _print_new says it
+    now = SystemClock().now()
+    urgency = update_urgency(state, now)
+    if urgency is not None and urgency != said:
+        print(f"!! {update_notice(state, now)}", flush=True)
+        if urgency == "overdue" and getattr(args, "remind", False):
+            service = IncidentService(store, store.policy)
+            send_reminder(service, incident, actor_of(args))
+    return urgency
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:

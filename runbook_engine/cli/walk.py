@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
+    from runbook_engine.comms.worker import OutboxWorker
     from runbook_engine.walk.demo import SimulatedIC
 
 
@@ -129,6 +130,8 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
     )
     session.begin()
     simulated = _start_demo_ic(args, setup, incident_id)
+    outbox = _start_outbox(setup, incident_id)
+    session.posts_queued = outbox.kick
     try:
         header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
         controller = Controller(session)
@@ -142,6 +145,7 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
         )
         screen.run()
     finally:
+        outbox.stop()
         if simulated is not None:
             simulated.stop()
             _report_demo_failure(simulated)
@@ -183,6 +187,15 @@ def _welcome(args: argparse.Namespace, incident_id: str) -> str:
             f"{APPROVAL_DELAY_S:.0f} s after you ask. Press a number; type help for commands."
         )
     return f"Walking in {incident_id}: every step goes to its timeline. Type help for commands."
+
+
+def _start_outbox(setup: Setup, incident_id: str) -> OutboxWorker:
+    """Posting runs beside the screen; what it has not sent when the walk ends stays queued."""
+    from runbook_engine.cli.incident_posts import sender_for
+    from runbook_engine.comms.worker import OutboxWorker
+
+    worker = OutboxWorker(setup.service, incident_id, setup.actor, sender_for(setup.policy))
+    return worker.start()
 
 
 def _start_demo_ic(args: argparse.Namespace, setup: Setup, incident_id: str) -> SimulatedIC | None:

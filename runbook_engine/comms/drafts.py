@@ -75,7 +75,7 @@ class StatusDraft:
             "kind": self.kind,
             "impact": self.impact,
             "hypothesis": self.hypothesis,
-            "actions": [{"action": a.action, "owner": a.owner} for a in self.actions],
+            "actions": [a.payload() for a in self.actions],
             "trend": self.trend or None,
             "next_update_at": iso_utc(self.next_update_at) if self.next_update_at else None,
             "text": render_text(self),
@@ -177,6 +177,7 @@ def _update_lines(
     return [
         ("Status", status_word(state)),
         ("Impact", _impact_text(state, inputs, extra.impact)),
+        *([("Affected", inputs.affected)] if inputs.affected else []),
         ("Progress", inputs.progress or progress_text(state)),
         ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
         ("Actions in progress", _actions_text(extra.actions) or IDLE.get(state.phase, "none")),
@@ -219,7 +220,7 @@ def _header(draft: StatusDraft) -> str:
 
 
 def _actions_text(actions: Sequence[ActionLine]) -> str:
-    return "; ".join(f"{a.action}, owned by {a.owner}" for a in actions)
+    return "; ".join(f"{a.action}, owned by {a.owner}" + (f", ETA {a.eta}" if a.eta else "") for a in actions)
 
 
 def _next_update(state: IncidentState, policy: Policy, now: datetime, inputs: DraftInputs) -> datetime | None:

@@ -18,6 +18,11 @@ class ActionLine:
 
     action: str
     owner: str
+    eta: str = ""
+    """When the owner expects it done, as they said it (e.g. `14:40 UTC`); empty when not said."""
+
+    def payload(self) -> dict[str, str]:
+        return {"action": self.action, "owner": self.owner, **({"eta": self.eta} if self.eta else {})}
 
 
 def hypothesis_text(state: IncidentState) -> str:

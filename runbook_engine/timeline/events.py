@@ -57,6 +57,10 @@ class EventType(str, Enum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     OVERRIDE = "override"
+    POST_ATTEMPT = "post_attempt"
+    POST_DELIVERED = "post_delivered"
+    POST_FAILED = "post_failed"
+    UPDATE_REMINDER = "update_reminder"
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,30 @@ def _status(p: Mapping[str, Any]) -> str:
     nxt = f"; next update {clock_time(parse_utc(str(promised)))}" if promised else ""
     impact = f": {p['impact']}" if p.get("impact") else ""
     what = _STATUS_KINDS.get(str(p["kind"]), f"{p['kind']} status update")
-    return f"Posted {what}{impact}{nxt}"
+    return f"Posted {what}{impact}{nxt}{_queued(p)}"
+
+
+def _queued(p: Mapping[str, Any]) -> str:
+    channels = p.get("post_to") or ()
+    return f"; queued for {', '.join(str(c) for c in channels)}" if channels else ""
+
+
+def _post_ref(p: Mapping[str, Any]) -> str:
+    return f"message #{str(p['post_id']).partition(':')[0]} to {p['channel']}"
+
+
+def _delivered(p: Mapping[str, Any]) -> str:
+    tries = "1 request" if p["attempts"] == 1 else f"{p['attempts']} requests"
+    return f"Delivered {_post_ref(p)} (HTTP {p['status']}, {tries})"
+
+
+def _failed(p: Mapping[str, Any]) -> str:
+    again = f"; next try after {clock_time(parse_utc(str(p['retry_at'])))}" if p.get("retry_at") else ""
+    return f"Could not post {_post_ref(p)}: {p['reason']} ({p['attempts']} requests); still queued{again}"
+
+
+def _reminder(p: Mapping[str, Any]) -> str:
+    return f"Reminder: status update overdue since {clock_time(parse_utc(str(p['due_at'])))}{_queued(p)}"
 
 
 _STATUS_KINDS = {
@@ -174,4 +197,8 @@ _DESCRIBE: dict[EventType, Describe] = {
     EventType.RESOLVED: _resolved,
     EventType.REOPENED: lambda p: f"Reopened: {p['reason']}",
     EventType.OVERRIDE: lambda p: f"Override of rule {p['rule']}: {p['reason']}",
+    EventType.POST_ATTEMPT: lambda p: f"Posting {_post_ref(p)}",
+    EventType.POST_DELIVERED: _delivered,
+    EventType.POST_FAILED: _failed,
+    EventType.UPDATE_REMINDER: _reminder,
 }

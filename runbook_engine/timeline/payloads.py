@@ -18,6 +18,8 @@ from runbook_engine.timeline.events import EventType, NewEvent, parse_utc
 _TIME_FIELDS = {
     EventType.INCIDENT_OPENED: ("started_at",),
     EventType.STATUS_UPDATE: ("next_update_at",),
+    EventType.POST_FAILED: ("retry_at",),
+    EventType.UPDATE_REMINDER: ("due_at",),
 }
 """Fields the reducers parse as times; checked here because JSON Schema formats only annotate."""
 

@@ -12,6 +12,7 @@ from runbook_engine.format.durations import clamp_duration
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
+from runbook_engine.timeline.post_reducers import POST_REDUCERS, queue_posts
 from runbook_engine.timeline.values import (
     ActionItem,
     Hypothesis,
@@ -139,7 +140,7 @@ def _status_update(state: IncidentState, event: Event) -> IncidentState:
         str(p.get("text") or ""),
         parse_utc(promised) if promised else None,
     )
-    return evolve(state, status_updates=(*state.status_updates, update))
+    return queue_posts(evolve(state, status_updates=(*state.status_updates, update)), event)
 
 
 def _action_item(state: IncidentState, event: Event) -> IncidentState:
@@ -211,6 +212,7 @@ _AFFECTS_DUE = frozenset(
 
 REDUCERS: dict[EventType, Reducer] = {
     **CHANGE_REDUCERS,
+    **POST_REDUCERS,
     EventType.INCIDENT_OPENED: _opened,
     EventType.ROLE_ASSIGNED: _role_assigned,
     EventType.ROLE_HANDED_OVER: _handed_over,

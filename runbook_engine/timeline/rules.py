@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.change_rules import CHANGE_CHECKS, observation_ends_at
 from runbook_engine.timeline.events import EventType, NewEvent
+from runbook_engine.timeline.post_rules import AFTER_RESOLVE_POSTS, POST_CHECKS
 from runbook_engine.timeline.refusal import (
     Check,
     Refusal,
@@ -39,7 +40,7 @@ OVERRIDABLE = ("observation_window", "monitoring_window")
 
 AFTER_RESOLVE = frozenset(
     {EventType.NOTE, EventType.ACTION_ITEM, EventType.STATUS_UPDATE, EventType.REOPENED}
-)
+) | AFTER_RESOLVE_POSTS
 """What may still be logged on a resolved incident (follow-ups, not changes)."""
 
 
@@ -53,7 +54,7 @@ def check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) 
             f"{state.incident_id} is resolved",
             f"reopen it with a reason first (runbook incident reopen {state.incident_id})",
         )
-    rule = _CHECKS.get(event.type) or CHANGE_CHECKS.get(event.type)
+    rule = _CHECKS.get(event.type) or CHANGE_CHECKS.get(event.type) or POST_CHECKS.get(event.type)
     return rule(state, event, now, policy) if rule else None
 
 

@@ -243,11 +243,16 @@ class IncidentService:
         actions: Sequence[Mapping[str, str]] = (),
         trend: str | None = None,
         next_update_at: datetime | None = None,
+        severity: str | None = None,
+        post_to: Sequence[str] = (),
     ) -> Event:
-        """Record a posted status update (`initial`, `update` or `resolution`) and its promise."""
+        """Record a status update (`initial`, `update` or `resolution`) and its promise; `post_to`
+        queues it for those channels in the same event, so it cannot be recorded and lost."""
         fields: dict[str, Any] = {"kind": kind, "text": text, "impact": impact}
         fields.update(hypothesis=hypothesis, actions=[dict(a) for a in actions], trend=trend)
         fields["next_update_at"] = iso_utc(next_update_at) if next_update_at else None
+        fields.update({"severity": severity} if severity else {})
+        fields.update({"post_to": list(post_to)} if post_to else {})
         return self._append(incident_id, EventType.STATUS_UPDATE, actor, **fields)
 
     def action_item(
@@ -294,6 +299,10 @@ class IncidentService:
     def override(self, incident_id: str, rule: str, reason: str, actor: Actor) -> Event:
         """The IC sets `observation_window` or `monitoring_window` aside once, with a reason."""
         return self._append(incident_id, EventType.OVERRIDE, actor, rule=rule, reason=reason)
+
+    def append(self, incident_id: str, new_event: NewEvent | Builder) -> Event:
+        """Append an event built elsewhere (the outbox's), through the same rules."""
+        return self._append_built(incident_id, new_event)
 
     def _append(self, incident_id: str, event_type: EventType, actor: Actor, **payload: Any) -> Event:
         return self._append_built(incident_id, NewEvent(event_type, actor, payload))

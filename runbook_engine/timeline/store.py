@@ -58,6 +58,8 @@ class IncidentSummary:
 class Store(Protocol):
     """What the engine needs from a timeline store: SqliteStore here, PostgresStore in pg_store."""
 
+    policy: Policy
+
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event: ...
 
     def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event: ...

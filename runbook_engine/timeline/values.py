@@ -9,6 +9,7 @@ from typing import Any
 
 from runbook_engine.policy import Policy, SeverityRule
 from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.posts import Post
 
 PHASES = ("open", "mitigated", "monitoring", "resolved")
 CHANGE_STATUSES = ("proposed", "approved", "denied", "in_flight", "done")
@@ -182,6 +183,9 @@ class IncidentState:
     cleanup_owed: tuple[str, ...] = ()
     overrides: tuple[Override, ...] = ()
     audit_flags: tuple[AuditFlag, ...] = ()
+    posts: Mapping[str, Post] = field(default_factory=dict)
+    """Messages queued for chat channels, by delivery id (see `posts.py`)."""
+    last_reminder_at: datetime | None = None
     notes_count: int = 0
     commands_count: int = 0
     mitigated_at: datetime | None = None
@@ -239,6 +243,10 @@ class IncidentState:
             for change in self.changes.values()
             if change.result == "worse" and (change.result_seq or 0) > since
         )
+
+    @property
+    def undelivered_posts(self) -> tuple[Post, ...]:
+        return tuple(post for post in self.posts.values() if not post.delivered)
 
     def update_overdue_s(self, now: datetime) -> float | None:
         """Seconds the next status update is late by at `now`; None when it is not late."""

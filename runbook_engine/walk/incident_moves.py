@@ -6,6 +6,7 @@ status update's fields are prefilled from the state so a tired responder mostly 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from runbook_engine.format.durations import parse_duration
@@ -73,8 +74,18 @@ def update_defaults(state: IncidentState, policy: Policy, impact_hint: str) -> d
     }
 
 
+def stakeholder_channels(state: IncidentState, policy: Policy) -> tuple[str, ...]:
+    """The channel names of the severity's stakeholder groups (none when the policy has none)."""
+    rule = policy.severities.get(state.severity)
+    return tuple(c.name for c in policy.channels.of_groups(rule.stakeholders if rule else ()))
+
+
 def status_update(
-    state: IncidentState, actor: Actor, values: dict[str, str], now: datetime
+    state: IncidentState,
+    actor: Actor,
+    values: dict[str, str],
+    now: datetime,
+    post_to: Sequence[str] = (),
 ) -> NewEvent:
     """The status update event, with the message text rendered from the fields."""
     next_at = now + timedelta(seconds=parse_duration(values["next"]))
@@ -94,6 +105,7 @@ def status_update(
         "actions": actions,
         "next_update_at": iso_utc(next_at),
         "text": "\n".join(lines),
+        **({"post_to": list(post_to)} if post_to else {}),
     }
     return NewEvent(EventType.STATUS_UPDATE, actor, payload)
 

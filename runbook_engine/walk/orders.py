@@ -105,10 +105,11 @@ class Orders:
         )
 
         def finish(values: dict[str, str]) -> None:
-            event = incident_moves.status_update(
-                self.c.session.state, session.walker.actor, values, session.now()
-            )
-            self.c.append([event], "status update posted")
+            state = self.c.session.state
+            post_to = incident_moves.stakeholder_channels(state, session.service.policy)
+            event = incident_moves.status_update(state, session.walker.actor, values, session.now(), post_to)
+            if self.c.append([event], "status update recorded" + (", posting" if post_to else "")):
+                session.posts_queued()
 
         self.c.ask("update", fields, finish)
 

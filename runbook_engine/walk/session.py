@@ -7,7 +7,7 @@ quitting at any moment loses nothing, and walking again rebuilds the same view f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import datetime
 
@@ -41,6 +41,8 @@ class WalkSession:
         self.allow_commands = allow_commands
         self.dry_run = dry_run
         self.state: IncidentState = service.state(incident_id)
+        self.posts_queued: Callable[[], None] = lambda: None
+        """Called after a move queued chat posts (the CLI sets it to kick the outbox worker)."""
 
     @property
     def can_run(self) -> bool:

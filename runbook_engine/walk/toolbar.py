@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from runbook_engine.comms.reminders import update_urgency
 from runbook_engine.format.durations import format_duration
 from runbook_engine.timeline.state import IncidentState
 
@@ -21,6 +22,7 @@ def toolbar(state: IncidentState, now: datetime, walker: str) -> Fragments:
         _update(state, now),
         _change(state),
         _approvals(state),
+        *_outbox(state),
     ]
     if state.phase != "open":
         parts.insert(2, [("class:toolbar.phase", state.phase.upper())])
@@ -51,7 +53,15 @@ def _update(state: IncidentState, now: datetime) -> Fragments:
     due = state.next_update_due_at
     if due is None:
         return [("class:toolbar", "update: as needed")]
+    if update_urgency(state, now) == "due":
+        return [("class:toolbar.overdue", f"UPDATE DUE in {format_duration((due - now).total_seconds())}")]
     return [("class:toolbar", f"next update {format_duration((due - now).total_seconds())}")]
+
+
+def _outbox(state: IncidentState) -> list[Fragments]:
+    """Shown only while a chat post is not delivered (the outbox works in the background)."""
+    waiting = state.undelivered_posts
+    return [[("class:toolbar.pending", f"{len(waiting)} post(s) not delivered")]] if waiting else []
 
 
 def _change(state: IncidentState) -> Fragments:

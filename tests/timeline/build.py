@@ -102,5 +102,24 @@ SAMPLES: dict[EventType, dict[str, Any]] = {
     EventType.RESOLVED: {"summary": "maxclients raised", "override_reason": None},
     EventType.REOPENED: {"reason": "errors are back"},
     EventType.OVERRIDE: {"rule": "observation_window", "reason": "rollback, not a new change"},
+    EventType.POST_ATTEMPT: {"post_id": "12:exec-updates", "channel": "exec-updates", "lease_s": 30},
+    EventType.POST_DELIVERED: {
+        "post_id": "12:exec-updates",
+        "channel": "exec-updates",
+        "attempts": 2,
+        "status": 200,
+    },
+    EventType.POST_FAILED: {
+        "post_id": "12:exec-updates",
+        "channel": "exec-updates",
+        "attempts": 3,
+        "reason": "HTTP 503",
+        "retry_at": "2026-03-04T14:09:00+00:00",
+    },
+    EventType.UPDATE_REMINDER: {
+        "text": "Status update overdue",
+        "due_at": "2026-03-04T14:05:00+00:00",
+        "post_to": ["ic-room"],
+    },
 }
 """A valid payload for every event type."""

@@ -38,6 +38,13 @@ EXPECTED = {
     EventType.RESOLVED: "Resolved: maxclients raised",
     EventType.REOPENED: "Reopened: errors are back",
     EventType.OVERRIDE: "Override of rule observation_window: rollback, not a new change",
+    EventType.POST_ATTEMPT: "Posting message #12 to exec-updates",
+    EventType.POST_DELIVERED: "Delivered message #12 to exec-updates (HTTP 200, 2 requests)",
+    EventType.POST_FAILED: (
+        "Could not post message #12 to exec-updates: HTTP 503 (3 requests); still queued; "
+        "next try after 14:09 UTC"
+    ),
+    EventType.UPDATE_REMINDER: "Reminder: status update overdue since 14:05 UTC; queued for ic-room",
 }
 
 
