@@ -67,7 +67,9 @@ def test_library_has_at_least_eight_runbooks() -> None:
 def test_runbook_loads_and_is_a_sensible_size(path: Path) -> None:
     runbook = load_runbook(path)
     assert 10 <= len(runbook.nodes) <= 40
-    assert runbook.nodes[runbook.start].kind == "check"
+    first = runbook.nodes[runbook.start]
+    # A check, or a record of what automation did before anyone looked (it changes nothing).
+    assert first.kind == "check" or first.effect == "observation"
 
 
 def test_library_lints_clean_even_under_strict() -> None:
@@ -81,12 +83,13 @@ def test_runbook_ids_are_unique() -> None:
 
 
 def test_every_node_kind_is_used() -> None:
+    """Except `todo`: a branch not written yet belongs in a team's draft, not in the finished library."""
     used = {node.kind for _, node in _all_nodes()}
-    assert used == set(NODE_KINDS)
+    assert used == set(NODE_KINDS) - {"todo"}
 
 
 def test_actions_are_both_safe_and_risky() -> None:
-    risks = {node.risk for _, node in _all_nodes() if node.kind == "action"}
+    risks = {node.risk for _, node in _all_nodes() if node.kind == "action" and node.is_change}
     assert risks == {"safe", "risky"}
 
 

@@ -40,6 +40,18 @@ def do_answer(ctx: Context, step: Step) -> None:
     ctx.append(*events)
 
 
+def do_skip(ctx: Context, step: Step) -> None:
+    """Skip the current rung without starting it; the value is the reason ("not tried: ...")."""
+    walker = ctx.walker(step)
+    state = ctx.state()
+    _expect_node(step, walker.position(state))
+    try:
+        events = walker.skip(state, str(step.value))
+    except ValueError as exc:
+        raise StepProblem("skip", str(exc)) from None
+    ctx.append(*events)
+
+
 def do_propose(ctx: Context, step: Step) -> None:
     walker = ctx.walker(step)
     _action_node(ctx, step, walker.position(ctx.state()))
@@ -62,7 +74,8 @@ def do_start(ctx: Context, step: Step) -> None:
 def do_decide(ctx: Context, step: Step) -> None:
     """`approve` and `deny`: by the step's person, else whoever holds the policy's approver role."""
     change = _change_for(ctx, step.value)
-    by = step.actor or ctx.state().roles.get(ctx.approver_role()) or ctx.ic()
+    role = change.approver_role or ctx.approver_role()  # a step may name its own approver
+    by = step.actor or ctx.state().roles.get(role) or ctx.ic()
     payload: dict[str, Any] = {"change_id": change.change_id, "by": by}
     if "reason" in step.options:
         payload["reason"] = step.options["reason"]
@@ -74,11 +87,11 @@ def do_command(ctx: Context, step: Step) -> None:
     walker = ctx.walker(step)
     state = ctx.state()
     node = ctx.runbook.node(walker.position(state))
-    if node.step is None or node.step.kind != "command":
+    if node.step is None or not node.step.runs:
         raise StepProblem("command", f"{node.id} has no command step to pretend a result for")
     result: Mapping[str, Any] = step.value
     output = str(result.get("output", ""))
-    ctx.append(walker.command_run(state, node.step.argv, int(result["exit_code"]), output, False))
+    ctx.append(walker.command_run(state, node.step.runs, int(result["exit_code"]), output, False))
 
 
 def do_wait(ctx: Context, step: Step) -> None:
@@ -213,6 +226,7 @@ def do_check(ctx: Context, step: Step) -> None:
 
 HANDLERS: dict[str, Handler] = {
     "answer": do_answer,
+    "skip": do_skip,
     "propose": do_propose,
     "start": do_start,
     "approve": do_decide,
@@ -248,8 +262,8 @@ def _expect_node(step: Step, position: str) -> None:
 def _action_node(ctx: Context, step: Step, position: str) -> None:
     _expect_node(step, position)
     node = ctx.runbook.node(position)
-    if node.kind != "action":
-        message = f"{position} is a {node.kind}, not an action: nothing to {step.action}"
+    if not node.is_change:
+        message = f"{position} is a {node.kind} that changes nothing: nothing to {step.action}"
         raise StepProblem(step.action, message)
 
 

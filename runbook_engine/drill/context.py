@@ -61,7 +61,7 @@ class Context:
         scenario = self.drill.scenario
         payload: dict[str, Any] = {
             "title": scenario.title,
-            "severity": scenario.severity or self.runbook.severity,
+            "severity": scenario.severity or self.runbook.default_severity or "SEV-3",
             "ic": scenario.ic,
             "started_at": iso(self._started()),
             "runbook": self.runbook.id,
@@ -124,7 +124,7 @@ class Context:
         """The risky-change gate the scenario's walker sees now; None unless at a risky action."""
         walker = Walker(self.runbook, actor(self.drill.scenario.default_walker), self.policy)
         node = self.runbook.nodes.get(walker.position(state))
-        if node is None or node.kind != "action" or not node.is_risky:
+        if node is None or not node.is_change or not node.is_risky:
             return None
         return walker.view(state, self.clock.now()).gate
 

@@ -10,6 +10,7 @@ from runbook_engine.findings import Position
 
 ACTIONS = (
     "answer",
+    "skip",
     "propose",
     "start",
     "approve",

@@ -29,7 +29,7 @@ DRILL_CODES: dict[str, tuple[str, str]] = {
 
 _NEEDS_REASON = frozenset({"deny", "handover", "severity", "reopen", "drop_hypothesis", "override"})
 _OPTION_ACTIONS: Mapping[str, frozenset[str]] = {
-    "node": frozenset({"answer", "propose", "start"}),
+    "node": frozenset({"answer", "skip", "propose", "start"}),
     "evidence": frozenset({"answer"}),
     "hypothesis": frozenset({"propose"}),
     "reason": frozenset({*_NEEDS_REASON, "resolve", "approve"}),

@@ -12,12 +12,20 @@ from typing import TYPE_CHECKING, Any
 
 from runbook_engine.format.command_line import copyable
 from runbook_engine.format.durations import parse_duration
+from runbook_engine.format.shapes import (
+    AlertVariant,
+    Approval,
+    Repeat,
+    alerts_from,
+    approval_from,
+    repeat_from,
+)
 
 if TYPE_CHECKING:
     from runbook_engine.findings import DocPath
 
-NODE_KINDS = ("check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup")
-TERMINAL_KINDS = frozenset({"resolve", "handoff"})
+NODE_KINDS = ("check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup", "todo")
+TERMINAL_KINDS = frozenset({"resolve", "handoff", "todo"})
 EDGE_FIELDS = {"check": "answers", "cause": "answers", "wait": "answers", "action": "outcomes"}
 """Which field holds a node's labelled exits; cleanup and escalate use a single `next`."""
 
@@ -35,9 +43,13 @@ class Signal:
     text: str = ""
 
 
+SHELL = ("/bin/sh", "-c")
+"""How a declared `shell` step runs; nothing else ever goes through a shell."""
+
+
 @dataclass(frozen=True)
 class Step:
-    """What to do. Commands are argv lists and never go through a shell."""
+    """What to do. Commands are argv lists; only a declared `shell` step runs through /bin/sh -c."""
 
     kind: str
     argv: tuple[str, ...] = ()
@@ -46,12 +58,22 @@ class Step:
     text: str = ""
     timeout_s: int | None = None
     runnable: bool = False
+    script: str = ""
+    language: str = ""
+    code: str = ""
+
+    @property
+    def runs(self) -> tuple[str, ...]:
+        """The argv a runnable step executes: its own argv, or /bin/sh -c SCRIPT for a shell step."""
+        if self.kind == "shell":
+            return (*SHELL, self.script) if self.script else ()
+        return self.argv if self.kind == "command" else ()
 
     def describe(self) -> str:
-        """One line a person can read or copy."""
-        if self.kind == "command":
-            return copyable(self.argv)
-        return self.url or self.query or self.text
+        """One line a person can read or copy; commands are shell-quoted, so a paste runs exactly them."""
+        if self.kind in ("command", "shell"):
+            return copyable(self.runs)
+        return self.url or self.query or self.code or self.text
 
 
 @dataclass(frozen=True)
@@ -70,7 +92,7 @@ class Rollback:
 @dataclass(frozen=True)
 class Irreversible:
     consequence: str
-    precheck: str
+    precheck: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,10 +147,26 @@ class Node:
     notes: str = ""
     strategy: str = ""
     """An action's declared mitigation strategy: rollback, fix-forward or degrade (or empty)."""
+    effect: str = "change"
+    """An action's effect: change (under change control), coordination or observation."""
+    owner: str = ""
+    repeat: Repeat | None = None
+    approval: Approval | None = None
+    document: str = ""
+    """A handoff's or escalation's outside document: an http(s) URL or `wiki:` path."""
+    see_also: tuple[str, ...] = ()
 
     @property
     def path(self) -> DocPath:
         return ("nodes", self.id)
+
+    @property
+    def is_change(self) -> bool:
+        """Whether walking this node is a change under change control: an action that changes
+        production, or a check or cleanup declared risky (a diagnostic or revert with side effects)."""
+        if self.kind == "action":
+            return self.effect == "change"
+        return self.kind in ("check", "cleanup") and self.is_risky
 
     @property
     def is_risky(self) -> bool:
@@ -150,6 +188,8 @@ class Node:
             return "IRREVERSIBLE"
         if self.is_risky:
             return "RISKY"
+        if self.kind == "action" and self.effect != "change":
+            return self.effect.upper()
         return "SAFE" if self.kind in ("action", "cleanup") or self.risk == "safe" else ""
 
     def target(self, label: str) -> str | None:
@@ -161,6 +201,8 @@ class Symptom:
     summary: str
     alerts: tuple[str, ...] = ()
     impact: str = ""
+    variants: tuple[AlertVariant, ...] = ()
+    """Every alert as written, with the threshold, `for` and severity a variant declares."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +221,12 @@ class Runbook:
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
+
+    @property
+    def default_severity(self) -> str:
+        """The declared severity, else the most severe alert variant's, else empty (ask)."""
+        declared = sorted(v.severity for v in self.symptom.variants if v.severity in SEVERITIES)
+        return self.severity or (declared[0] if declared else "")
 
     def links(self) -> list[tuple[Node, Link]]:
         """Every reference from this runbook to another one."""
@@ -199,6 +247,7 @@ def runbook_from_data(data: Mapping[str, Any], source: str = "") -> Runbook:
         if isinstance(raw, dict)
     }
     symptom = _mapping(data.get("symptom"))
+    variants = alerts_from(symptom.get("alerts"))
     return Runbook(
         id=_str(data.get("id")),
         title=_str(data.get("title")),
@@ -206,7 +255,10 @@ def runbook_from_data(data: Mapping[str, Any], source: str = "") -> Runbook:
         owners=_strings(data.get("owners")),
         severity=_str(data.get("severity")),
         symptom=Symptom(
-            _str(symptom.get("summary")), _strings(symptom.get("alerts")), _str(symptom.get("impact"))
+            _str(symptom.get("summary")),
+            tuple(variant.name for variant in variants),
+            _str(symptom.get("impact")),
+            variants,
         ),
         start=_str(data.get("start")),
         nodes=nodes,
@@ -240,11 +292,19 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         suppressions=_suppressions(raw.get("suppress")),
         notes=_str(raw.get("notes")),
         strategy=_str(raw.get("strategy")),
+        effect=_str(raw.get("effect")) or "change",
+        owner=_str(raw.get("owner")),
+        repeat=repeat_from(raw.get("repeat")),
+        approval=approval_from(raw.get("approval")),
+        document=_str(raw.get("document")),
+        see_also=_strings(raw.get("see_also")),
     )
 
 
 def _edges(node_id: str, kind: str, raw: Mapping[str, Any]) -> tuple[Edge, ...]:
     field = EDGE_FIELDS.get(kind)
+    if kind == "action" and "outcomes" not in raw and "next" in raw:
+        field = None  # a coordination or observation step leads on with one `next`
     if field is not None:
         exits = _mapping(raw.get(field))
         return tuple(
@@ -254,7 +314,8 @@ def _edges(node_id: str, kind: str, raw: Mapping[str, Any]) -> tuple[Edge, ...]:
         )
     target = raw.get("next")
     if isinstance(target, str):
-        return (Edge("next", target, ("nodes", node_id, "next")),)
+        label = "done" if kind == "action" else "next"  # a task or observation is done, then on
+        return (Edge(label, target, ("nodes", node_id, "next")),)
     return ()
 
 
@@ -281,6 +342,9 @@ def _step(raw: Any) -> Step | None:
         text=_str(raw.get("text")),
         timeout_s=_duration(raw.get("timeout")),
         runnable=raw.get("runnable") is True,
+        script=_str(raw.get("script")),
+        language=_str(raw.get("language")),
+        code=_str(raw.get("code")),
     )
 
 

@@ -27,6 +27,7 @@ from runbook_engine.render.style import (
     VISITED_COLOUR,
     Look,
     look_key,
+    policy_approver,
 )
 
 if TYPE_CHECKING:
@@ -106,25 +107,29 @@ def _node_statements(runbook: Runbook, options: DotOptions, overlay: Overlay | N
     branches = cause_branches(runbook) if options.clusters else {}
     clustered = {member for members in branches.values() for member in members}
     lines = [_symptom_statement(runbook)]
+    approver = policy_approver(runbook.default_severity)
     lines += [
-        _node_statement(node, overlay)
+        _node_statement(node, overlay, approver)
         for node in runbook.nodes.values()
         if node.id not in clustered
     ]
     for index, (cause, members) in enumerate(branches.items(), start=1):
-        lines += _cluster(index, runbook.nodes[cause], [runbook.nodes[m] for m in members], overlay)
+        members_ = [runbook.nodes[m] for m in members]
+        lines += _cluster(index, runbook.nodes[cause], members_, overlay, approver)
     lines += [_link_statement(link, options, overlay) for link in _distinct_links(runbook)]
     lines += [_missing_statement(target) for target in _missing_targets(runbook)]
     return lines
 
 
-def _cluster(index: int, cause: Node, members: list[Node], overlay: Overlay | None) -> list[str]:
+def _cluster(
+    index: int, cause: Node, members: list[Node], overlay: Overlay | None, approver: str
+) -> list[str]:
     title = " ".join(wrap(f"branch: {cause.title}", 60, 1))
     header = (
         f"subgraph cluster_{index} {{ label={dot_quote(title)}; style=\"rounded,filled\"; "
         f'fillcolor="{CLUSTER_FILL}"; color="{CLUSTER_BORDER}"; fontsize=10;'
     )
-    return [header, *_indent([_node_statement(node, overlay) for node in members]), "}"]
+    return [header, *_indent([_node_statement(node, overlay, approver) for node in members]), "}"]
 
 
 def _attributes(pairs: list[tuple[str, str]]) -> str:
@@ -144,10 +149,10 @@ def _look_attributes(look: Look, faded: bool) -> tuple[tuple[str, str], ...]:
     return tuple(pairs + ([("peripheries", str(look.peripheries))] if look.peripheries != 1 else []))
 
 
-def _node_statement(node: Node, overlay: Overlay | None) -> str:
+def _node_statement(node: Node, overlay: Overlay | None, approver: str) -> str:
     marks = overlay.nodes.get(node.id, ()) if overlay else ()
     faded = overlay is not None and not marks
-    pairs = [("label", node_label(node, marks, faded))]
+    pairs = [("label", node_label(node, marks, faded, approver))]
     pairs += _look_attributes(LOOKS[look_key(node)], faded)
     if marks:
         pairs += [("color", dot_quote(VISITED_COLOUR)), ("penwidth", "4")]

@@ -31,8 +31,12 @@ def _small(content: str, colour: str = "#4b5563") -> str:
 
 def kind_line(node: Node) -> str:
     """What sort of node this is, with the one fact that matters for its kind."""
-    if node.kind == "wait" and node.duration_s:
-        return f"wait {format_duration(node.duration_s)}"
+    if node.kind == "wait":
+        return f"wait {format_duration(node.duration_s)}" if node.duration_s else "wait (no bound)"
+    if node.kind == "action" and node.effect != "change":
+        return f"{node.effect}: {node.owner}" if node.owner else node.effect
+    if node.kind == "todo":
+        return "not written yet: escalate"
     if node.kind == "escalate" and node.team:
         return f"escalate: page {node.team}"
     if node.kind == "resolve" and node.monitoring_s:
@@ -54,17 +58,23 @@ def details(node: Node) -> list[tuple[str, str]]:
         found.append(("rollback: ", "NONE GIVEN"))
     if node.cleanup:
         found.append(("leaves cleanup: ", ", ".join(node.cleanup)))
+    if node.repeat is not None:
+        found.append(("repeat: ", node.repeat.describe()))
+    if node.document:
+        found.append(("continue in: ", node.document))
     return found
 
 
-def node_label(node: Node, marks: tuple[NodeMark, ...] = (), faded: bool = False) -> str:
+def node_label(
+    node: Node, marks: tuple[NodeMark, ...] = (), faded: bool = False, approver: str = "ic"
+) -> str:
     """The label of a runbook node: step numbers, risk mark, title, kind line and details."""
     text_colour = FADED_TEXT if faded else "#111827"
     rows = []
     if marks:
         visits = "  ".join(f"#{mark.order} {mark.clock}".strip() for mark in marks)
         rows.append(_row(f'<FONT COLOR="white"><B>{dot_html(visits)}</B></FONT>', bgcolor="#1d4ed8"))
-    mark = risk_mark(node)
+    mark = risk_mark(node, approver)
     if mark:
         bg = FADED_TEXT if faded else LOOKS["action-irreversible" if node.is_irreversible
                                                else "action-risky"].border
@@ -102,7 +112,8 @@ def edge_label(label: str, marks: tuple[EdgeMark, ...] = ()) -> str:
 
 def header_label(runbook: Runbook, looks: list[Look], incident: str | None) -> str:
     """The graph's caption: title, service and severity, the incident if any, and the legend."""
-    facts = f"{runbook.service} - default {runbook.severity} - owners: {', '.join(runbook.owners)}"
+    severity = runbook.default_severity or "none"
+    facts = f"{runbook.service} - default {severity} - owners: {', '.join(runbook.owners)}"
     rows = [
         f'<TR><TD COLSPAN="{max(len(looks), 1)}"><FONT POINT-SIZE="14"><B>'
         f"{dot_html(runbook.title)}</B></FONT></TD></TR>",

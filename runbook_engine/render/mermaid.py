@@ -20,6 +20,7 @@ from runbook_engine.render.style import (
     VISITED_COLOUR,
     Look,
     look_key,
+    policy_approver,
     risk_mark,
 )
 
@@ -59,12 +60,12 @@ def _shape(look: Look, label: str) -> str:
     return f"{look.mermaid_open}{label}{look.mermaid_close}"
 
 
-def _node_label(node: Node, overlay: Overlay | None) -> str:
+def _node_label(node: Node, overlay: Overlay | None, approver: str) -> str:
     lines: list[str] = []
     for mark in overlay.nodes.get(node.id, ()) if overlay else ():
         lines.append(f"#{mark.order} {mark.clock}".strip())
-    if risk_mark(node):
-        lines.append(risk_mark(node))
+    if risk_mark(node, approver):
+        lines.append(risk_mark(node, approver))
     lines += wrap(node.title, TITLE_WIDTH)
     lines.append(kind_line(node))
     lines += [line for prefix, text in details(node) for line in wrap(prefix + text, 36, 3)]
@@ -76,8 +77,9 @@ def _nodes(runbook: Runbook, ids: _Ids, clusters: bool, overlay: Overlay | None)
     lines = [f"  n0{_shape(LOOKS['symptom'], mermaid_lines(wrap(summary, TITLE_WIDTH)))}"]
     branches = cause_branches(runbook) if clusters else {}
     clustered = {member for members in branches.values() for member in members}
+    approver = policy_approver(runbook.default_severity)
     declare = {
-        node.id: f"{ids.nodes[node.id]}{_shape(LOOKS[look_key(node)], _node_label(node, overlay))}"
+        node.id: f"{ids.nodes[node.id]}{_shape(LOOKS[look_key(node)], _node_label(node, overlay, approver))}"
         for node in runbook.nodes.values()
     }
     lines += [f"  {declare[node_id]}" for node_id in runbook.nodes if node_id not in clustered]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node, Runbook, Step
+from runbook_engine.format.shapes import AlertVariant, document_href
 from runbook_engine.render.escape import code_fence, inline_code, markdown, page_link
 from runbook_engine.render.outline import outline
+from runbook_engine.render.style import approver_words, policy_approver
 
-_INFO = {"command": "sh", "promql": "promql", "sql": "sql"}
+_INFO = {"command": "sh", "shell": "sh", "promql": "promql", "sql": "sql"}
 """Code-block languages for syntax highlighting; other steps are shown as plain text."""
 
 
 def step_text(step: Step) -> str:
-    """A step as a person would copy it; commands quoted as a POSIX shell would need them."""
+    """A step as a person would copy it: commands and shell scripts quoted as a POSIX shell needs
+    them (a shell step as `/bin/sh -c '...'`), code in another language verbatim."""
     return step.describe()
 
 
@@ -26,6 +30,7 @@ def runbook_page(runbook: Runbook, diagram: str, suffix: str = ".md") -> str:
         _commands(runbook),
         _risky(runbook),
         _links(runbook, suffix),
+        _documents(runbook),
     ]
     return "\n".join(line for section in sections for line in section).rstrip("\n") + "\n"
 
@@ -35,15 +40,22 @@ def _facts(runbook: Runbook) -> list[str]:
         ("Symptom", markdown(runbook.symptom.summary)),
         ("Impact", markdown(runbook.symptom.impact)),
         ("Service", markdown(runbook.service)),
-        ("Default severity", markdown(runbook.severity)),
+        ("Default severity", markdown(runbook.default_severity)),
         ("Owners", ", ".join(markdown(owner) for owner in runbook.owners)),
-        ("Alerts", ", ".join(markdown(alert) for alert in runbook.symptom.alerts)),
+        ("Alerts", "; ".join(_alert(variant) for variant in runbook.symptom.variants)),
         ("Tags", ", ".join(markdown(tag) for tag in runbook.tags)),
         ("Runbook id", markdown(runbook.id)),
     ]
     lines = ["| | |", "|---|---|"] + [f"| {name} | {value} |" for name, value in rows if value]
     description = [markdown(runbook.description), ""] if runbook.description else []
     return [*description, *lines, ""]
+
+
+def _alert(variant: AlertVariant) -> str:
+    lasting = f"for {format_duration(variant.for_s)}" if variant.for_s else ""
+    facts = [variant.threshold, lasting, variant.severity]
+    said = ", ".join(markdown(fact) for fact in facts if fact)
+    return markdown(variant.name) + (f" ({said})" if said else "")
 
 
 def _node_ref(node: Node) -> str:
@@ -77,13 +89,15 @@ def _risky(runbook: Runbook) -> list[str]:
     for node in runbook.nodes.values():
         if node.badge not in ("RISKY", "IRREVERSIBLE"):
             continue
-        need = "IRREVERSIBLE, needs IC approval" if node.is_irreversible else "RISKY, needs IC approval"
-        lines.append(f"- {_node_ref(node)}: {need}")
+        roles = node.approval.any_of if node.approval else (policy_approver(runbook.default_severity),)
+        badge = "IRREVERSIBLE" if node.is_irreversible else "RISKY"
+        lines.append(f"- {_node_ref(node)}: {badge}, needs {markdown(approver_words(roles))} approval")
         if node.strategy:
             lines.append(f"  - Strategy: {markdown(node.strategy)}")
         if node.irreversible is not None:
             lines.append(f"  - Cannot be undone: {markdown(node.irreversible.consequence)}")
-            lines.append(f"  - Check first: {markdown(node.irreversible.precheck)}")
+            if node.irreversible.precheck:
+                lines.append(f"  - Check first: {markdown(node.irreversible.precheck)}")
         if node.rollback is not None:
             lines.append(f"  - Rollback: {markdown(node.rollback.text)}")
             if node.rollback.step is not None:
@@ -103,3 +117,19 @@ def _links(runbook: Runbook, suffix: str) -> list[str]:
     lines += [f"- {_node_ref(node)} → [{markdown(str(link))}]({page_link(link.runbook, suffix)})"
               for node, link in links]
     return [*lines, ""]
+
+
+def _documents(runbook: Runbook) -> list[str]:
+    """Outside documents the runbook hands off to or points at, as links."""
+    found = [(node, doc) for node in runbook.nodes.values() for doc in (node.document, *node.see_also) if doc]
+    if not found:
+        return []
+    lines = ["## Outside documents", ""]
+    lines += [f"- {_node_ref(node)} → [{markdown(doc)}]({_href(doc)})" for node, doc in found]
+    return [*lines, ""]
+
+
+def _href(document: str) -> str:
+    """A Markdown link target that cannot end early or open a title: brackets and quotes encoded."""
+    encoded = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", '"': "%22", " ": "%20"}
+    return "".join(encoded.get(char, char) for char in document_href(document))

@@ -7,8 +7,11 @@ colour-blind readers; risky and irreversible actions also say so in words on the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from runbook_engine.format.model import Node
+from runbook_engine.policy import PolicyError, load_policy
+from runbook_engine.timeline.format import role_name
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,9 @@ LOOKS: dict[str, Look] = {
         Look("cause", "cause (hypothesis)", "note", "filled", "#ede9fe", "#6d28d9",
              mermaid_open='>"', mermaid_close='"]'),
         Look("action-safe", "safe action", "box", "filled", "#dcfce7", "#15803d"),
-        Look("action-risky", "risky action (IC approval)", "box", "filled,bold", "#ffedd5",
+        Look("action-risky", "risky action (needs approval)", "box", "filled,bold", "#ffedd5",
              "#c2410c", penwidth="3", mark="RISKY - needs IC approval"),
-        Look("action-irreversible", "irreversible action (IC approval)", "box", "filled,bold",
+        Look("action-irreversible", "irreversible action (needs approval)", "box", "filled,bold",
              "#fecaca", "#7f1d1d", penwidth="4", peripheries=2,
              mark="IRREVERSIBLE - cannot be undone - needs IC approval"),
         Look("wait", "wait and watch", "box", "rounded,filled,dashed", "#fef9c3", "#a16207",
@@ -53,6 +56,7 @@ LOOKS: dict[str, Look] = {
              penwidth="2", mermaid_open='(("', mermaid_close='"))'),
         Look("cleanup", "cleanup owed", "box", "filled,diagonals", "#f1f5f9", "#475569",
              mermaid_open='[\\"', mermaid_close='"\\]'),
+        Look("todo", "not written yet (escalate)", "box", "dashed,filled", "#fff7ed", "#9a3412"),
         Look("link", "another runbook", "folder", "filled,dashed", "#f8fafc", "#334155",
              mermaid_open='[["', mermaid_close='"]]'),
         Look("connector", "go to (node drawn once elsewhere)", "box", "rounded,dashed", "#ffffff",
@@ -82,8 +86,32 @@ def look_key(node: Node) -> str:
     return node.kind if node.kind in LOOKS else "missing"
 
 
-def risk_mark(node: Node) -> str:
-    """The words a risky or irreversible step carries on the node, whatever its kind."""
-    if node.is_irreversible:
-        return LOOKS["action-irreversible"].mark
-    return LOOKS["action-risky"].mark if node.is_risky else ""
+def risk_mark(node: Node, approver: str = "ic") -> str:
+    """The words a risky or irreversible step carries on the node, whatever its kind, naming the
+    approver the engine will ask: the step's own, else the policy's at the runbook's severity."""
+    if not node.is_risky:
+        return _shell_mark(node)
+    who = approver_words(node.approval.any_of if node.approval else (approver,))
+    count = node.approval.count if node.approval else 1
+    needs = f"needs {who} approval" if count == 1 else f"needs {count} approvals ({who})"
+    base = LOOKS["action-irreversible" if node.is_irreversible else "action-risky"].mark
+    return base.replace("needs IC approval", needs) + _shell_mark(node, " - ")
+
+
+def approver_words(roles: tuple[str, ...]) -> str:
+    return ", else ".join(role_name(role) for role in roles)
+
+
+def _shell_mark(node: Node, lead: str = "") -> str:
+    steps = [node.step, *(stage.step for stage in node.stages)]
+    return f"{lead}SHELL" if any(step is not None and step.kind == "shell" for step in steps) else ""
+
+
+@cache
+def policy_approver(severity: str) -> str:
+    """The role the bundled severity policy names as approver at `severity` (IC when unknown)."""
+    try:
+        rule = load_policy().severities.get(severity)
+    except PolicyError:
+        return "ic"
+    return rule.approver_role if rule is not None else "ic"

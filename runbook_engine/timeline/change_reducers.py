@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from runbook_engine.timeline.events import Event, EventType
+from runbook_engine.timeline.step_approval import approval_status, approvers_from
 from runbook_engine.timeline.values import AuditFlag, Change, IncidentState, evolve
 
 Reducer = Callable[[IncidentState, Event], IncidentState]
@@ -29,7 +30,8 @@ def _change_proposed(state: IncidentState, event: Event) -> IncidentState:
         cleanup=tuple(str(c) for c in p.get("cleanup", ())),
         strategy=p.get("strategy"),
     )
-    return _put_change(state, change)
+    roles, needed = approvers_from(p)
+    return _put_change(state, replace(change, approvers=roles, approvals_needed=needed))
 
 
 def _approval_requested(state: IncidentState, event: Event) -> IncidentState:
@@ -46,10 +48,12 @@ def _approval_granted(state: IncidentState, event: Event) -> IncidentState:
     if change is None:
         return state
     same = change.proposed_by.account == event.actor.account
+    status, approvals = approval_status(change, str(event.payload["by"]))
     approved = replace(
         change,
-        status="approved",
-        approved_by=str(event.payload["by"]),
+        status=status,
+        approvals=approvals,
+        approved_by=", ".join(approvals) if status == "approved" else None,
         approved_by_actor=event.actor,
         approved_at=event.at,
         approval_reason=str(event.payload.get("reason") or ""),

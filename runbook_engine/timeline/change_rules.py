@@ -13,6 +13,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import EventType, NewEvent
 from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.refusal import Check, Refusal, missing, overridden_after
+from runbook_engine.timeline.step_approval import step_approver_refusal
 from runbook_engine.timeline.values import Change, IncidentState, severity_rule
 
 
@@ -79,6 +80,8 @@ def _approver_refusal(
             f"{change.owner} owns change {change.change_id} and cannot approve or deny it",
             hint,
         )
+    if change.approvers:  # the runbook step names its own approvers
+        return step_approver_refusal(state, change, by)
     if holder is None:
         return Refusal(
             "approver_missing",

@@ -76,8 +76,16 @@ def _entered(p: Mapping[str, Any]) -> str:
 
 def _answered(p: Mapping[str, Any]) -> str:
     evidence = f" (evidence: {p['evidence']})" if p.get("evidence") else ""
+    where = f"{p['runbook']}#{p['node']}"
+    if p.get("skipped"):
+        return f"Skipped {where}, not tried: {p['skipped']}{_for_walker(p)}"
+    if p.get("effect") == "coordination":
+        return f"Task done at {where} (owner @{p.get('owner')}): {p['answer']}{evidence}{_for_walker(p)}"
+    if p.get("effect") == "observation":
+        seen = f"{p['answer']}{evidence}{_for_walker(p)}"
+        return f"Observed at {where} (automation acted, no change made): {seen}"
     early = f" (early: the wait had {format_duration(p['early_by_s'])} left)" if p.get("early_by_s") else ""
-    return f"Answered {p['runbook']}#{p['node']}: {p['answer']}{evidence}{early}{_for_walker(p)}"
+    return f"Answered {where}: {p['answer']}{evidence}{early}{_for_walker(p)}"
 
 
 def _for_walker(p: Mapping[str, Any]) -> str:
@@ -93,6 +101,13 @@ def _proposed(p: Mapping[str, Any]) -> str:
         parts.append(f"rollback: {p['rollback']}")
     if p.get("strategy"):
         parts.append(f"strategy: {p['strategy']}")
+    if p.get("repeat"):
+        parts.append(f"repeat {p['repeat']} under this one approval")
+    if p.get("approvers"):
+        approvers = p["approvers"]
+        who = ", else ".join(role_name(str(role)) for role in approvers.get("any_of", ()))
+        count = int(approvers.get("count", 1))
+        parts.append(f"approver: {who}" if count == 1 else f"approvers: {count} of {who}")
     parts.append(f"owner @{p['owner']}")
     return "; ".join(parts)
 

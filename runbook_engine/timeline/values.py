@@ -88,6 +88,11 @@ class Change:
     """The approval was logged from the OS account that proposed or started the change."""
     strategy: str | None = None
     """Declared mitigation strategy (rollback, fix-forward, degrade); None when not declared."""
+    approvers: tuple[str, ...] = ()
+    """Roles the runbook step names as its approvers (first preferred); empty: the policy's role."""
+    approvals_needed: int = 1
+    approvals: tuple[str, ...] = ()
+    """Who has approved so far (distinct people; the change is approved once there are enough)."""
 
     @property
     def awaiting_approval(self) -> bool:

@@ -140,6 +140,8 @@ class Controller:
             Move.MITIGATE: self._mitigate,
             Move.RESOLVE: self._resolve,
             Move.OVERRIDE: self._override,
+            Move.SKIP: self._skip,
+            Move.DETOUR: self._detour,
         }
         handlers[choice.move](choice)
 
@@ -170,10 +172,32 @@ class Controller:
         else:
             finish({})
 
+    def _skip(self, choice: Choice) -> None:
+        def finish(values: dict[str, str]) -> None:
+            try:
+                events = self.session.walker.skip(self.session.state, values["reason"])
+            except ValueError as exc:
+                self.say(str(exc), "error")
+                return
+            self.append(events, f"skipped (not tried: {values['reason']}) -> {choice.target_title}")
+
+        self.ask("skip", (Field("reason", "Not tried because: "),), finish)
+
+    def _detour(self, choice: Choice) -> None:
+        try:
+            events = self.session.walker.go_to(self.session.state, choice.target or "")
+        except ValueError as exc:
+            self.say(str(exc), "error")
+            return
+        self.append(events, f"cleanup before the ending: {choice.target_title}")
+
     def _point_to_linked_runbook(self) -> None:
-        """At a handoff, say exactly how to go on in the other runbook, within this incident."""
+        """At a handoff, say exactly how to go on: the other runbook within this incident, or the
+        outside document to open."""
         session = self.session
         node = session.view().node
+        if node.document:
+            self.say(f"continue in: {node.document}")
         if node.link is None:
             return
         folder = Path(session.walker.runbook.source).parent
@@ -182,6 +206,25 @@ class Controller:
         self.say(f"continue with: runbook walk {where} --incident {session.incident_id}")
 
     def _propose(self, choice: Choice) -> None:
+        node = self.session.view().node
+        if node.irreversible is None:
+            self._propose_with_hypothesis()
+            return
+        precheck = node.irreversible.precheck or "(the runbook names no precheck: confirm it is safe)"
+        question = (
+            f"IRREVERSIBLE. Lost for good: {node.irreversible.consequence} Precheck: {precheck} "
+            "Precheck done, and you accept it cannot be undone? (y/n) "
+        )
+
+        def accepted(values: dict[str, str]) -> None:
+            if is_yes(values["confirm"]):
+                self._propose_with_hypothesis()
+            else:
+                self.say("not proposed: the irreversible step was not accepted")
+
+        self.ask("accept irreversible", (yes_no(question),), accepted)
+
+    def _propose_with_hypothesis(self) -> None:
         state, walker = self.session.state, self.session.walker
         if state.active_hypotheses:
             self._append_proposal([])

@@ -64,7 +64,7 @@ def find_or_open(service: IncidentService, runbook: Runbook, walker: Actor) -> s
         if state.phase != "resolved" and state.ic == DEMO_IC and state.runbook == runbook.id:
             return summary.incident_id
     ic = demo_actor()
-    severity = runbook.severity if runbook.severity in service.policy.severities else "SEV-2"
+    severity = runbook.default_severity if runbook.default_severity in service.policy.severities else "SEV-2"
     title = f"DEMO {runbook.symptom.summary or runbook.title}"
     opened = service.open(
         title, severity, DEMO_IC, ic, runbook=runbook.id, service=runbook.service or None, demo=True

@@ -14,10 +14,19 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.state import Change, IncidentState
+from runbook_engine.walk import steps
 from runbook_engine.walk.view import Choice, GateItem, Move, Phase
 
 DEFAULT_MONITORING_S = 15 * 60
-def approver_role(state: IncidentState, policy: Policy) -> str:
+
+
+def approver_role(state: IncidentState, policy: Policy, node: Node | None = None, owner: str = "") -> str:
+    """The role asked to approve: the step's own approvers when it names them (the first one held
+    by someone other than the owner; the rest are fallbacks), else the severity policy's."""
+    if node is not None and node.approval is not None:
+        roles = node.approval.any_of
+        held = [role for role in roles if state.roles.get(role) not in (None, owner)]
+        return held[0] if held else roles[0]
     rule = policy.severities.get(state.severity)
     return rule.approver_role if rule is not None else "ic"
 
@@ -67,11 +76,12 @@ def phase_choices(
     """The moves open at an action or resolve node (answers are the walker's business).
 
     `runs` are the node's run moves, offered beside `start` once the change may start."""
+    skip = _skip_choice(node, phase)
     if phase in (Phase.READY, Phase.DENIED) and node.is_risky:
-        label = "propose again, ask for approval" if phase is Phase.DENIED else "ask for approval"
-        return (Choice("", "propose", Move.PROPOSE, hint=label),)
+        return (_propose_choice(node, phase), *skip)
     if phase is Phase.READY or phase is Phase.APPROVED:
-        return (Choice("", "start", Move.START, hint="log the change as started (you carry it out)"), *runs)
+        start = Choice("", "start", Move.START, hint="log the change as started (you carry it out)")
+        return (start, *runs, *skip)
     if phase is Phase.MITIGATE:
         return (Choice("", "mitigated", Move.MITIGATE, hint="mark mitigated, start monitoring"),)
     if phase is Phase.RESOLVABLE:
@@ -79,6 +89,22 @@ def phase_choices(
     if phase is Phase.MONITORING and state.ic == walker:
         return (Choice("", "override", Move.OVERRIDE, hint="resolve now: IC override, with a reason"),)
     return ()
+
+
+def _propose_choice(node: Node, phase: Phase) -> Choice:
+    again = phase is Phase.DENIED
+    if node.irreversible is not None:
+        hint = "it cannot be undone: read the consequence and precheck, then ask for approval"
+        return Choice("", "accept irreversible", Move.PROPOSE, hint=("again: " if again else "") + hint)
+    label = "propose again, ask for approval" if again else "ask for approval"
+    return Choice("", "propose", Move.PROPOSE, hint=label)
+
+
+def _skip_choice(node: Node, phase: Phase) -> tuple[Choice, ...]:
+    if phase not in (Phase.READY, Phase.DENIED, Phase.APPROVED) or not steps.can_skip(node):
+        return ()
+    title = node.target("no_change") or ""
+    return (Choice("", "skip", Move.SKIP, title, hint=f"not tried (give the reason); go on to {title}"),)
 
 
 def gate(
@@ -94,7 +120,7 @@ def gate(
         _hypothesis(state, change),
         _rollback(node),
         _one_at_a_time(state, change, policy, now),
-        _approval(state, change, policy),
+        _approval(state, change, policy, node, walker),
     )
 
 
@@ -103,9 +129,14 @@ def notice(node: Node, state: IncidentState, walker: str, policy: Policy) -> str
     approver walking their own risky change must delegate it."""
     if node.kind == "resolve" and state.cleanup_owed and state.phase != "resolved":
         return "Cleanup still owed before resolving: " + ", ".join(state.cleanup_owed)
-    if not node.is_risky:
+    if node.is_terminal and state.cleanup_owed and state.phase != "resolved":
+        return "Cleanup still owed before this ending: " + ", ".join(state.cleanup_owed)
+    if node.kind == "todo":
+        team = f" ({node.team})" if node.team else ""
+        return f"This branch is not written yet: escalate{team}."
+    if not (node.is_risky and node.is_change):
         return ""
-    role = approver_role(state, policy)
+    role = approver_role(state, policy, node, walker)
     if state.roles.get(role) != walker:
         return ""
     return (
@@ -150,8 +181,11 @@ def _one_at_a_time(
     return GateItem(label, True, "this change only" if mine and other else "none")
 
 
-def _approval(state: IncidentState, change: Change | None, policy: Policy) -> GateItem:
-    role = approver_role(state, policy)
+def _approval(
+    state: IncidentState, change: Change | None, policy: Policy, node: Node, walker: str
+) -> GateItem:
+    asked = change.approver_role if change is not None else None
+    role = asked or approver_role(state, policy, node, walker)
     holder = state.roles.get(role)
     who = f"the {role_name(role)} @{holder}" if holder else f"the {role_name(role)} (nobody holds it)"
     if change is None or (change.status == "proposed" and not change.awaiting_approval):
@@ -160,4 +194,8 @@ def _approval(state: IncidentState, change: Change | None, policy: Policy) -> Ga
         return GateItem("approval", False, f"denied by @{change.denied_by}: {change.denial_reason}")
     if change.approved_by:
         return GateItem("approval", True, f"approved by @{change.approved_by}")
+    if change.approvals:
+        got = ", ".join(f"@{name}" for name in change.approvals)
+        count = f"{len(change.approvals)} of {change.approvals_needed}"
+        return GateItem("approval", False, f"{count} ({got}); ask another: {who}")
     return GateItem("approval", False, f"waiting for {who}")

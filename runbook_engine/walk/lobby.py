@@ -65,7 +65,7 @@ def _open_new(service: IncidentService, runbook: Runbook, actor: Actor, ask: Ask
     title = ask("Incident title: ", runbook.symptom.summary or runbook.title)
     severity = ask(
         f"Severity ({', '.join(levels)}): ",
-        runbook.severity if runbook.severity in levels else levels[-1],
+        runbook.default_severity if runbook.default_severity in levels else levels[-1],
         Validator.from_callable(lambda text: text.strip() in levels, "pick a severity"),
         WordCompleter(levels),
     )

@@ -33,6 +33,9 @@ def node_body(view: NodeView, can_run: bool = False, width: int = 80) -> Fragmen
     out += [("class:text", node.text + "\n")]
     if view.seconds_left is not None:
         out += _line("Time left", _countdown(view.seconds_left))
+    elif view.seconds_waited is not None:
+        waited = format_duration(view.seconds_waited)
+        out += _line("Waiting", f"{waited} so far (no bound: decide when to stop)")
     out += _status(view, gate_detail_chars(width))
     return out + _signal(node) + _steps(node, can_run) + _where_next(node)
 
@@ -115,20 +118,35 @@ def _steps(node: Node, can_run: bool) -> Fragments:
             out += _line("", node.rollback.step.describe(), "class:command")
     if node.irreversible is not None:
         out += _line("Cannot undo", node.irreversible.consequence, "class:missing")
+    if node.irreversible is not None and node.irreversible.precheck:
+        out += _line("Precheck", node.irreversible.precheck)
     if node.verify:
         out += _line("Verify", node.verify)
     if node.strategy:
         out += _line("Strategy", node.strategy)
+    if node.repeat is not None:
+        out += _line("Repeat", node.repeat.describe() + " (one approval covers every repetition)")
+    if node.approval is not None:
+        out += _line("Approver", node.approval.describe())
+    if node.kind == "action" and node.effect == "coordination":
+        out += _line("Owner", node.owner or "you (whoever walks)")
     return out
 
 
+STEP_KIND_LABELS = {"shell": "SHELL /bin/sh -c", "url": "open", "manual": "by hand"}
+
+
 def _step_line(label: str, step: Step, can_run: bool, name: str = "") -> Fragments:
+    """A step as a person reads or copies it: commands and shell scripts shell-quoted (a paste runs
+    exactly the runbook's step), code in another language verbatim, with what it is for."""
     prefix = f"{name}: " if name else ""
-    style = "class:command" if step.kind == "command" else ""
-    suffix = ""
-    if step.kind == "command":
-        suffix = "  (can run from here)" if step.runnable and can_run else ""
-    return _line(label, prefix + step.describe() + suffix, style)
+    kind = step.language if step.kind == "code" else STEP_KIND_LABELS.get(step.kind, step.kind)
+    runs = step.kind in ("command", "shell")
+    style = "class:command" if runs or step.kind == "code" else ""
+    suffix = "  (can run from here)" if runs and step.runnable and can_run else ""
+    shown = step.describe() if runs or "\n" not in step.describe() else "\n" + step.describe()
+    marker = f"[{kind}] " if step.kind != "command" else ""
+    return _line(label, prefix + marker + shown + suffix, style)
 
 
 def _where_next(node: Node) -> Fragments:
@@ -137,6 +155,10 @@ def _where_next(node: Node) -> Fragments:
         out += _line("Page", node.team)
     if node.link is not None:
         out += _line("Continue", f"runbook {node.link}")
+    if node.document:
+        out += _line("Continue", f"open {node.document}", "class:link")
+    for document in node.see_also:
+        out += _line("See also", document, "class:link")
     if node.cleanup:
         out += _line("Owes", "cleanup: " + ", ".join(node.cleanup))
     return out

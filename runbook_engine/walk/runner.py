@@ -1,5 +1,8 @@
 """Running a runbook's command step: argv without a shell, allow-listed placeholders, a timeout.
 
+Only a step the runbook declares `kind: shell` runs through a shell, as `/bin/sh -c SCRIPT`; lint
+reports every such step for review (RB315) and the screen marks it SHELL.
+
 A command runs only when the runbook marks its step `runnable` AND the user started the walk with
 `--allow-commands`; a risky step also needs its approval first (the walker checks that). The
 placeholders a runbook may use are a fixed allow-list of incident values, and each value must look
@@ -54,7 +57,7 @@ def command_parts(node: Node) -> tuple[CommandPart, ...]:
     ]
     if node.rollback is not None and node.rollback.step is not None:
         parts.append(CommandPart(ROLLBACK_PART, "run rollback", node.rollback.step))
-    return tuple(part for part in parts if part.step.kind == "command")
+    return tuple(part for part in parts if part.step.runs)
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class CommandResult:
 
 def refusal(step: Step | None, allow_commands: bool) -> str | None:
     """Why this step may not be run from the navigator, or None when it may."""
-    if step is None or step.kind != "command" or not step.argv:
+    if step is None or not step.runs:
         return "this step has no command to run"
     if not step.runnable:
         return "the runbook does not mark this command `runnable`; run it yourself"
@@ -93,7 +96,7 @@ def refusal(step: Step | None, allow_commands: bool) -> str | None:
 
 def plan(step: Step, values: Mapping[str, str], part: str = MAIN_PART) -> CommandPlan:
     """Fill the step's placeholders; raises Refused for an unknown name or an unsafe value."""
-    argv = tuple(_fill(arg, values) for arg in step.argv)
+    argv = tuple(_fill(arg, values) for arg in step.runs)
     return CommandPlan(argv, step.timeout_s or DEFAULT_TIMEOUT_S, part)
 
 
@@ -121,7 +124,7 @@ def execute(command: CommandPlan, dry_run: bool) -> CommandResult:
         return CommandResult(command.argv, 0, shown, True, part=command.part)
     started = time.monotonic()
     try:
-        done = subprocess.run(  # argv from a runnable step, never a shell
+        done = subprocess.run(  # argv from a runnable step; a shell only as a declared shell step's argv
             list(command.argv),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

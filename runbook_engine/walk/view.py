@@ -30,7 +30,7 @@ class Phase(str, Enum):
     RESOLVABLE = "resolvable"
     RESOLVED = "resolved"
     END = "end"
-    """A terminal node other than resolve (a handoff or a final escalation)."""
+    """A terminal node other than resolve (a handoff, a final escalation or a todo leaf)."""
 
 
 class Move(str, Enum):
@@ -41,6 +41,10 @@ class Move(str, Enum):
     MITIGATE = "mitigate"
     RESOLVE = "resolve"
     OVERRIDE = "override"
+    SKIP = "skip"
+    """Skip a ladder rung without starting it, with a reason."""
+    DETOUR = "detour"
+    """Go to an owed cleanup node from an ending."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class NodeView:
     asks_evidence: bool = False
     seconds_left: float | None = None
     """Time left on a wait node's duration or the monitoring window (negative once past)."""
+    seconds_waited: float | None = None
+    """Time spent at a wait node so far (an unbounded wait counts up)."""
 
     def choice(self, key_or_label: str) -> Choice | None:
         """The choice picked by its key, its exact label or an unambiguous label prefix."""

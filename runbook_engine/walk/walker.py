@@ -18,7 +18,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent
 from runbook_engine.timeline.state import Change, IncidentState
 from runbook_engine.walk import gate as gates
-from runbook_engine.walk import runner
+from runbook_engine.walk import runner, steps
 from runbook_engine.walk.view import (
     ANSWER_KEYS,
     Choice,
@@ -83,25 +83,27 @@ class Walker:
     def view(self, state: IncidentState, now: datetime, *, can_run: bool = False) -> NodeView:
         """Everything the screen shows at the current node; `can_run` when commands may run."""
         node = self.runbook.node(self.position(state))
-        change = self.change(state) if node.kind == "action" else None
+        change = self.change(state) if node.is_change else None
         phase = self._phase(node, state, change, now)
+        gated = node.is_change and node.is_risky
         return NodeView(
             runbook_id=self.runbook.id,
             node=node,
             phase=phase,
             choices=_numbered(self._choices(node, phase, state, can_run)),
-            gate=gates.gate(node, state, change, self.name, self.policy, now) if node.is_risky else (),
+            gate=gates.gate(node, state, change, self.name, self.policy, now) if gated else (),
             change=change,
             notice=gates.notice(node, state, self.name, self.policy),
             trail=self.trail(state),
-            asks_evidence=node.signal is not None and phase is Phase.QUESTION,
+            asks_evidence=steps.asks_evidence(node) and phase is Phase.QUESTION,
             seconds_left=self._seconds_left(node, state, now),
+            seconds_waited=self._seconds_waited(node, state, now),
         )
 
     def _phase(
         self, node: Node, state: IncidentState, change: Change | None, now: datetime
     ) -> Phase:
-        if node.kind == "action":
+        if node.is_change:
             return gates.action_phase(change)
         if node.kind == "resolve":
             return gates.resolve_phase(state, self.policy, now)
@@ -113,7 +115,8 @@ class Walker:
         runs = _run_choices(node, phase) if can_run else ()
         if phase in (Phase.QUESTION, Phase.IN_FLIGHT):
             return self._answers(node) + runs
-        return gates.phase_choices(node, phase, state, runs, self.name)
+        detours = steps.cleanup_detours(node, state, self.runbook)
+        return gates.phase_choices(node, phase, state, runs, self.name) + detours
 
     def _answers(self, node: Node) -> tuple[Choice, ...]:
         return tuple(
@@ -135,12 +138,17 @@ class Walker:
     def _seconds_left(self, node: Node, state: IncidentState, now: datetime) -> float | None:
         if node.kind == "resolve":
             return gates.monitoring_left_s(state, self.policy, now)
-        if node.kind != "wait" or node.duration_s is None:
+        waited = self._seconds_waited(node, state, now)
+        if waited is None or node.duration_s is None:
             return None
+        return node.duration_s - waited
+
+    def _seconds_waited(self, node: Node, state: IncidentState, now: datetime) -> float | None:
+        """How long the walker has been at a wait node (an unbounded wait counts up from here)."""
         walk = state.walk(self.name, self.runbook.id)
-        if walk is None or not walk.path:
+        if node.kind != "wait" or walk is None or not walk.path:
             return None
-        return node.duration_s - (now - walk.path[-1].entered_at).total_seconds()
+        return (now - walk.path[-1].entered_at).total_seconds()
 
     # -- moves: each returns the events to append, in order --------------------------------------
 
@@ -161,21 +169,48 @@ class Walker:
         if target is None:
             raise KeyError(label)
         events: list[NewEvent] = []
-        change = self.change(state) if node.kind == "action" else None
-        if node.kind == "action" and (change is None or change.status != "in_flight"):
-            raise ValueError("an action's outcome is its change's result: start the change first")
+        change = self.change(state) if node.is_change else None
+        if node.is_change and (change is None or change.status != "in_flight"):
+            raise ValueError(f"this {node.kind} is a change: its answer is its result; start it first")
         if change is not None:
             observation = evidence or f"{label} (no observation written)"
-            payload = {"change_id": change.change_id, "result": label, "observation": observation}
+            payload = {
+                "change_id": change.change_id,
+                "result": steps.change_result(node, label),
+                "observation": observation,
+            }
             events.append(self._event(EventType.CHANGE_RESULT, payload))
         events += self._implied(node, label, state)
         answered = {"runbook": self.runbook.id, "node": node.id, "answer": label, "walker": self.name}
         if evidence:
             answered["evidence"] = evidence
+        answered.update(steps.task_fields(node, self.name))
         early = self.early_by_s(node, state, now)
         events.append(self._event(EventType.NODE_ANSWERED, {**answered, **early}))
         events.append(self._enter(target))
         return events
+
+    def skip(self, state: IncidentState, reason: str) -> list[NewEvent]:
+        """Skip a rung of a ladder without starting it: logged with the reason, on to `no_change`."""
+        node = self.runbook.node(self.position(state))
+        target = steps.skip_target(node)
+        if target is None or self.change(state) is not None:
+            raise ValueError(f"{node.id} cannot be skipped here (nothing started, and a no_change way on)")
+        answered = {
+            "runbook": self.runbook.id,
+            "node": node.id,
+            "answer": "no_change",
+            "walker": self.name,
+            "evidence": f"not tried: {reason}",
+            "skipped": reason,
+        }
+        return [self._event(EventType.NODE_ANSWERED, answered), self._enter(target)]
+
+    def go_to(self, state: IncidentState, node_id: str) -> list[NewEvent]:
+        """Enter an owed cleanup node of this runbook from an ending (a detour the screen offers)."""
+        if node_id not in self.runbook.nodes or node_id not in state.cleanup_owed:
+            raise ValueError(f"{node_id} is not owed cleanup of this runbook")
+        return [self._enter(node_id)]
 
     def _implied(self, node: Node, label: str, state: IncidentState) -> list[NewEvent]:
         """A confirmed cause becomes a stated hypothesis (the change it leads to tests it)."""
@@ -201,7 +236,7 @@ class Walker:
         change_id = next_change_id(state)
         hypothesis = state.active_hypotheses[-1].text if state.active_hypotheses else ""
         rollback = node.rollback.text if node.rollback is not None else None
-        payload = {
+        payload: dict[str, object] = {
             "change_id": change_id,
             "runbook": self.runbook.id,
             "node": node.id,
@@ -215,9 +250,13 @@ class Walker:
         }
         if node.strategy:
             payload["strategy"] = node.strategy
+        if node.repeat is not None:
+            payload["repeat"] = node.repeat.describe()
+        if node.approval is not None:
+            payload["approvers"] = {"any_of": list(node.approval.any_of), "count": node.approval.count}
         events = [self._event(EventType.CHANGE_PROPOSED, payload)]
         if node.is_risky:
-            role = gates.approver_role(state, self.policy)
+            role = gates.approver_role(state, self.policy, node, self.name)
             events.append(
                 self._event(EventType.APPROVAL_REQUESTED, {"change_id": change_id, "approver_role": role})
             )

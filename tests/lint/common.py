@@ -33,7 +33,7 @@ nodes:
     rollback: {text: Deploy the newer version again.}
     verify: errors drop below 1%
     cleanup: [unpause]
-    outcomes: {helped: unpause, no_change: page-team, worse: page-team}
+    outcomes: {helped: unpause, no_change: unpause, worse: unpause}
   unpause:
     kind: cleanup
     text: Resume the paused jobs.

@@ -88,7 +88,8 @@ def test_irreversible_actions_are_marked_more_strongly(fixture_runbook: Runbook)
 
 def test_legend_lists_the_kinds_in_use(fixture_runbook: Runbook) -> None:
     header = runbook_dot(fixture_runbook).splitlines()[1]
-    for entry in ("irreversible action (IC approval)", "cleanup owed", "another runbook", "wait and watch"):
+    entries = ("irreversible action (needs approval)", "cleanup owed", "another runbook", "wait and watch")
+    for entry in entries:
         assert entry in header
     assert "missing node" not in header
     assert "cleanup owed" not in runbook_dot(fixture_runbook, DotOptions(legend=False))

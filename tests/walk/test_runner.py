@@ -159,3 +159,28 @@ def test_a_stage_starts_the_change_and_the_rollback_runs_while_in_flight(world: 
     verb = "Dry run" if dry_run else "Ran"
     assert f"{verb} rollback for change C1: echo 'rolling back shift'" in lines[1]
     assert session.state.changes["C1"].status == "in_flight"
+
+
+def test_a_declared_shell_step_runs_through_bin_sh_with_its_pipeline() -> None:
+    step = Step("shell", script="printf 'a\\nb\\nc\\n' | wc -l; echo {node.id}", runnable=True)
+    planned = runner.plan(step, VALUES)
+    assert planned.argv[:2] == ("/bin/sh", "-c") and planned.argv[2].endswith("echo x")
+    result = runner.execute(planned, dry_run=False)
+    assert result.exit_code == 0
+    assert result.output.split() == ["3", "x"]
+
+
+def test_shell_variables_stay_for_the_shell_and_only_a_shell_step_expands_them() -> None:
+    shell = runner.plan(Step("shell", script='echo "${HOME:+set}"', runnable=True), VALUES)
+    assert runner.execute(shell, dry_run=False).output.strip() == "set"
+    argv = runner.plan(command("echo", "${HOME}"), VALUES)
+    assert runner.execute(argv, dry_run=False).output.strip() == "${HOME}"
+
+
+def test_what_is_shown_for_copying_is_quoted_so_a_paste_runs_exactly_the_step() -> None:
+    assert Step("command", argv=("echo", "a b", ";rm -rf /")).describe() == "echo 'a b' ';rm -rf /'"
+    shell = Step("shell", script="kubectl get pods | grep Evicted")
+    assert shell.describe() == "/bin/sh -c 'kubectl get pods | grep Evicted'"
+    code = Step("code", language="rails console", code="Order.where(state: 'stuck').count")
+    assert code.describe() == "Order.where(state: 'stuck').count"
+    assert runner.refusal(code, allow_commands=True) == "this step has no command to run"

@@ -30,6 +30,7 @@ from runbook_engine.lint.rules import (
     rb206_unknown_link,
     rb207_duplicate_id,
     rb208_cleanup_not_cleanup,
+    rb209_unwritten_branch,
     rb301_risky_without_rollback,
     rb302_act_before_confirm,
     rb303_cause_without_signal,
@@ -43,6 +44,8 @@ from runbook_engine.lint.rules import (
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
     rb313_bidi_override,
+    rb314_cleanup_before_handover,
+    rb315_shell_step,
 )
 
 
@@ -75,6 +78,7 @@ _RUNBOOK_RULES: tuple[RunbookRule, ...] = (
     rb204_dead_end,
     rb205_loop_without_exit,
     rb208_cleanup_not_cleanup,
+    rb209_unwritten_branch,
     rb301_risky_without_rollback,
     rb302_act_before_confirm,
     rb303_cause_without_signal,
@@ -88,6 +92,8 @@ _RUNBOOK_RULES: tuple[RunbookRule, ...] = (
     rb311_shell_in_argv,
     rb312_unknown_placeholder,
     rb313_bidi_override,
+    rb314_cleanup_before_handover,
+    rb315_shell_step,
 )
 _LIBRARY_RULES: tuple[LibraryRule, ...] = (rb206_unknown_link, rb207_duplicate_id)
 

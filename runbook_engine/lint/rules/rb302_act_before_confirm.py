@@ -2,6 +2,8 @@
 
 Acting before confirming turns a guess into a change. Start with a check (even a one-question
 "was there a deploy in the last hour?") so the path to every action records why it was taken.
+Coordination (paging, opening a channel) and observations of what automation already did are not
+changes and may come first.
 
 Failing:
 
@@ -49,6 +51,6 @@ def check(ctx: RunbookContext) -> Iterator[Issue]:
                 seen.add(target)
                 todo.append(target)
     for node in ctx.nodes(*ACTING_KINDS):
-        if node.id in seen:
+        if node.id in seen and node.is_change:  # paging or noting what automation did is not acting
             yield Issue(node.path, f"action {node.id!r} can be reached without any check or cause",
                         "put a check or cause before it that confirms why to act", key=True)

@@ -37,7 +37,7 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
-    for node in ctx.nodes("action"):
+    for node in ctx.nodes("action", "cleanup"):
         staged = bool(node.stages) and all(stage.verify for stage in node.stages)
         if node.is_risky and not node.verify and not staged:
             yield Issue(node.path, f"risky action {node.id!r} does not say how to verify it",

@@ -25,7 +25,7 @@ from runbook_engine.lint.context import RunbookContext
 CODE = "RB306"
 NAME = "missing-owner"
 SUMMARY = "the runbook has no owner"
-SEVERITY = Severity.ERROR
+SEVERITY = Severity.WARNING
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:

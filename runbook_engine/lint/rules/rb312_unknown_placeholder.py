@@ -3,7 +3,8 @@
 A runnable argv may only use the placeholders filled from the incident: `{incident.id}`,
 `{incident.severity}`, `{runbook.id}`, `{runbook.service}` and `{node.id}`. Any other `{name}` makes
 the navigator refuse to run the command, which the engineer would otherwise learn mid-incident.
-Braces that do not look like a name (a JSON patch such as `{"spec": {...}}`) are plain text.
+Braces that do not look like a name (a JSON patch such as `{"spec": {...}}`) are plain text, and so
+is a shell's `${VAR}`: in a `shell` step the shell expands it, in an argv it stays as written.
 
 Failing:
 
@@ -40,12 +41,15 @@ SEVERITY = Severity.ERROR
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
     for path, step in ctx.steps():
-        if step.kind != "command" or not step.runnable:
+        if step.kind not in ("command", "shell") or not step.runnable:
             continue
-        for index, arg in enumerate(step.argv):
+        words: list[tuple[tuple[str | int, ...], str]] = [(("script",), step.script)]
+        if step.kind == "command":
+            words = [(("argv", i), arg) for i, arg in enumerate(step.argv)]
+        for where, arg in words:
             for name in unknown_names(arg):
                 yield Issue(
-                    (*path, "argv", index),
+                    (*path, *where),
                     f"placeholder {{{name}}} cannot be filled when this command runs",
                     f"use one of {allowed_list()}, or drop `runnable: true` and let the engineer run it",
                 )

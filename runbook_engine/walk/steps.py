@@ -1,0 +1,54 @@
+"""How steps that are not plain changes walk: coordination tasks, observations, skipped rungs,
+risky diagnostics and cleanups, and detours to owed cleanup from an ending (pure)."""
+
+from __future__ import annotations
+
+from runbook_engine.format.model import Node, Runbook
+from runbook_engine.timeline.state import IncidentState
+from runbook_engine.walk.view import Choice, Move
+
+CHANGE_OUTCOMES = frozenset({"helped", "no_change", "worse"})
+
+
+def change_result(node: Node, label: str) -> str:
+    """The change result an answer records. An action's answer is its result; a risky cleanup
+    that finished did its job (helped); a risky diagnostic mitigates nothing (no_change)."""
+    if label in CHANGE_OUTCOMES:
+        return label
+    return "helped" if node.kind == "cleanup" else "no_change"
+
+
+def task_fields(node: Node, walker: str) -> dict[str, str]:
+    """What a coordination or observation step adds to its answer: its effect and its owner."""
+    if node.kind != "action" or node.effect == "change":
+        return {}
+    fields = {"effect": node.effect}
+    if node.effect == "coordination":
+        fields["owner"] = node.owner or walker
+    return fields
+
+
+def asks_evidence(node: Node) -> bool:
+    """Whether answering asks what was seen: a signal was read, or a task or observation logged."""
+    return node.signal is not None or (node.kind == "action" and not node.is_change)
+
+
+def skip_target(node: Node) -> str | None:
+    """Where skipping a rung leads: its `no_change` way on (a ladder's next rung), if it has one."""
+    return node.target("no_change") if node.is_change else None
+
+
+def can_skip(node: Node) -> bool:
+    return skip_target(node) is not None
+
+
+def cleanup_detours(node: Node, state: IncidentState, runbook: Runbook) -> tuple[Choice, ...]:
+    """At an ending, one move per owed cleanup node of this runbook: do it before leaving."""
+    if not node.is_terminal or state.phase == "resolved":
+        return ()
+    owed = [node_id for node_id in state.cleanup_owed if node_id in runbook.nodes]
+    return tuple(
+        Choice("", f"clean up: {runbook.nodes[node_id].title}", Move.DETOUR, node_id,
+               runbook.nodes[node_id].title, hint="owed before this ending")
+        for node_id in owed
+    )
