@@ -25,6 +25,7 @@ from runbook_engine.cli.incident_posts import (
     sender_for,
 )
 from runbook_engine.cli.incident_status import print_board, print_incidents
+from runbook_engine.cli.integrity import broken_line, checked_chain, markdown_banner
 from runbook_engine.comms import (
     ActionLine,
     DraftInputs,
@@ -116,6 +117,9 @@ def _list(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    report = svc.store.verify(args.incident)
+    if not report.ok:
+        sys.stderr.write(visible(f"warning: {broken_line(args.incident, report)}\n"))
     _status(svc, args, actor)
     print()
     for event in svc.events(args.incident):
@@ -201,6 +205,7 @@ def _deny(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    broken = checked_chain(svc.store, args.incident, args.allow_broken)
     state, now = svc.state(args.incident), svc.clock.now()
     inputs = with_last_impact(_draft_inputs(args, now), svc.events(args.incident))
     draft = build_draft(state, svc.policy, now, args.kind or default_kind(state), inputs)
@@ -211,6 +216,7 @@ def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int
     if not args.dry_run:
         post_draft(svc, args.incident, draft, actor, post_to=[c.name for c in channels])
     text = render_markdown(draft) if args.markdown else render_text(draft)
+    text = (markdown_banner(args.incident, broken) if args.markdown else "") + text
     sys.stdout.write(visible(text if text.endswith("\n") else text + "\n"))
     sys.stdout.flush()
     if channels:

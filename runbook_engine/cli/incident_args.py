@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 
+from runbook_engine.cli.integrity import add_allow_broken
 from runbook_engine.comms import KINDS
 from runbook_engine.format.model import STRATEGIES
 
@@ -122,6 +123,7 @@ def _args_update(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--markdown", action="store_true", help="print the Markdown form")
     p.add_argument("--dry-run", action="store_true", help="print the draft without posting it")
+    add_allow_broken(p)
 
 
 def _args_outbox(p: argparse.ArgumentParser) -> None:

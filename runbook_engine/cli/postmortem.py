@@ -7,6 +7,7 @@ from pathlib import Path
 
 from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import add_common_options, open_service
+from runbook_engine.cli.integrity import add_allow_broken, checked_chain, markdown_banner
 from runbook_engine.errors import EXIT_OK
 from runbook_engine.postmortem import render_postmortem
 
@@ -18,14 +19,17 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("incident", metavar="ID")
     parser.add_argument("-o", "--output", type=Path, default=None, help="Markdown file (default stdout)")
     add_common_options(parser)
+    add_allow_broken(parser)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     service = open_service(args)
     try:
+        broken = checked_chain(service.store, args.incident, args.allow_broken)
         state = service.state(args.incident)
         text = render_postmortem(service.events(args.incident), state, service.policy, service.clock.now())
+        text = markdown_banner(args.incident, broken) + text
     finally:
         service.store.close()
     emit(args.output, lambda stream: stream.write(text))

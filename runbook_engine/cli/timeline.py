@@ -12,9 +12,13 @@ from pathlib import Path
 from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import actor_of, add_common_options, open_store, policy_of
 from runbook_engine.cli.incident_posts import send_reminder
+from runbook_engine.cli.integrity import add_allow_broken, broken_line, checked_chain, markdown_banner
+from runbook_engine.cli.recovery import add_recovery_parser, continue_chain
 from runbook_engine.comms.reminders import update_notice, update_urgency
-from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, StoreUnavailable
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, StoreUnavailable, UsageError
 from runbook_engine.render.escape import markdown as md
+from runbook_engine.terminal_text import visible_line
+from runbook_engine.timeline.chain import VerifyReport, parse_anchor
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
@@ -43,9 +47,26 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     export.add_argument("incident")
     export.add_argument("--format", choices=("md", "json", "jsonl"), default="md")
     export.add_argument("-o", "--output", type=Path, default=None, help="file to write (default stdout)")
-    verify = _sub(sub, "verify", "check the hash chain; names the first bad sequence number")
+    add_allow_broken(export)
+    verify = _sub(sub, "verify", "check the hash chain and the store; names the first bad sequence number")
     verify.add_argument("incidents", nargs="*", metavar="INCIDENT", help="default: every incident")
+    verify.add_argument(
+        "--expect-head",
+        type=_anchor,
+        default=None,
+        metavar="SEQ:HASH",
+        help="an event (seq and hash) seen outside the store, e.g. in a posted status update: "
+        "the chain must still hold it",
+    )
+    add_recovery_parser(sub, _sub)
     return parser
+
+
+def _anchor(text: str) -> tuple[int, str]:
+    try:
+        return parse_anchor(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _sub(
@@ -121,7 +142,7 @@ def _say_when_due(store: Store, incident: str, said: str | None, args: argparse.
     now = SystemClock().now()
     urgency = update_urgency(state, now)
     if urgency is not None and urgency != said:
-        print(f"!! {update_notice(state, now)}", flush=True)
+        print(visible_line(f"!! {update_notice(state, now)}"), flush=True)
         if urgency == "overdue" and getattr(args, "remind", False):
             service = IncidentService(store, store.policy)
             send_reminder(service, incident, actor_of(args))
@@ -129,44 +150,67 @@ def _say_when_due(store: Store, incident: str, said: str | None, args: argparse.
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    broken = checked_chain(store, args.incident, args.allow_broken)
     events = store.events(args.incident)
-    text = EXPORTERS[args.format](args.incident, events)
+    text = EXPORTERS[args.format](args.incident, events, broken)
     emit(args.output, lambda stream: stream.write(text))
     if args.output is not None:
         print(f"wrote {len(events)} events to {args.output}")
     return EXIT_OK
 
 
-def export_markdown(incident: str, events: Sequence[Event]) -> str:
+def export_markdown(incident: str, events: Sequence[Event], broken: VerifyReport | None = None) -> str:
     title = str(events[0].payload.get("title", "")) if events else ""
-    lines = [f"# Timeline of {md(incident)}: {md(title)}", ""]
+    banner = markdown_banner(incident, broken).splitlines()
+    lines = [f"# Timeline of {md(incident)}: {md(title)}", "", *banner]
     lines += [f"- {md(human_line(event))}" for event in events]
     return "\n".join(lines) + "\n"
 
 
-def export_json(incident: str, events: Sequence[Event]) -> str:
-    body = {"incident_id": incident, "events": [event.to_dict() for event in events]}
+def export_json(incident: str, events: Sequence[Event], broken: VerifyReport | None = None) -> str:
+    body = {**_unverified(incident, broken), "incident_id": incident, "events": [e.to_dict() for e in events]}
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
-def export_jsonl(incident: str, events: Sequence[Event]) -> str:
-    return "".join(json.dumps(event.to_dict(), ensure_ascii=False) + "\n" for event in events)
+def export_jsonl(incident: str, events: Sequence[Event], broken: VerifyReport | None = None) -> str:
+    lines = [_unverified(incident, broken)] if broken else []
+    lines += [event.to_dict() for event in events]
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+
+
+def _unverified(incident: str, broken: VerifyReport | None) -> dict[str, object]:
+    """The mark a machine reader cannot miss: a first key (JSON) or first line (JSON lines)."""
+    if broken is None:
+        return {}
+    warning = broken_line(incident, broken)
+    where = {"first_bad_seq": broken.first_bad_seq, "reason": broken.reason}
+    return {"unverified": {**where, "warning": warning}}
 
 
 def _verify(store: Store, args: argparse.Namespace) -> int:
+    if args.expect_head is not None and len(args.incidents) != 1:
+        raise UsageError("--expect-head needs exactly one INCIDENT")
     ids = args.incidents or [summary.incident_id for summary in store.incidents()]
-    broken = 0
-    for incident in ids:
-        report = store.verify(incident)
-        if report.ok:
-            print(f"{incident}: ok, {report.events_checked} events, hash chain intact")
-        else:
-            broken += 1
-            print(f"{incident}: BROKEN at seq {report.first_bad_seq}: {report.reason}", file=sys.stderr)
-    return EXIT_FINDINGS if broken else EXIT_OK
+    broken = sum(not _verify_one(store, incident, args.expect_head) for incident in ids)
+    check = store.check_store()
+    for problem in check.problems:
+        print(visible_line(f"store: BROKEN: {problem}"), file=sys.stderr)
+    for notice in check.notices:
+        print(visible_line(f"store: warning: {notice}"), file=sys.stderr)
+    return EXIT_FINDINGS if broken or check.problems else EXIT_OK
 
 
-EXPORTERS: dict[str, Callable[[str, Sequence[Event]], str]] = {
+def _verify_one(store: Store, incident: str, anchor: tuple[int, str] | None) -> bool:
+    report = store.verify(incident, anchor)
+    if report.ok:
+        held = f", holds seq {anchor[0]} as seen outside the store" if anchor else ""
+        print(f"{incident}: ok, {report.events_checked} events, hash chain intact{held}")
+    else:
+        print(f"{incident}: BROKEN at seq {report.first_bad_seq}: {report.reason}", file=sys.stderr)
+    return report.ok
+
+
+EXPORTERS: dict[str, Callable[[str, Sequence[Event], VerifyReport | None], str]] = {
     "md": export_markdown,
     "json": export_json,
     "jsonl": export_jsonl,
@@ -177,4 +221,5 @@ ACTIONS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "tail": _tail,
     "export": _export,
     "verify": _verify,
+    "continue": continue_chain,
 }

@@ -87,36 +87,46 @@ class Document:
     _root: yaml.Node | None = field(repr=False, default=None)
     text: str = field(repr=False, default="")
     """The decoded source, for checks that are cheapest as one scan of the text."""
+    _keys: dict[int, dict[str, tuple[Any, yaml.Node]]] = field(repr=False, default_factory=dict)
 
     def locate(self, path: DocPath, *, key: bool = False) -> Position:
         """Position of the value at `path` (or of its key).
 
         The composed tree is searched along the path, so a clean file never pays for an index.
         A path that does not exist (a missing field) falls back to the key of its nearest parent:
-        `nodes.db: 'text' is a required property` points at the line `db:`.
+        `nodes.db: 'text' is a required property` points at the line `db:`. A mapping's keys are
+        indexed the first time a path passes through it, so locating n findings stays linear.
         """
         if self._root is None:
             return Position()
         node, key_mark = self._root, self._root.start_mark
         for part in path:
-            child = _child(node, part)
+            child = self._child(node, part)
             if child is None:
                 return position_of(key_mark)
             key_mark, node = child
         return position_of(key_mark if key else node.start_mark)
 
+    def _child(self, node: yaml.Node, part: str | int) -> tuple[Any, yaml.Node] | None:
+        """The (key mark, value node) for one step of a data path, or None when it is absent."""
+        if isinstance(node, yaml.MappingNode):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = _mapping_index(node)
+            return keys.get(str(part))
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            item = node.value[part]
+            return item.start_mark, item
+        return None
 
-def _child(node: yaml.Node, part: str | int) -> tuple[Any, yaml.Node] | None:
-    """The (key mark, value node) for one step of a data path, or None when it is absent."""
-    if isinstance(node, yaml.MappingNode):
-        wanted = str(part)
-        for key_node, value_node in reversed(node.value):
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == wanted:
-                return key_node.start_mark, value_node
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        item = node.value[part]
-        return item.start_mark, item
-    return None
+
+def _mapping_index(node: yaml.MappingNode) -> dict[str, tuple[Any, yaml.Node]]:
+    """Scalar keys to (key mark, value node); a later duplicate wins, as in the loaded data."""
+    return {
+        key_node.value: (key_node.start_mark, value_node)
+        for key_node, value_node in node.value
+        if isinstance(key_node, yaml.ScalarNode)
+    }
 
 
 def load_path(path: str | Path) -> Document:

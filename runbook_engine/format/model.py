@@ -24,9 +24,13 @@ from runbook_engine.format.shapes import (
 if TYPE_CHECKING:
     from runbook_engine.findings import DocPath
 
-NODE_KINDS = ("check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup", "todo")
+NODE_KINDS = (
+    "check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup", "todo", "gather"
+)
 TERMINAL_KINDS = frozenset({"resolve", "handoff", "todo"})
-EDGE_FIELDS = {"check": "answers", "cause": "answers", "wait": "answers", "action": "outcomes"}
+EDGE_FIELDS = {
+    "check": "answers", "cause": "answers", "wait": "answers", "gather": "answers", "action": "outcomes"
+}
 """Which field holds a node's labelled exits; cleanup and escalate use a single `next`."""
 
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
@@ -96,6 +100,15 @@ class Irreversible:
 
 
 @dataclass(frozen=True)
+class Gather:
+    """One piece of evidence a gather node asks for: its name, what to find out, where to look."""
+
+    name: str
+    text: str
+    signal: Signal | None = None
+
+
+@dataclass(frozen=True)
 class Link:
     """A reference to another runbook, optionally to one of its nodes (`id#node`)."""
 
@@ -155,6 +168,8 @@ class Node:
     document: str = ""
     """A handoff's or escalation's outside document: an http(s) URL or `wiki:` path."""
     see_also: tuple[str, ...] = ()
+    gathers: tuple[Gather, ...] = ()
+    """A gather node's checks: answered in any order, each with evidence, before the decision."""
 
     @property
     def path(self) -> DocPath:
@@ -298,6 +313,11 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         approval=approval_from(raw.get("approval")),
         document=_str(raw.get("document")),
         see_also=_strings(raw.get("see_also")),
+        gathers=tuple(
+            Gather(str(name), _str(item.get("text")), _signal(item.get("signal")))
+            for name, item in _mapping(raw.get("checks")).items()
+            if isinstance(item, dict)
+        ),
     )
 
 

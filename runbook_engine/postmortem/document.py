@@ -104,6 +104,18 @@ def _is_decision_note(event: Event) -> bool:
     return event.type is EventType.NOTE and str(event.payload.get("text", "")).lower().startswith("decision:")
 
 
+def _approval(change: Change) -> str:
+    """Who approved; a risky change nobody approved is said to be so, never 'not risky'."""
+    if change.approved_by:
+        return f"approved by {change.approved_by}"
+    if not change.risky:
+        return "not risky, no approval needed"
+    kind = "irreversible" if change.irreversible else "risky"
+    if change.awaiting_approval:
+        return f"{kind}, still waiting for approval"
+    return f"{kind}, not approved"
+
+
 def _change_decision(state: IncidentState, change: Change) -> tuple[datetime, str]:
     head = f"{change.change_id} ({change.action})"
     if change.status == "denied":
@@ -112,7 +124,7 @@ def _change_decision(state: IncidentState, change: Change) -> tuple[datetime, st
         change.approval_reason
         or f"tests {hypothesis_label(state, change.hypothesis) or 'no stated hypothesis'}"
     )
-    who = f"approved by {change.approved_by}" if change.approved_by else "not risky, no approval needed"
+    who = _approval(change)
     guessed = "" if strategy_declared(change) else " (strategy guessed from the wording)"
     decided = change.approved_at or change.proposed_at
     return decided, f"{strategy(change)} chosen: {head}, {who}; why: {why}{guessed}"

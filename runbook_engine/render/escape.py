@@ -14,8 +14,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Characters XML (hence SVG) forbids outright; tabs and newlines are handled separately."""
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]|~$])")
-"""Markdown characters that act anywhere in a line. Line-start markers (`#`, `-`, `1.`) need no
-escape because escaped text never starts a line: a list marker, heading or cell comes first."""
+"""Markdown characters that act anywhere in a line."""
+
+_BLOCK_START = re.compile(r"^(?:([#>+=:-])|(\d{1,9})([.)]))")
+"""Markers that act at the start of a line (heading, quote, list item, setext or thematic rule).
+Escaped text may itself start a line (a description paragraph), so these are escaped too."""
+_BLOCK_FIRST = frozenset("#>+=:-0123456789")
 
 
 def clean(text: str) -> str:
@@ -95,12 +99,21 @@ def markdown(text: str) -> str:
     """Inline Markdown text: markup characters backslash-escaped, HTML turned into entities."""
     entities = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if _MARKDOWN_SPECIAL.search(entities) is None:  # most text: no template expansion per match
-        return entities
-    return _MARKDOWN_SPECIAL.sub(_backslashed, entities)
+        inline = entities
+    else:
+        inline = _MARKDOWN_SPECIAL.sub(_backslashed, entities)
+    if inline[:1] not in _BLOCK_FIRST:  # most text: no line-start marker
+        return inline
+    return _BLOCK_START.sub(_escape_block_start, inline)
 
 
 def _backslashed(match: re.Match[str]) -> str:
     return "\\" + match.group(1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    marker, number, delimiter = match.groups()
+    return f"\\{marker}" if marker else f"{number}\\{delimiter}"
 
 
 def code_fence(text: str, info: str = "") -> str:

@@ -37,6 +37,15 @@ class VerifyReport:
 
 
 @dataclass(frozen=True)
+class StoreCheck:
+    """Store-wide findings beside the chains: `problems` mean tampering or damage (verify fails),
+    `notices` record what the store repaired by itself (worth a look, not a failure)."""
+
+    problems: tuple[str, ...] = ()
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RawRow:
     """A stored event exactly as read, before any parsing (so corrupt rows can be reported)."""
 
@@ -92,22 +101,46 @@ def _stored_time(text: str) -> datetime:
 
 
 def verify_rows(
-    incident_id: str, rows: Iterable[RawRow], head: tuple[int, str] | None = None
+    incident_id: str,
+    rows: Iterable[RawRow],
+    head: tuple[int, str] | None = None,
+    anchor: tuple[int, str] | None = None,
 ) -> VerifyReport:
     """Check seqs run 1..n without gaps, each row links to the previous, and each hash matches.
 
     `head` is the (seq, hash) the store recorded for the last append, when it keeps one: it
-    catches events removed from, or added to, the end of the chain.
+    catches events removed from, or added to, the end of the chain. `anchor` is a (seq, hash)
+    the team kept outside the store (`--expect-head`): it catches a truncated tail whose recorded
+    head was rewritten to match, and a chain rewritten from some seq on.
     """
     prev_hash, expected, checked = GENESIS_HASH, 1, 0
     for row in rows:
-        problem = _row_problem(incident_id, row, expected, prev_hash)
+        problem = _row_problem(incident_id, row, expected, prev_hash) or _anchor_problem(row, anchor)
         if problem is not None:
             return VerifyReport(False, expected, problem, checked)
         prev_hash, expected, checked = row.hash, expected + 1, checked + 1
     if head is not None and head != (checked, prev_hash):
         return _head_mismatch(head, checked)
+    if anchor is not None and anchor[0] > checked:
+        reason = (f"the chain ends at seq {checked}, but seq {anchor[0]} was seen outside the store: "
+                  f"events {checked + 1}..{anchor[0]} were removed")
+        return VerifyReport(False, checked + 1, reason, checked)
     return VerifyReport(True, None, f"{checked} events, chain intact", checked)
+
+
+def _anchor_problem(row: RawRow, anchor: tuple[int, str] | None) -> str | None:
+    if anchor is None or row.seq != anchor[0] or row.hash == anchor[1]:
+        return None
+    seen = f"hash {row.hash[:12]}..., expected {anchor[1][:12]}..."
+    return f"seq {row.seq} is not the event seen outside the store ({seen})"
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """`SEQ:HASH` (a full sha256, as status updates carry it) into (seq, hash); ValueError if not."""
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or digest.strip("0123456789abcdef"):
+        raise ValueError(f"{text!r} is not SEQ:HASH (e.g. 12:<64 hex digits>)")
+    return int(seq), digest
 
 
 def _row_problem(incident_id: str, row: RawRow, expected: int, prev_hash: str) -> str | None:

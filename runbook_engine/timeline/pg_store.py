@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-from runbook_engine.errors import InputError, StoreUnavailable
+from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
-from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline import pg_check, snapshot
+from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
 from runbook_engine.timeline.doorbell import Doorbell, NotifyDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -28,17 +28,14 @@ from runbook_engine.timeline.events import (
     format_incident_id,
     incident_id_prefix,
     iso_utc,
+    parse_incident_id,
 )
 from runbook_engine.timeline.payloads import validate_payload
-from runbook_engine.timeline.pg_db import (
-    connect,
-    connect_with_backoff,
-    describe,
-    server_errors,
-    unavailable,
-)
+from runbook_engine.timeline.pg_db import describe
 from runbook_engine.timeline.pg_schema import current_version, latest_version
+from runbook_engine.timeline.pg_session import PgSession
 from runbook_engine.timeline.refusal import refuse_if
+from runbook_engine.timeline.snapshot import Snapshot
 from runbook_engine.timeline.state import IncidentState, apply, fold
 from runbook_engine.timeline.store import AppendCheck, EventSource, IncidentSummary, summary_of, unreadable
 
@@ -74,9 +71,11 @@ class PostgresStore:
         self.policy = policy if policy is not None else load_policy()
         self._cache: dict[str, IncidentState] = {}
         self._lock = threading.RLock()
-        self._conn: Connection | None = connect(url)
+        self._snapshot_seq: dict[str, int] = {}
+        self._fingerprint = snapshot.fingerprint(self.policy)
+        self._db = PgSession(url)
         try:
-            self.login = self._check_schema()
+            self.login = self._db.read(self._check_schema)
         except BaseException:
             self.close()
             raise
@@ -87,10 +86,9 @@ class PostgresStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _check_schema(self) -> str:
-        with self._session() as conn:
-            version = current_version(conn)
-            row = conn.execute("SELECT session_user").fetchone()
+    def _check_schema(self, conn: Connection) -> str:
+        version = current_version(conn)
+        row = conn.execute("SELECT session_user").fetchone()
         if version < latest_version():
             raise InputError(
                 f"the database at {self.path} holds no current incident store (schema {version},"
@@ -101,9 +99,7 @@ class PostgresStore:
 
     @_locked
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        self._db.close()
 
     def doorbell(self) -> Doorbell:
         """Rings (LISTEN/NOTIFY) when anyone appends to any incident of this store."""
@@ -133,7 +129,7 @@ class PostgresStore:
             self._insert(conn, event, event_id)
             return event
 
-        event = self._writing(attempt)
+        event = self._db.write(attempt)
         self._cache[event.incident_id] = apply(IncidentState(), event, self.policy)
         return event
 
@@ -157,28 +153,73 @@ class PostgresStore:
             refuse_if(check(state, ready))
             event = seal(incident_id, state.last_seq + 1, state.last_hash, self._as_login(ready), at)
             self._insert(conn, event, event_id)
-            landed.append(state)
+            landed.append(apply(state, event, self.policy))
+            self._snapshot_if_due(conn, landed[-1])
             return event
 
-        event = self._writing(attempt)
-        if landed and landed[-1].last_seq + 1 == event.seq:
-            self._cache[incident_id] = apply(landed[-1], event, self.policy)
+        event = self._db.write(attempt)
+        if landed and landed[-1].last_seq == event.seq:
+            self._cache[incident_id] = landed[-1]
         return event
 
     @_locked
-    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
-        """Events after `after_seq` in order; a row that cannot be parsed raises InputError."""
+    def adopt(self, events: Sequence[Event]) -> None:
+        """Add an incident from another store exactly as recorded (ids, times, actors, hashes)."""
+        first = events[0]
+        _, day, number = parse_incident_id(first.incident_id)
+        event_ids = [uuid.uuid4() for _ in events]
+
+        def attempt(conn: Connection) -> None:
+            if self._event_by_id(conn, event_ids[0]) is not None:
+                return  # the last try committed before its connection dropped
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (INCIDENT_LOCK, day))
+            taken = conn.execute(
+                "SELECT incident_id FROM runbook.incidents"
+                " WHERE incident_id = %s OR (day = %s AND number = %s)",
+                (first.incident_id, day, number),
+            ).fetchone()
+            if taken is not None:
+                raise InputError(
+                    f"{first.incident_id} cannot be copied: {taken[0]} is number {number} of {day} here"
+                )
+            conn.execute(
+                "INSERT INTO runbook.incidents VALUES (%s, %s, %s, %s, 0, %s)",
+                (first.incident_id, day, number, iso_utc(first.at), GENESIS_HASH),
+            )
+            for event, event_id in zip(events, event_ids, strict=True):
+                self._insert(conn, event, event_id)
+
+        self._db.write(attempt)
+
+    @_locked
+    def check_store(self) -> StoreCheck:
+        """The server's own guards of the timeline (its triggers, the runbook role's grants), and
+        no events without their incident. The server repairs nothing by itself: no notices."""
+
+        def read(conn: Connection) -> StoreCheck:
+            found = [f"{f.topic}: {f.detail} ({f.hint})" for f in pg_check.safeguards(conn) if not f.ok]
+            found += [f"{orphan}: events without an incident record" for orphan in _orphans(conn)]
+            return StoreCheck(tuple(found))
+
+        return self._db.read(read)
+
+    @_locked
+    def events(self, incident_id: str, after_seq: int = 0, until_seq: int | None = None) -> list[Event]:
+        """Events after `after_seq` (up to `until_seq`) in order; an unreadable row raises InputError."""
 
         def read(conn: Connection) -> list[Event]:
             self._head(conn, incident_id)
-            return [self._parse(incident_id, row) for row in self._rows(conn, incident_id, after_seq)]
+            rows = self._rows(conn, incident_id, after_seq)
+            return [
+                self._parse(incident_id, row) for row in rows if until_seq is None or row.seq <= until_seq
+            ]
 
-        return self._reading(read)
+        return self._db.read(read)
 
     @_locked
     def state(self, incident_id: str) -> IncidentState:
         """The folded state (cached per store; only new events are folded on each call)."""
-        return self._reading(lambda conn: self._current(conn, incident_id))
+        return self._db.read(lambda conn: self._current(conn, incident_id))
 
     @_locked
     def incidents(self) -> list[IncidentSummary]:
@@ -188,15 +229,17 @@ class PostgresStore:
             rows = conn.execute("SELECT incident_id, created_at FROM runbook.incidents ORDER BY day, number")
             return [(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
 
-        return [summary_of(self.state, incident, created) for incident, created in self._reading(read)]
+        return [summary_of(self.state, incident, created) for incident, created in self._db.read(read)]
 
     @_locked
-    def verify(self, incident_id: str) -> VerifyReport:
+    def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
+        """The chain against itself, the head the server moved and an `anchor` kept elsewhere."""
+
         def read(conn: Connection) -> VerifyReport:
             head = self._head(conn, incident_id)
-            return verify_rows(incident_id, self._rows(conn, incident_id, 0), head)
+            return verify_rows(incident_id, self._rows(conn, incident_id, 0), head, anchor)
 
-        return self._reading(read)
+        return self._db.read(read)
 
     # -- inside a transaction --------------------------------------------------------------------
 
@@ -211,8 +254,8 @@ class PostgresStore:
         cached = self._cache.get(incident_id)
         if cached is not None and (cached.last_seq, cached.last_hash) == head:
             return cached
-        if cached is not None and (cached.last_seq > head[0] or not self._still_has(conn, cached)):
-            cached = None
+        if cached is None or cached.last_seq > head[0] or not self._still_has(conn, cached):
+            cached = self._from_snapshot(conn, incident_id, head[0])
         after = cached.last_seq if cached else 0
         rows = self._rows(conn, incident_id, after)
         try:
@@ -223,11 +266,39 @@ class PostgresStore:
         return state
 
     def _still_has(self, conn: Connection, state: IncidentState) -> bool:
+        return self._hash_at(conn, state.incident_id, state.last_seq) == state.last_hash
+
+    def _hash_at(self, conn: Connection, incident_id: str, seq: int) -> str | None:
         row = conn.execute(
-            "SELECT hash FROM runbook.events WHERE incident_id = %s AND seq = %s",
-            (state.incident_id, state.last_seq),
+            "SELECT hash FROM runbook.events WHERE incident_id = %s AND seq = %s", (incident_id, seq)
         ).fetchone()
-        return row is not None and row[0] == state.last_hash
+        return None if row is None else str(row[0])
+
+    def _from_snapshot(self, conn: Connection, incident_id: str, head_seq: int) -> IncidentState | None:
+        """The newest snapshot of this fold code and policy, when it still matches the chain."""
+        row = conn.execute(
+            "SELECT incident_id, seq, hash, fingerprint, state FROM runbook.snapshots"
+            " WHERE incident_id = %s AND fingerprint = %s AND seq <= %s ORDER BY seq DESC LIMIT 1",
+            (incident_id, self._fingerprint, head_seq),
+        ).fetchone()
+        if row is None:
+            return None
+        kept = Snapshot(str(row[0]), int(str(row[1])), str(row[2]), str(row[3]), str(row[4]))
+        self._snapshot_seq[incident_id] = kept.seq
+        return snapshot.resume(kept, self._hash_at(conn, incident_id, kept.seq), self._fingerprint)
+
+    def _snapshot_if_due(self, conn: Connection, state: IncidentState) -> None:
+        """Inside the append's transaction: a new snapshot every few events."""
+        if not snapshot.due(state, self._snapshot_seq.get(state.incident_id, 0)):
+            return
+        taken = snapshot.take(state, self._fingerprint)
+        if taken is None:
+            return
+        conn.execute(
+            "INSERT INTO runbook.snapshots VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            (taken.incident_id, taken.seq, taken.hash, taken.fingerprint, taken.state),
+        )
+        self._snapshot_seq[state.incident_id] = taken.seq
 
     def _head(self, conn: Connection, incident_id: str) -> tuple[int, str]:
         row = conn.execute(
@@ -278,80 +349,11 @@ class PostgresStore:
             ),
         )
 
-    # -- connections -----------------------------------------------------------------------------
 
-    def _connection(self) -> Connection:
-        if self._conn is None or self._conn.closed:
-            self._conn = connect(self.url)
-        return self._conn
-
-    def _drop_connection(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        self._conn = None
-
-    @contextmanager
-    def _session(self) -> Iterator[Connection]:
-        """The connection, outside a transaction; a lost connection is dropped and reported."""
-        import psycopg
-
-        try:
-            with server_errors(self.url):
-                yield self._connection()
-        except StoreUnavailable:
-            self._drop_connection()
-            raise
-        except psycopg.OperationalError as exc:  # pragma: no cover - server_errors maps these
-            self._drop_connection()
-            raise unavailable(self.url, exc) from None
-
-    def _reading(self, read: Callable[[Connection], R]) -> R:
-        """One snapshot for head and rows; after a lost connection, one more try on a new one."""
-
-        def snapshot(conn: Connection) -> R:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return read(conn)
-
-        try:
-            return self._transaction(snapshot)
-        except StoreUnavailable:
-            self._drop_connection()
-            self._conn = connect(self.url)
-        return self._transaction(snapshot)
-
-    def _writing(self, attempt: Callable[[Connection], Event]) -> Event:
-        """Run `attempt` in a transaction; after a lost connection, reconnect and run it again
-        (the event id tells whether the first try was committed after all)."""
-        committing: list[bool] = []
-
-        def marked(conn: Connection) -> Event:
-            committing.clear()
-            event = attempt(conn)
-            committing.append(True)  # what fails from here on is the COMMIT itself
-            return event
-
-        try:
-            return self._transaction(marked)
-        except StoreUnavailable:
-            pass
-        try:
-            self._drop_connection()
-            self._conn = connect_with_backoff(self.url)
-            return self._transaction(marked)
-        except StoreUnavailable as exc:
-            raise _not_recorded(exc, in_doubt=bool(committing)) from None
-
-    def _transaction(self, attempt: Callable[[Connection], R]) -> R:
-        with self._session() as conn, conn.transaction():
-            return attempt(conn)
-
-
-def _not_recorded(exc: StoreUnavailable, *, in_doubt: bool) -> StoreUnavailable:
-    """Say plainly whether the event is in the timeline: never shown as posted when it is not."""
-    if in_doubt:
-        return StoreUnavailable(
-            f"{exc.message}; the connection dropped while recording, so it may or may not be in the timeline",
-            "look at the timeline once the store is back before doing it again",
-        )
-    hint = "nothing was written; do it again once it is back"
-    return StoreUnavailable(f"not recorded: {exc.message}", hint)
+def _orphans(conn: Connection) -> list[str]:
+    """Incidents with events but no incident record (the foreign key forbids it; checked anyway)."""
+    rows = conn.execute(
+        "SELECT DISTINCT e.incident_id FROM runbook.events e"
+        " LEFT JOIN runbook.incidents i ON i.incident_id = e.incident_id WHERE i.incident_id IS NULL"
+    )
+    return [str(row[0]) for row in rows]

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from runbook_engine.errors import InputError
+from runbook_engine.timeline.lock_holders import held_by
 
 BUSY_TIMEOUT_S = 30.0
+"""How long a command waits for another writer's lock; `RUNBOOK_BUSY_TIMEOUT` (seconds) changes it."""
+
+
+def busy_timeout_s() -> float:
+    try:
+        return max(0.1, float(os.environ.get("RUNBOOK_BUSY_TIMEOUT", BUSY_TIMEOUT_S)))
+    except ValueError:
+        return BUSY_TIMEOUT_S
 APPLICATION_ID = 0x52424B54
 """Marks the SQLite file as ours ("RBKT"), so another program's database is never written to."""
 
@@ -58,15 +68,24 @@ _SNAPSHOTS = """CREATE TABLE IF NOT EXISTS snapshots (
 """Folded states (timeline/snapshot.py): a shortcut beside the chain, replaced freely, never
 trusted over it."""
 
-SCHEMA_VERSION = 3
-"""`PRAGMA user_version` of a current store. 0/1: tables only; 2: with the triggers; 3: snapshots."""
+_STORE_LOG = """CREATE TABLE IF NOT EXISTS store_log (
+    at TEXT NOT NULL,
+    what TEXT NOT NULL
+)"""
+"""What the store repaired by itself (e.g. append-only triggers found dropped); `verify` shows it."""
+
+TRIGGERS = ("events_are_never_updated", "events_are_never_deleted", "incidents_are_never_deleted")
+
+SCHEMA_VERSION = 4
+"""`PRAGMA user_version` of a current store. 0/1: tables only; 2: with the triggers; 3: snapshots;
+4: the store log."""
 
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating parents and tables) or refuse with InputError when it is not our store."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(path, timeout=busy_timeout_s(), isolation_level=None, check_same_thread=False)
     except (OSError, sqlite3.Error) as exc:
         raise InputError(f"{path}: cannot open the incident store: {exc}") from None
     try:
@@ -79,7 +98,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s() * 1000)}")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
     db.execute("PRAGMA foreign_keys = ON")
@@ -95,7 +114,14 @@ def _prepare(db: sqlite3.Connection, path: Path) -> None:
 
 
 def _is_current(db: sqlite3.Connection) -> bool:
-    return _application_id(db) == APPLICATION_ID and _user_version(db) >= SCHEMA_VERSION
+    """Ours, upgraded, and with every append-only trigger: a dropped trigger is put back on open."""
+    current = _application_id(db) == APPLICATION_ID and _user_version(db) >= SCHEMA_VERSION
+    return current and not missing_triggers(db)
+
+
+def missing_triggers(db: sqlite3.Connection) -> list[str]:
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [name for name in TRIGGERS if name not in present]
 
 
 def _create_or_upgrade(db: sqlite3.Connection, path: Path) -> None:
@@ -108,9 +134,26 @@ def _create_or_upgrade(db: sqlite3.Connection, path: Path) -> None:
         for statement in _TABLES:
             db.execute(statement)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    for statement in (*_APPEND_ONLY, _SNAPSHOTS):
+    dropped = missing_triggers(db) if _user_version(db) >= 2 else []
+    for statement in (*_APPEND_ONLY, _SNAPSHOTS, _STORE_LOG):
         db.execute(statement)
+    if dropped:
+        what = f"append-only triggers were missing and were restored: {', '.join(dropped)}"
+        db.execute("INSERT INTO store_log VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?)", (what,))
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def orphaned_incidents(db: sqlite3.Connection) -> list[str]:
+    """Incident ids that have events but no `incidents` row (a row deleted by hand)."""
+    rows = db.execute(
+        "SELECT DISTINCT incident_id FROM events"
+        " WHERE incident_id NOT IN (SELECT incident_id FROM incidents) ORDER BY incident_id"
+    )
+    return [str(row[0]) for row in rows]
+
+
+def store_log(db: sqlite3.Connection) -> list[str]:
+    return [f"{at}: {what}" for at, what in db.execute("SELECT at, what FROM store_log ORDER BY rowid")]
 
 
 def _application_id(db: sqlite3.Connection) -> int:
@@ -129,8 +172,9 @@ def store_errors(path: Path) -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise InputError(
-                f"{path}: the incident store stayed locked for {BUSY_TIMEOUT_S:.0f}s",
-                "another process holds it; retry",
+                f"{path}: the incident store stayed locked for {busy_timeout_s():g}s; {held_by(path)}",
+                f"see who holds it: fuser -v {path}*  (or: lsof {path}*); a process stopped with "
+                "Ctrl-Z keeps the lock until it is resumed (fg, or kill -CONT PID) or ends",
             ) from None
         if "readonly" in str(exc):
             raise InputError(

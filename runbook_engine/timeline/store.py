@@ -8,7 +8,7 @@ see exactly the state the event lands on: two terminals racing cannot both start
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline import snapshot
-from runbook_engine.timeline.chain import RawRow, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
 from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -28,12 +28,19 @@ from runbook_engine.timeline.events import (
     format_incident_id,
     incident_id_prefix,
     iso_utc,
+    parse_incident_id,
     parse_utc,
 )
 from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.snapshot import Snapshot
-from runbook_engine.timeline.sqlite_db import connect, store_errors
+from runbook_engine.timeline.sqlite_db import (
+    connect,
+    missing_triggers,
+    orphaned_incidents,
+    store_errors,
+    store_log,
+)
 from runbook_engine.timeline.state import IncidentState, apply, fold
 
 P = ParamSpec("P")
@@ -64,16 +71,29 @@ class Store(Protocol):
 
     def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event: ...
 
-    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]: ...
+    def events(self, incident_id: str, after_seq: int = 0, until_seq: int | None = None) -> list[Event]: ...
 
     def state(self, incident_id: str) -> IncidentState: ...
 
     def incidents(self) -> list[IncidentSummary]: ...
 
-    def verify(self, incident_id: str) -> VerifyReport: ...
+    def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
+        """The chain checked against itself, the recorded head and an `anchor` kept outside the
+        store; an incident whose events exist without its incident record fails too."""
+        ...
+
+    def check_store(self) -> StoreCheck:
+        """Store-wide checks: append-only guards in place, no events without an incident record,
+        and what the store repaired by itself."""
+        ...
 
     def doorbell(self) -> Doorbell:
         """Something to wait on for appends by anyone (a new one for each reader)."""
+        ...
+
+    def adopt(self, events: Sequence[Event]) -> None:
+        """Add an incident from another store exactly as recorded (ids, times, actors, hashes);
+        InputError when its id, or its number of the day, is taken here."""
         ...
 
     def close(self) -> None: ...
@@ -166,10 +186,32 @@ class SqliteStore:
         return event
 
     @_locked
-    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
-        """Events after `after_seq` in order; a row that cannot be parsed raises InputError."""
+    def adopt(self, events: Sequence[Event]) -> None:
+        """Add an incident from another store exactly as recorded (ids, times, actors, hashes)."""
+        first, last = events[0], events[-1]
+        _, day, number = parse_incident_id(first.incident_id)
+        with self._immediate():
+            taken = self._db.execute(
+                "SELECT incident_id FROM incidents WHERE incident_id = ? OR (day = ? AND number = ?)",
+                (first.incident_id, day, number),
+            ).fetchone()
+            if taken is not None:
+                raise InputError(
+                    f"{first.incident_id} cannot be copied: {taken[0]} is number {number} of {day} here"
+                )
+            self._db.execute(
+                "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",
+                (first.incident_id, day, number, iso_utc(first.at), last.seq, last.hash),
+            )
+            for event in events:
+                self._insert(event)
+
+    @_locked
+    def events(self, incident_id: str, after_seq: int = 0, until_seq: int | None = None) -> list[Event]:
+        """Events after `after_seq` (up to `until_seq`) in order; an unreadable row raises InputError."""
         self._head(incident_id)
-        return [self._parse(incident_id, row) for row in self._rows(incident_id, after_seq)]
+        rows = self._rows(incident_id, after_seq)
+        return [self._parse(incident_id, row) for row in rows if until_seq is None or row.seq <= until_seq]
 
     @_locked
     def state(self, incident_id: str) -> IncidentState:
@@ -179,16 +221,31 @@ class SqliteStore:
 
     @_locked
     def incidents(self) -> list[IncidentSummary]:
-        """Every incident, oldest first; one whose timeline cannot be read shows as `unreadable`."""
+        """Every incident, oldest first; one whose timeline cannot be read shows as `unreadable`,
+        and events whose incident record was deleted show as an `orphaned` incident at the end."""
         rows = self._db.execute("SELECT incident_id, created_at FROM incidents ORDER BY rowid")
         found = [(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
-        return [summary_of(self.state, incident_id, created) for incident_id, created in found]
+        orphans = orphaned_incidents(self._db)
+        summaries = [summary_of(self.state, incident_id, created) for incident_id, created in found]
+        return summaries + [IncidentSummary(orphan, "", "", "orphaned", None, None, 0) for orphan in orphans]
 
     @_locked
-    def verify(self, incident_id: str) -> VerifyReport:
+    def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
         with self._reading():
+            if incident_id in orphaned_incidents(self._db):
+                chain = verify_rows(incident_id, self._rows(incident_id, 0), None, anchor)
+                reason = "its events remain but its incident record was deleted"
+                return VerifyReport(False, chain.first_bad_seq or 1, reason, chain.events_checked)
             head = self._head(incident_id)
-            return verify_rows(incident_id, self._rows(incident_id, 0), head)
+            return verify_rows(incident_id, self._rows(incident_id, 0), head, anchor)
+
+    @_locked
+    def check_store(self) -> StoreCheck:
+        with self._reading():
+            problems = [f"append-only trigger {name} is missing" for name in missing_triggers(self._db)]
+            problems += [f"{orphan}: events without an incident record (deleted by hand?)"
+                         for orphan in orphaned_incidents(self._db)]
+            return StoreCheck(tuple(problems), tuple(store_log(self._db)))
 
     def _current(self, incident_id: str) -> IncidentState:
         """The state at the stored head: the cache plus any events other processes appended."""
@@ -315,7 +372,8 @@ def summary_of(
 def unreadable(incident_id: str, detail: str) -> InputError:
     return InputError(
         f"the timeline of {incident_id} is damaged: {detail}",
-        f"run: runbook timeline verify {incident_id}",
+        f"run: runbook timeline verify {incident_id}; to keep working, carry it on from its last good "
+        f"event: runbook timeline continue {incident_id} --reason TEXT (docs/timeline.md)",
     )
 
 

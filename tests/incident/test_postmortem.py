@@ -164,3 +164,17 @@ def test_an_update_that_stated_no_impact_is_said_so_never_left_blank(r: Replay) 
         "- Reported at 10:00 UTC: impact not stated in this update",
         "- Reported at 10:10 UTC: EU checkouts fail; trend: worse",
     ]
+
+
+def test_a_pending_risky_change_is_never_called_not_risky(r: Replay) -> None:
+    incident = r.service.open("DB down", "SEV-1", "ic", IC).incident_id
+    _risky(r, incident, OPS)
+    decisions = _doc(r, incident).split("Key decisions", 1)[1]
+    assert "not risky" not in decisions
+    assert "risky, still waiting for approval" in decisions
+
+
+def test_a_safe_change_needs_no_approval(r: Replay) -> None:
+    incident = r.service.open("DB down", "SEV-1", "ic", IC).incident_id
+    r.service.propose_change(incident, "Clear the cache", "ops", OPS, risky=False)
+    assert "not risky, no approval needed" in _doc(r, incident).split("Key decisions", 1)[1]

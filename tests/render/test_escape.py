@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from runbook_engine.format.library import load_runbook
 from runbook_engine.render.escape import (
     code_fence,
     dot_quote,
@@ -17,6 +20,8 @@ from runbook_engine.render.escape import (
     page_link,
     wrap,
 )
+from runbook_engine.render.page import runbook_page
+from tests.render.helpers import FIXTURES
 
 
 def test_dot_quote_escapes_quotes_and_backslashes() -> None:
@@ -50,6 +55,32 @@ def test_markdown_has_no_raw_html(text: str) -> None:
 
 def test_markdown_escapes_links_and_emphasis() -> None:
     assert markdown("[x](javascript:alert(1)) *b* `c`") == "\\[x\\](javascript:alert(1)) \\*b\\* \\`c\\`"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("# Heading", "\\# Heading"),
+        ("## Sub", "\\## Sub"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("1. first", "1\\. first"),
+        ("12) twelfth", "12\\) twelfth"),
+        ("---", "\\---"),
+        ("===", "\\==="),
+        ("> quoted", "&gt; quoted"),
+        ("  # indented", "\\# indented"),
+        ("Step 1. then # more", "Step 1. then # more"),
+    ],
+)
+def test_markdown_escapes_what_would_start_a_block(text: str, escaped: str) -> None:
+    assert markdown(text) == escaped
+
+
+def test_a_description_that_looks_like_a_heading_stays_a_paragraph_on_the_page() -> None:
+    runbook = load_runbook(FIXTURES / "primary-db-down.yaml")
+    page = runbook_page(replace(runbook, description="# Owned by mallory\n\n- [x](y)"), "diagram")
+    assert "\n# Owned" not in page and "\n\n\\# Owned by mallory - \\[x\\](y)\n" in page
 
 
 @given(st.text(alphabet="`ab\n", max_size=30))

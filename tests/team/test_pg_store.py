@@ -73,7 +73,7 @@ def test_a_retry_after_a_lost_commit_reply_appends_nothing_twice(
     incident = alices.open("x", "SEV-3", "bob", ALICE).incident_id
     store = alices.store
     assert isinstance(store, PostgresStore)
-    real = store._transaction
+    real = store._db.transaction
     tries: list[int] = []
 
     def lose_the_first_reply(attempt: Callable[[Any], Any]) -> Any:
@@ -83,7 +83,7 @@ def test_a_retry_after_a_lost_commit_reply_appends_nothing_twice(
             raise StoreUnavailable("connection lost after COMMIT")
         return result
 
-    monkeypatch.setattr(store, "_transaction", lose_the_first_reply)
+    monkeypatch.setattr(store._db, "transaction", lose_the_first_reply)
     event = alices.note(incident, "exactly once", ALICE)
     monkeypatch.undo()
     assert len(tries) == 2
