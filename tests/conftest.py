@@ -11,6 +11,8 @@ import pytest
 
 from tests.pg_server import PgServer, TeamDatabase, find_server, make_logins
 
+pytest_plugins = ["tests.os_accounts"]
+
 REPO = Path(__file__).resolve().parent.parent
 RUNBOOKS = REPO / "runbooks"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -146,7 +146,7 @@ def _say_when_due(store: Store, incident: str, said: str | None, args: argparse.
         print(visible_line(f"!! {update_notice(state, now)}"), flush=True)
         if urgency == "overdue" and getattr(args, "remind", False):
             service = IncidentService(store, store.policy)
-            send_reminder(service, incident, actor_of(args))
+            send_reminder(service, incident, actor_of(args, service.policy_for(incident), store.login()))
     return urgency
 
 

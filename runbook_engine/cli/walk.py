@@ -95,7 +95,7 @@ def _setup(args: argparse.Namespace) -> Setup:
         policy, runbook = demo_policy(policy), demo_runbook(runbook)
     store = open_store(args.store, policy, create=True)
     service = IncidentService(store, policy, SystemClock())
-    return Setup(runbook, policy, store, service, actor_of(args))
+    return Setup(runbook, policy, store, service, actor_of(args, policy, store.login()))
 
 
 def _incident(args: argparse.Namespace, setup: Setup, terminal: Terminal) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.pg_db import describe, is_url
+from runbook_engine.timeline.sqlite_db import store_exists
 from runbook_engine.timeline.store import SqliteStore, Store
 
 
@@ -20,7 +21,7 @@ def open_store(location: str | Path, policy: Policy | None = None, *, create: bo
 
         return PostgresStore(text, policy)
     path = Path(location)
-    if not create and not path.exists():
+    if not create and not store_exists(path):
         raise InputError(
             f"no incident store at {path}",
             "open an incident first (runbook incident open ...), or point --store / RUNBOOK_STORE at one",
@@ -30,7 +31,7 @@ def open_store(location: str | Path, policy: Policy | None = None, *, create: bo
 
 def exists(location: str | Path) -> bool:
     """Whether there may be incidents there (a server is asked when the store is opened)."""
-    return is_url(str(location)) or Path(location).exists()
+    return is_url(str(location)) or store_exists(Path(location))
 
 
 def shown(location: str | Path) -> str:

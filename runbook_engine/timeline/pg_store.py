@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
-from runbook_engine.timeline import pg_check, snapshot
+from runbook_engine.timeline import pg_check, pg_rows, snapshot
 from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
 from runbook_engine.timeline.doorbell import Doorbell, NotifyDoorbell
 from runbook_engine.timeline.events import (
@@ -24,7 +24,6 @@ from runbook_engine.timeline.events import (
     Actor,
     Event,
     NewEvent,
-    canonical_json,
     format_incident_id,
     incident_id_prefix,
     iso_utc,
@@ -35,7 +34,6 @@ from runbook_engine.timeline.pg_db import describe
 from runbook_engine.timeline.pg_schema import current_version, latest_version
 from runbook_engine.timeline.pg_session import PgSession
 from runbook_engine.timeline.refusal import refuse_if
-from runbook_engine.timeline.snapshot import Snapshot
 from runbook_engine.timeline.state import IncidentState, apply, fold
 from runbook_engine.timeline.store import AppendCheck, EventSource, IncidentSummary, summary_of, unreadable
 
@@ -48,7 +46,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 INCIDENT_LOCK = 0x52424B
 """The first key of the advisory lock an append holds on its incident (the second: its id's hash)."""
-_COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
 
 
 def _locked(method: Callable[Concatenate[PostgresStore, P], R]) -> Callable[Concatenate[PostgresStore, P], R]:
@@ -75,7 +72,7 @@ class PostgresStore:
         self._fingerprint = snapshot.fingerprint(self.policy)
         self._db = PgSession(url)
         try:
-            self.login = self._db.read(self._check_schema)
+            self.session_user = self._db.read(self._check_schema)
         except BaseException:
             self.close()
             raise
@@ -101,6 +98,10 @@ class PostgresStore:
     def close(self) -> None:
         self._db.close()
 
+    def login(self) -> str | None:
+        """The database login (`session_user`): the server's word, recorded on every event."""
+        return self.session_user
+
     def doorbell(self) -> Doorbell:
         """Rings (LISTEN/NOTIFY) when anyone appends to any incident of this store."""
         return NotifyDoorbell(self.url)
@@ -116,17 +117,11 @@ class PostgresStore:
             if found is not None:
                 return found
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (INCIDENT_LOCK, day))
-            row = conn.execute(  # one counter a day whatever the prefix, as in SQLite
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM runbook.incidents WHERE day = %s", (day,)
-            ).fetchone()
-            number = int(str(row[0])) if row else 1
+            number = pg_rows.next_number(conn, day)  # one counter a day whatever the prefix, as in SQLite
             incident_id = format_incident_id(prefix, day, number)
             event = seal(incident_id, 1, GENESIS_HASH, self._as_login(new_event), at)
-            conn.execute(
-                "INSERT INTO runbook.incidents VALUES (%s, %s, %s, %s, 0, %s)",
-                (incident_id, day, number, iso_utc(at), GENESIS_HASH),
-            )
-            self._insert(conn, event, event_id)
+            _insert_incident(conn, incident_id, day, number, at)
+            pg_rows.insert(conn, event, event_id)
             return event
 
         event = self._db.write(attempt)
@@ -152,7 +147,7 @@ class PostgresStore:
                 validate_payload(ready)
             refuse_if(check(state, ready))
             event = seal(incident_id, state.last_seq + 1, state.last_hash, self._as_login(ready), at)
-            self._insert(conn, event, event_id)
+            pg_rows.insert(conn, event, event_id)
             landed.append(apply(state, event, self.policy))
             self._snapshot_if_due(conn, landed[-1])
             return event
@@ -173,21 +168,13 @@ class PostgresStore:
             if self._event_by_id(conn, event_ids[0]) is not None:
                 return  # the last try committed before its connection dropped
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (INCIDENT_LOCK, day))
-            taken = conn.execute(
-                "SELECT incident_id FROM runbook.incidents"
-                " WHERE incident_id = %s OR (day = %s AND number = %s)",
-                (first.incident_id, day, number),
-            ).fetchone()
+            taken = pg_rows.taken_number(conn, first.incident_id, day, number)
             if taken is not None:
-                raise InputError(
-                    f"{first.incident_id} cannot be copied: {taken[0]} is number {number} of {day} here"
-                )
-            conn.execute(
-                "INSERT INTO runbook.incidents VALUES (%s, %s, %s, %s, 0, %s)",
-                (first.incident_id, day, number, iso_utc(first.at), GENESIS_HASH),
-            )
+                problem = f"{taken} is number {number} of {day} here"
+                raise InputError(f"{first.incident_id} cannot be copied: {problem}")
+            _insert_incident(conn, first.incident_id, day, number, first.at)
             for event, event_id in zip(events, event_ids, strict=True):
-                self._insert(conn, event, event_id)
+                pg_rows.insert(conn, event, event_id)
 
         self._db.write(attempt)
 
@@ -198,7 +185,7 @@ class PostgresStore:
 
         def read(conn: Connection) -> StoreCheck:
             found = [f"{f.topic}: {f.detail} ({f.hint})" for f in pg_check.safeguards(conn) if not f.ok]
-            found += [f"{orphan}: events without an incident record" for orphan in _orphans(conn)]
+            found += [f"{orphan}: events without an incident record" for orphan in pg_rows.orphans(conn)]
             return StoreCheck(tuple(found))
 
         return self._db.read(read)
@@ -209,7 +196,7 @@ class PostgresStore:
 
         def read(conn: Connection) -> list[Event]:
             self._head(conn, incident_id)
-            rows = self._rows(conn, incident_id, after_seq)
+            rows = pg_rows.rows(conn, incident_id, after_seq)
             return [
                 self._parse(incident_id, row) for row in rows if until_seq is None or row.seq <= until_seq
             ]
@@ -237,7 +224,7 @@ class PostgresStore:
 
         def read(conn: Connection) -> VerifyReport:
             head = self._head(conn, incident_id)
-            return verify_rows(incident_id, self._rows(conn, incident_id, 0), head, anchor)
+            return verify_rows(incident_id, pg_rows.rows(conn, incident_id, 0), head, anchor)
 
         return self._db.read(read)
 
@@ -245,7 +232,7 @@ class PostgresStore:
 
     def _as_login(self, new_event: NewEvent) -> NewEvent:
         """The event as this login records it: the server's word for who is connected."""
-        actor = Actor(new_event.actor.name, self.login, new_event.actor.host)
+        actor = Actor(new_event.actor.name, self.session_user, new_event.actor.host)
         return NewEvent(new_event.type, actor, new_event.payload)
 
     def _current(self, conn: Connection, incident_id: str) -> IncidentState:
@@ -257,7 +244,7 @@ class PostgresStore:
         if cached is None or cached.last_seq > head[0] or not self._still_has(conn, cached):
             cached = self._from_snapshot(conn, incident_id, head[0])
         after = cached.last_seq if cached else 0
-        rows = self._rows(conn, incident_id, after)
+        rows = pg_rows.rows(conn, incident_id, after)
         try:
             state = fold([self._parse(incident_id, row) for row in rows], self.policy, cached)
         except (KeyError, ValueError, TypeError) as exc:
@@ -266,47 +253,30 @@ class PostgresStore:
         return state
 
     def _still_has(self, conn: Connection, state: IncidentState) -> bool:
-        return self._hash_at(conn, state.incident_id, state.last_seq) == state.last_hash
-
-    def _hash_at(self, conn: Connection, incident_id: str, seq: int) -> str | None:
-        row = conn.execute(
-            "SELECT hash FROM runbook.events WHERE incident_id = %s AND seq = %s", (incident_id, seq)
-        ).fetchone()
-        return None if row is None else str(row[0])
+        return pg_rows.hash_at(conn, state.incident_id, state.last_seq) == state.last_hash
 
     def _from_snapshot(self, conn: Connection, incident_id: str, head_seq: int) -> IncidentState | None:
         """The newest snapshot of this fold code and policy, when it still matches the chain."""
-        row = conn.execute(
-            "SELECT incident_id, seq, hash, fingerprint, state FROM runbook.snapshots"
-            " WHERE incident_id = %s AND fingerprint = %s AND seq <= %s ORDER BY seq DESC LIMIT 1",
-            (incident_id, self._fingerprint, head_seq),
-        ).fetchone()
-        if row is None:
+        kept = pg_rows.latest_snapshot(conn, incident_id, self._fingerprint, head_seq)
+        if kept is None:
             return None
-        kept = Snapshot(str(row[0]), int(str(row[1])), str(row[2]), str(row[3]), str(row[4]))
         self._snapshot_seq[incident_id] = kept.seq
-        return snapshot.resume(kept, self._hash_at(conn, incident_id, kept.seq), self._fingerprint)
+        return snapshot.resume(kept, pg_rows.hash_at(conn, incident_id, kept.seq), self._fingerprint)
 
     def _snapshot_if_due(self, conn: Connection, state: IncidentState) -> None:
         """Inside the append's transaction: a new snapshot every few events."""
         if not snapshot.due(state, self._snapshot_seq.get(state.incident_id, 0)):
             return
         taken = snapshot.take(state, self._fingerprint)
-        if taken is None:
-            return
-        conn.execute(
-            "INSERT INTO runbook.snapshots VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-            (taken.incident_id, taken.seq, taken.hash, taken.fingerprint, taken.state),
-        )
-        self._snapshot_seq[state.incident_id] = taken.seq
+        if taken is not None:
+            pg_rows.insert_snapshot(conn, taken)
+            self._snapshot_seq[state.incident_id] = taken.seq
 
     def _head(self, conn: Connection, incident_id: str) -> tuple[int, str]:
-        row = conn.execute(
-            "SELECT head_seq, head_hash FROM runbook.incidents WHERE incident_id = %s", (incident_id,)
-        ).fetchone()
-        if row is None:
+        found = pg_rows.head(conn, incident_id)
+        if found is None:
             raise InputError(f"no incident {incident_id} in {self.path}", "list them: runbook incident list")
-        return int(str(row[0])), str(row[1])
+        return found
 
     def _parse(self, incident_id: str, row: RawRow) -> Event:
         try:
@@ -314,46 +284,14 @@ class PostgresStore:
         except (KeyError, ValueError, TypeError) as exc:
             raise unreadable(incident_id, f"seq {row.seq} cannot be read ({exc})") from None
 
-    def _rows(self, conn: Connection, incident_id: str, after: int) -> list[RawRow]:
-        cursor = conn.execute(
-            f"SELECT {_COLUMNS} FROM runbook.events WHERE incident_id = %s AND seq > %s ORDER BY seq",  # noqa: S608
-            (incident_id, after),
-        )
-        return [RawRow(int(str(seq)), *(str(value) for value in rest)) for seq, *rest in cursor]
-
     def _event_by_id(self, conn: Connection, event_id: uuid.UUID) -> Event | None:
-        row = conn.execute(
-            f"SELECT incident_id, {_COLUMNS} FROM runbook.events WHERE event_id = %s",  # noqa: S608
-            (event_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        incident_id, seq, *rest = row
-        return self._parse(str(incident_id), RawRow(int(str(seq)), *(str(value) for value in rest)))
-
-    def _insert(self, conn: Connection, event: Event, event_id: uuid.UUID) -> None:
-        conn.execute(
-            "INSERT INTO runbook.events"
-            " (incident_id, seq, event_id, type, at, actor, payload, prev_hash, hash)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                event.incident_id,
-                event.seq,
-                event_id,
-                event.type.value,
-                iso_utc(event.at),
-                canonical_json(event.actor.to_dict()),
-                canonical_json(dict(event.payload)),
-                event.prev_hash,
-                event.hash,
-            ),
-        )
+        found = pg_rows.by_event_id(conn, event_id)
+        return None if found is None else self._parse(*found)
 
 
-def _orphans(conn: Connection) -> list[str]:
-    """Incidents with events but no incident record (the foreign key forbids it; checked anyway)."""
-    rows = conn.execute(
-        "SELECT DISTINCT e.incident_id FROM runbook.events e"
-        " LEFT JOIN runbook.incidents i ON i.incident_id = e.incident_id WHERE i.incident_id IS NULL"
+def _insert_incident(conn: Connection, incident_id: str, day: str, number: int, at: datetime) -> None:
+    """The incident's record, its head at the genesis: the server moves it with each event."""
+    conn.execute(
+        "INSERT INTO runbook.incidents VALUES (%s, %s, %s, %s, 0, %s)",
+        (incident_id, day, number, iso_utc(at), GENESIS_HASH),
     )
-    return [str(row[0]) for row in rows]

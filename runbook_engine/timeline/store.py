@@ -91,6 +91,11 @@ class Store(Protocol):
         """Something to wait on for appends by anyone (a new one for each reader)."""
         ...
 
+    def login(self) -> str | None:
+        """The database login the store records on each event as the account (the team store),
+        or None where the OS account is the identity (SQLite). Identity resolution starts here."""
+        ...
+
     def adopt(self, events: Sequence[Event]) -> None:
         """Add an incident from another store exactly as recorded (ids, times, actors, hashes);
         InputError when its id, or its number of the day, is taken here."""
@@ -143,6 +148,9 @@ class SqliteStore:
     def doorbell(self) -> Doorbell:
         """SQLite cannot ring: readers look again every half second."""
         return PollingDoorbell()
+
+    def login(self) -> str | None:
+        return None
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:

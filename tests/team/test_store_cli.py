@@ -136,7 +136,7 @@ def _an_incident(capsys: pytest.CaptureFixture[str], store: str) -> str:
     assert code == 0, err
     incident = out.split()[0]
     for text in ("p99 at 4s", 'ünïcode ✓ and "quotes"'):
-        assert run(capsys, "incident", "note", incident, text, "--store", store, "--as", "lee")[0] == 0
+        assert run(capsys, "incident", "note", incident, text, "--store", store)[0] == 0
     assert run(capsys, "incident", "assign", incident, "comms", "kim", "--store", store)[0] == 0
     return incident
 
