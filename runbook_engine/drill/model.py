@@ -33,6 +33,7 @@ ACTIONS = (
     "resolve",
     "reopen",
     "override",
+    "classify",
     "check",
 )
 """The keys that make a step; a step holds exactly one of them."""
@@ -89,6 +90,8 @@ class Scenario:
     started: str | None = None
     walker: str | None = None
     policy: str | None = None
+    alert: str | None = None
+    """The alert that paged, whose variant's severity applies when `severity` is not given."""
 
     @property
     def ic(self) -> str:

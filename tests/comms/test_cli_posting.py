@@ -3,6 +3,7 @@ a real HTTP receiver; the webhook URLs never appear in any output, the store or 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,12 @@ import pytest
 from tests.comms.conftest import HOOK, MM, SECRET_TOKEN, SLACK, TEAMS, write_policy
 from tests.comms.receiver import Receiver, Throttle
 from tests.comms.shapes import slack_problems, teams_problems
-from tests.incident.cli_helpers import Cli
+from tests.incident.cli_helpers import Cli, make_cli
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "incidents.db", capsys)
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 def _policy(tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -87,6 +88,9 @@ def test_outbox_retries_now_and_exits_1_while_something_is_undelivered(
     cli("incident", "update", incident, "--post", "--policy", policy)
     code, out, err = cli("incident", "outbox", incident, "--policy", policy)
     assert code == 1 and "undelivered: status update #2 to support-teams (failed, 2 requests" in out
+    board = json.loads(cli("incident", "status", incident, "--format", "json", "--policy", policy)[1])
+    [waiting] = board["undelivered_posts"]
+    assert (waiting["channel"], waiting["last_error"]) == ("support-teams", "HTTP 503")
     code, out, err = cli("incident", "outbox", incident, "--policy", policy)
     assert code == 0 and "posted #2 to support-teams" in err
     assert len(receiver.on(TEAMS)) == 1
@@ -108,3 +112,4 @@ def test_the_secret_url_is_nowhere_people_or_files_can_see(
         assert SECRET_TOKEN not in out + err
     for path in tmp_path.glob("incidents.db*"):
         assert SECRET_TOKEN.encode() not in path.read_bytes()
+
