@@ -6,8 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 
-from runbook_engine.cli.incident_context import policy_of
+from runbook_engine.cli.incident_context import parse_when, policy_of
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.render.escape import clean
 from runbook_engine.timeline.events import Actor, Event
@@ -64,6 +65,27 @@ def _changed(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> in
     )
 
 
+def _task(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    now = svc.clock.now()
+    eta = now + timedelta(minutes=int(args.eta)) if args.eta.isdigit() else parse_when(args.eta, now, future=True)
+    event = svc.assign_task(args.incident, " ".join(args.text), args.owner, eta, actor, args.task_id)
+    _echo(event)
+    print(
+        f"  not delegated until {event.payload['owner']} acknowledges: runbook incident ack "
+        f"{args.incident} {event.payload['task_id']}"
+    )
+    return EXIT_OK
+
+
+def _ack(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    return _echo(svc.ack_task(args.incident, args.task, actor))
+
+
+def _done(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    outcome = "dropped" if args.dropped else "done"
+    return _echo(svc.finish_task(args.incident, args.task, actor, outcome, " ".join(args.note or ())))
+
+
 AUTHORITY_HANDLERS: dict[str, Handler] = {
     "take-command": _take_command,
     "confirm-command": _confirm_command,
@@ -71,4 +93,7 @@ AUTHORITY_HANDLERS: dict[str, Handler] = {
     "classify": _classify,
     "policy": _policy,
     "changed": _changed,
+    "task": _task,
+    "ack": _ack,
+    "done": _done,
 }

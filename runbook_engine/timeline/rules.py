@@ -23,6 +23,7 @@ from runbook_engine.timeline.refusal import (
     overridden_after,
     refuse_if,
 )
+from runbook_engine.timeline.tasks import TASK_CHECKS
 from runbook_engine.timeline.values import IncidentState, effective_policy, severity_rule
 
 __all__ = [
@@ -63,6 +64,7 @@ def check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) 
         _CHECKS.get(event.type)
         or CHANGE_CHECKS.get(event.type)
         or AUTHORITY_CHECKS.get(event.type)
+        or TASK_CHECKS.get(event.type)
         or POST_CHECKS.get(event.type)
     )
     return rule(state, event, now, policy) if rule else None
