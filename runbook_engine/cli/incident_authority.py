@@ -67,7 +67,10 @@ def _changed(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> in
 
 def _task(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
     now = svc.clock.now()
-    eta = now + timedelta(minutes=int(args.eta)) if args.eta.isdigit() else parse_when(args.eta, now, future=True)
+    if args.eta.isdigit():
+        eta = now + timedelta(minutes=int(args.eta))
+    else:
+        eta = parse_when(args.eta, now, future=True)
     event = svc.assign_task(args.incident, " ".join(args.text), args.owner, eta, actor, args.task_id)
     _echo(event)
     print(
