@@ -92,6 +92,8 @@ class Scenario:
     policy: str | None = None
     declared_by: str | None = None
     """Who declares the incident before anyone takes command (None: the IC opens it)."""
+    alert: str | None = None
+    """The alert that paged, whose variant's severity applies when `severity` is not given."""
 
     @property
     def ic(self) -> str:

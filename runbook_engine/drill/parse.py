@@ -87,6 +87,7 @@ def drill_from_document(document: Document) -> Drill:
             walker=scenario.get("walker"),
             policy=scenario.get("policy"),
             declared_by=scenario.get("declared_by"),
+            alert=scenario.get("alert"),
         ),
         steps=steps,
         expectations=_expectations(document, ("expect",), data.get("expect")),
