@@ -209,7 +209,7 @@ def _welcome(args: argparse.Namespace, incident_id: str) -> str:
 def _start_outbox(setup: Setup, incident_id: str) -> OutboxWorker | None:
     """Posting runs beside the screen (only when the policy has channels); what it has not sent
     when the walk ends stays queued in the timeline."""
-    if not setup.policy.channels.groups:
+    if not setup.service.policy_for(incident_id).channels.groups:
         return None
     from runbook_engine.comms.worker import OutboxWorker
 
