@@ -102,6 +102,10 @@ UPDATE_FIELDS = {
     "fix": "the fix applied (resolution; default: the changes that helped)",
     "customer-impact": "what customers lost overall (resolution)",
     "postmortem-at": "when the postmortem meets (resolution)",
+    "workaround": "what users can do meanwhile (default: none known yet)",
+    "scope": "which users, which region",
+    "plan": "the plan for the next 10 minutes (default: from the change in flight and the tasks)",
+    "decision": "the decision needed now (default: approvals waiting on someone)",
 }
 """`runbook incident update` flags for what people know better than the timeline."""
 
@@ -202,6 +206,13 @@ def _args_done(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dropped", action="store_true", help="it will not be done")
 
 
+def _args_followup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("key", help="the suggestion's key, as the postmortem lists it")
+    p.add_argument("decision", choices=("accept", "dismiss"))
+    p.add_argument("--owner", default=None, help="who does it, when accepted (default: you)")
+    p.add_argument("--reason", default="")
+
+
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "open": ("declare an incident and print its id", _args_open),
     "list": ("list the incidents in the store", _args_none),
@@ -231,6 +242,7 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "task": ("delegate work to an owner with an ETA (delegated once acknowledged)", _args_task),
     "ack": ("acknowledge a task delegated to you", _args_task_id),
     "done": ("close a task (its owner or the IC), or --dropped", _args_done),
+    "followup": ("accept (as an action item) or dismiss a suggested follow-up", _args_followup),
     "changed": ('answer "what changed in the last hour?" (runs the policy\'s command)', _args_changed),
     "policy": ("(IC) replace the incident's pinned policy with --policy FILE, with a reason", _args_reason),
 }

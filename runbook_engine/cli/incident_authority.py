@@ -8,10 +8,12 @@ import sys
 from collections.abc import Callable
 from datetime import timedelta
 
+from runbook_engine.cli.incident_args import BUCKET_DAYS
 from runbook_engine.cli.incident_context import parse_when, policy_of
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.render.escape import clean
 from runbook_engine.timeline.events import Actor, Event
+from runbook_engine.timeline.followups import suggestion
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.reducers import RECENT_CHANGES
 from runbook_engine.timeline.service import IncidentService
@@ -89,6 +91,19 @@ def _done(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
     return _echo(svc.finish_task(args.incident, args.task, actor, outcome, " ".join(args.note or ())))
 
 
+def _followup(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    """Accept (it becomes an action item) or dismiss a suggested follow-up, with one command."""
+    found = suggestion(svc.state(args.incident), args.key)
+    decision = "accepted" if args.decision == "accept" else "dismissed"
+    _echo(svc.decide_followup(args.incident, args.key, decision, actor, args.reason))
+    if found is None or decision == "dismissed":
+        return EXIT_OK
+    due = svc.clock.now().date() + timedelta(days=BUCKET_DAYS[found.bucket])
+    return _echo(
+        svc.action_item(args.incident, found.text, args.owner or actor.name, due, found.bucket, actor)
+    )
+
+
 AUTHORITY_HANDLERS: dict[str, Handler] = {
     "take-command": _take_command,
     "confirm-command": _confirm_command,
@@ -99,4 +114,5 @@ AUTHORITY_HANDLERS: dict[str, Handler] = {
     "task": _task,
     "ack": _ack,
     "done": _done,
+    "followup": _followup,
 }

@@ -77,3 +77,10 @@ class AuthorityActions:
         return self._append(
             incident_id, EventType.TASK_DONE, actor, task_id=task_id, outcome=outcome, note=note
         )
+
+    def decide_followup(
+        self, incident_id: str, key: str, decision: str, actor: Actor, reason: str = ""
+    ) -> Event:
+        """Accept or dismiss a suggested follow-up (`timeline.followups`), logged."""
+        payload = {"key": key, "decision": decision, "reason": reason}
+        return self._append(incident_id, EventType.FOLLOWUP_DECIDED, actor, **payload)

@@ -42,7 +42,14 @@ OVERRIDABLE = ("observation_window", "monitoring_window")
 """Rules an IC may set aside once with a logged `override` event; no other rule can be."""
 
 AFTER_RESOLVE = frozenset(
-    {EventType.NOTE, EventType.ACTION_ITEM, EventType.STATUS_UPDATE, EventType.REOPENED}
+    {
+        EventType.NOTE,
+        EventType.ACTION_ITEM,
+        EventType.STATUS_UPDATE,
+        EventType.REOPENED,
+        EventType.FOLLOWUP_DECIDED,
+        EventType.TASK_DONE,
+    }
 ) | AFTER_RESOLVE_POSTS
 """What may still be logged on a resolved incident (follow-ups, not changes)."""
 

@@ -10,6 +10,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.authority import authority_refusal, person_refusal
 from runbook_engine.timeline.change_reducers import Reducer
 from runbook_engine.timeline.events import Event, EventType, NewEvent, parse_utc
+from runbook_engine.timeline.followups import suggestion, suggestions
 from runbook_engine.timeline.refusal import Check, Refusal, missing
 from runbook_engine.timeline.values import IncidentState, Task, effective_policy, evolve
 
@@ -146,13 +147,30 @@ def _idle(state: IncidentState, now: datetime, limit_s: int) -> TaskFlag | None:
     return TaskFlag("nothing_in_progress", None, f"nothing in progress for {minutes} min: delegate something")
 
 
+def _followup(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
+    key = str(event.payload["key"])
+    if suggestion(state, key) is None:
+        known = ", ".join(s.key for s in suggestions(state))
+        return Refusal("unknown_followup", f"no suggested follow-up {key!r}", f"known: {known}")
+    if key in state.followups:
+        return Refusal("already_decided", f"follow-up {key} is {state.followups[key]}", "nothing to change")
+    return None
+
+
+def _reduce_followup(state: IncidentState, event: Event) -> IncidentState:
+    p = event.payload
+    return evolve(state, followups={**state.followups, str(p["key"]): str(p["decision"])})
+
+
 TASK_CHECKS: dict[EventType, Check] = {
+    EventType.FOLLOWUP_DECIDED: _followup,
     EventType.TASK_ASSIGNED: _assigned,
     EventType.TASK_ACKED: _acked,
     EventType.TASK_DONE: _done,
 }
 
 TASK_REDUCERS: dict[EventType, Reducer] = {
+    EventType.FOLLOWUP_DECIDED: _reduce_followup,
     EventType.TASK_ASSIGNED: _reduce_assigned,
     EventType.TASK_ACKED: _reduce_acked,
     EventType.TASK_DONE: _reduce_done,

@@ -78,6 +78,7 @@ class Change:
     approval_reason: str = ""
     denied_by: str | None = None
     denial_reason: str = ""
+    denied_at: datetime | None = None
     started_at: datetime | None = None
     started_seq: int | None = None
     started_by: Actor | None = None
@@ -235,6 +236,8 @@ class IncidentState:
     """When someone first took command (the opening, or the first `ic` assignment)."""
     claim: CommandClaim | None = None
     tasks: Mapping[str, Task] = field(default_factory=dict)
+    followups: Mapping[str, str] = field(default_factory=dict)
+    """Suggested follow-up key -> `accepted` or `dismissed` (see `timeline.followups`)."""
     recent_changes_at: datetime | None = None
     """When "what changed in the last hour?" was answered (a note on it, or the policy's command)."""
     roles: Mapping[str, str] = field(default_factory=dict)

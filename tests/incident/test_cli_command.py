@@ -130,3 +130,24 @@ def test_only_the_ic_and_leads_delegate(cli: Cli) -> None:
     incident = cli.open("--ic", "lee")
     code, _, err = cli("incident", "task", incident, "x", "y", "--owner", "sara", "--eta", "5", actor="sara")
     assert code == 1 and "[rule: authority_task]" in err
+
+
+def test_one_status_template_with_the_seeds_fields(cli: Cli, clock: FakeClock) -> None:
+    incident = cli.open("--ic", "lee")
+    args = ("--impact", "38% of checkouts fail", "--scope", "web shoppers in the EU", "--workaround", "retry")
+    code, out, _ = cli("incident", "update", incident, *args)
+    assert code == 0
+    for line in (
+        "Scope: web shoppers in the EU",
+        "Workaround: retry",
+        "Risky changes pending: none",
+        "Stakeholders: executives, support, status-page",
+    ):
+        assert line in out
+    cli("incident", "hypothesis", incident, "the", "release", "raised", "timeouts", actor="ameer")
+    cli("incident", "propose", incident, "Roll", "back", "--hypothesis", "H1", actor="ameer")
+    cli("incident", "task", incident, "Check", "the", "gateway", "--owner", "sara", "--eta", "14:15")
+    code, out, _ = cli("incident", "update", incident, "--dry-run")
+    assert "Decision needed now: approve or deny C1 Roll back: the IC (lee)" in out
+    assert "Risky changes pending: C1 Roll back (awaiting approval, owner ameer)" in out
+    assert "Plan for the next 10 min: Check the gateway (sara, ETA 14:15 UTC)" in out
