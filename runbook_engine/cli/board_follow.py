@@ -19,12 +19,13 @@ WAKE_S = 1.0
 
 
 def follow_board(
-    svc: IncidentService, incident: str, timeout: float | None, draw: Callable[[], None]
+    svc: IncidentService, incident: str, timeout: float | None, seen: int, draw: Callable[[], int]
 ) -> None:
-    """Call `draw` whenever the incident grows, until `timeout` (None: until Ctrl-C)."""
+    """Call `draw` (it returns the last seq it showed) whenever the incident grows past `seen`,
+    until `timeout` (None: until Ctrl-C)."""
     deadline = None if timeout is None else time.monotonic() + timeout
     bell = svc.store.doorbell()
-    seen, drawn, away = svc.state(incident).last_seq, time.monotonic(), False
+    drawn, away = time.monotonic(), False
     try:
         while deadline is None or time.monotonic() < deadline:
             left = WAKE_S if deadline is None else max(0.0, deadline - time.monotonic())
@@ -40,8 +41,8 @@ def follow_board(
                 continue
             if last != seen or away or time.monotonic() - drawn >= CLOCKS_S:
                 print(f"\n-- {time.strftime('%H:%M:%S')} --", flush=True)
-                draw()
+                seen = draw()
                 sys.stdout.flush()
-                seen, drawn, away = last, time.monotonic(), False
+                drawn, away = time.monotonic(), False
     finally:
         bell.close()

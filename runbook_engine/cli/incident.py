@@ -156,20 +156,22 @@ def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _status(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    _draw_board(svc, args)
+    seen = _draw_board(svc, args)
     if getattr(args, "remind", False) and getattr(args, "format", "text") != "json":
         send_reminder(svc, args.incident, actor)
     if getattr(args, "follow", False):
-        follow_board(svc, args.incident, args.timeout, lambda: _draw_board(svc, args))
+        follow_board(svc, args.incident, args.timeout, seen, lambda: _draw_board(svc, args))
     return EXIT_OK
 
 
-def _draw_board(svc: IncidentService, args: argparse.Namespace) -> None:
+def _draw_board(svc: IncidentService, args: argparse.Namespace) -> int:
+    """Print the board; returns the last seq it shows (what `--follow` compares against)."""
     state, now = svc.state(args.incident), svc.clock.now()
     if getattr(args, "format", "text") == "json":
         print(json.dumps(board(state, svc.policy, now), indent=2, ensure_ascii=False))
     else:
         print_board(state, svc.policy, now)
+    return state.last_seq
 
 
 def _outbox(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
