@@ -47,6 +47,12 @@ def checklist(state: IncidentState) -> tuple[ChecklistItem, ...]:
     )
 
 
+def checklist_text(state: IncidentState) -> str:
+    """The checklist on one line, for the walk's first screen: `[x] ... [ ] ...`."""
+    marks = "  ".join(f"[{'x' if item.done else ' '}] {item.text}" for item in checklist(state))
+    return f"First ten minutes: {marks}"
+
+
 def time_to_ic_s(state: IncidentState) -> float | None:
     """Seconds from the start of impact until someone took command (None: nobody yet)."""
     if state.ic_since is None or state.started_at is None:
