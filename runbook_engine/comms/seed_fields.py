@@ -7,7 +7,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.four_eyes import decider
 from runbook_engine.timeline.state import Change, IncidentState
-from runbook_engine.timeline.values import stakeholder_groups
+from runbook_engine.timeline.values import Task, stakeholder_groups
 
 
 def risky_pending(state: IncidentState) -> str:
@@ -46,8 +46,14 @@ def plan_next(state: IncidentState) -> str:
     running = state.change_in_flight
     if running is not None:
         parts.append(f"watch the effect of {running.change_id} {running.action}")
-    parts += [f"{t.text} ({t.owner}, ETA {t.eta:%H:%M} UTC)" for t in state.tasks.values() if t.open]
+    parts += [_task_line(t) for t in state.tasks.values() if t.open]
     return "; ".join(parts)
+
+
+def _task_line(task: Task) -> str:
+    """A task as the plan shows it; until its owner acknowledges it, it is not yet delegated."""
+    waiting = "" if task.acked_at is not None else f", not yet delegated: {task.owner} has not acknowledged"
+    return f"{task.text} ({task.owner}, ETA {task.eta:%H:%M} UTC{waiting})"
 
 
 def stakeholders_text(state: IncidentState, policy: Policy) -> str:

@@ -22,6 +22,7 @@ def toolbar(state: IncidentState, now: datetime, walker: str) -> Fragments:
         _update(state, now),
         _change(state),
         _approvals(state),
+        *_tasks(state),
         *_outbox(state),
     ]
     if state.phase != "open":
@@ -56,6 +57,17 @@ def _update(state: IncidentState, now: datetime) -> Fragments:
     if update_urgency(state, now) == "due":
         return [("class:toolbar.overdue", f"UPDATE DUE in {format_duration((due - now).total_seconds())}")]
     return [("class:toolbar", f"next update {format_duration((due - now).total_seconds())}")]
+
+
+def _tasks(state: IncidentState) -> list[Fragments]:
+    """Open delegated tasks; one its owner has not acknowledged is not yet delegated (seed 002)."""
+    tasks = [task for task in state.tasks.values() if task.open]
+    if not tasks:
+        return []
+    waiting = [task.task_id for task in tasks if task.acked_at is None]
+    if waiting:
+        return [[("class:toolbar.pending", f"not yet acknowledged: {','.join(waiting)}")]]
+    return [[("class:toolbar", f"tasks: {','.join(task.task_id for task in tasks)}")]]
 
 
 def _outbox(state: IncidentState) -> list[Fragments]:

@@ -150,4 +150,7 @@ def test_one_status_template_with_the_seeds_fields(cli: Cli, clock: FakeClock) -
     code, out, _ = cli("incident", "update", incident, "--dry-run")
     assert "Decision needed now: approve or deny C1 Roll back: the IC (lee)" in out
     assert "Risky changes pending: C1 Roll back (awaiting approval, owner ameer)" in out
-    assert "Plan for the next 10 min: Check the gateway (sara, ETA 14:15 UTC)" in out
+    plan = "Plan for the next 10 min: Check the gateway (sara, ETA 14:15 UTC"
+    assert f"{plan}, not yet delegated: sara has not acknowledged)" in out
+    assert cli("incident", "ack", incident, "T1", actor="sara")[0] == 0
+    assert f"{plan})" in cli("incident", "update", incident, "--dry-run")[1]

@@ -111,7 +111,11 @@ def test_follow_receives_a_line_appended_by_another_process(cli: Cli, incident: 
 def test_ctrl_c_on_follow_exits_130(cli: Cli, incident: str) -> None:
     command = [sys.executable, "-m", "runbook_engine", "timeline", "tail", incident, "--follow",
                "--store", str(cli.store), "--interval", "0.05"]
-    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as follower:
+    def as_in_a_terminal() -> None:  # a background job of a script starts with Ctrl-C ignored
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    with subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          preexec_fn=as_in_a_terminal) as follower:
         assert follower.stdout is not None
         follower.stdout.readline()  # it is following once it has printed the tail
         follower.send_signal(signal.SIGINT)

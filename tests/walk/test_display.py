@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prompt_toolkit.output import ColorDepth
 
 from runbook_engine.walk import render
@@ -33,6 +35,16 @@ def test_toolbar_turns_overdue_red_and_names_pending_approvals(world: World) -> 
     assert ("class:toolbar.overdue", "UPDATE OVERDUE 5m") in fragments
     assert ("class:toolbar.pending", "approval pending: C1") in fragments
     assert "IC @bob (you)" in text(fragments)
+
+
+def test_toolbar_says_which_tasks_are_not_yet_acknowledged(world: World) -> None:
+    eta = world.clock.now() + timedelta(minutes=10)
+    world.service.assign_task(world.incident_id, "Check the gateway", "alice", eta, world.ic)
+    state = world.service.state(world.incident_id)
+    assert ("class:toolbar.pending", "not yet acknowledged: T1") in toolbar(state, world.clock.now(), "bob")
+    world.service.ack_task(world.incident_id, "T1", world.alice)
+    state = world.service.state(world.incident_id)
+    assert "tasks: T1" in text(toolbar(state, world.clock.now(), "bob"))
 
 
 def test_risky_node_shows_badge_gate_and_where_answers_lead(world: World) -> None:
