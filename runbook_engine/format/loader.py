@@ -277,8 +277,17 @@ def _compose(text: str) -> yaml.Node | None:
         if "single document" in str(exc.context or ""):
             problem = "more than one YAML document in the file (remove the `---` separators)"
         raise LoadError("RB001", position, problem) from None
+    except yaml.reader.ReaderError as exc:
+        where = _position_at(text, exc.position)
+        raise LoadError("RB001", where, f"character U+{exc.character:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise LoadError("RB001", Position(), str(exc)) from None
+
+
+def _position_at(text: str, index: int) -> Position:
+    """The 1-based line and column of a character index (the reader reports only the index)."""
+    line = text.count("\n", 0, index) + 1
+    return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def _tab_in_indentation(text: str, near_line: int) -> Position | None:
