@@ -1,180 +1,145 @@
-"""How fast `runbook walk` feels: time to the first prompt, and from an answer to the next screen.
+"""How fast `runbook walk` feels, through a terminal, against a floor prompt-toolkit app.
 
-Prints, from one run:
-1. the median wall time until `runbook walk` (in a pseudo-terminal) has drawn its first screen,
-   against `python -c "import prompt_toolkit"` measured the same way (target: at most 2x), with
-   a cold and a warm validation cache;
-2. the median and 95th percentile time from pressing an answer key to the next screen's text
-   (append to the SQLite timeline, fold, view, render) on a generated 5,000-node runbook
-   (target: at most 20 ms).
+Usage: .venv/bin/python benchmarks/walk_bench.py [--rounds 7] [--answers 60] [--sizes 513,2023,5113]
 
-Run: .venv/bin/python benchmarks/walk_bench.py
+1. First screen: every side is a fresh process in a pseudo-terminal (terminal.py, a pyte screen),
+   timed from spawn until its screen shows its first view: the floor app (floor_app.py: import
+   prompt-toolkit, draw one window) against `runbook walk` on the bundled redis runbook (25 nodes),
+   on `--demo`, and on triage trees of 513, 2,023 and 5,113 nodes, with a warm cache (the
+   validation and policy cache filled by an earlier run) and a cold one (emptied before each run).
+   Paired rounds in rotating order; each figure is the median of the per-round ratios to the floor.
+2. Answer -> next screen, at the largest size: the walk and the floor app run side by side in two
+   terminals; samples alternate between them. A walk sample is Enter on an answer (after its
+   number key and the evidence prompt) until the screen shows the next node; a floor sample is
+   Enter until the screen shows the new count. p95 and median of each, and their ratio.
+Targets (issue 16): first screen <= 1.5x the floor warm and <= 2x cold, every size and --demo;
+answer -> next screen p95 at 5,113 nodes <= 1.3x the floor's.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import pty
-import select
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from corpus import BUNDLED, write_big
+from paired import BIN, PYTHON, p95, ratio, rounds
+from terminal import Terminal, first_screen
 
-RUNS = 7
-NODES = 5000
-ANSWERS = 200
+from runbook_engine.policy import load_policy
+from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.store import SqliteStore
 
-
-def first_screen_s(argv: list[str], marker: bytes | None, env: dict[str, str]) -> float:
-    """Seconds until `marker` appears on the pty (or the process ends, when marker is None)."""
-    main_fd, child_fd = pty.openpty()
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env, cwd=REPO)
-    os.close(child_fd)
-    seen = b""
-    try:
-        while marker is None or marker not in seen:
-            ready, _, _ = select.select([main_fd], [], [], 10)
-            if not ready:
-                raise RuntimeError(f"no first screen; output so far: {seen[-500:]!r}")
-            try:
-                chunk = os.read(main_fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-        elapsed = time.perf_counter() - started
-    finally:
-        if process.poll() is None:
-            os.write(main_fd, b"\x03")
-        process.wait(timeout=10)
-        os.close(main_fd)
-    return elapsed
+FLOOR = [PYTHON, str(Path(__file__).with_name("floor_app.py"))]
+SMALL = BUNDLED / "redis-max-connections.yaml"
 
 
-def median_of(argv: list[str], marker: bytes | None, env: dict[str, str], before: object = None) -> float:
-    times = []
-    for _ in range(RUNS):
-        if callable(before):
-            before()
-        times.append(first_screen_s(argv, marker, env))
-    return statistics.median(times)
-
-
-def startup(workdir: Path) -> None:
-    from runbook_engine.policy import load_policy
-    from runbook_engine.timeline.events import Actor
-    from runbook_engine.timeline.service import IncidentService
-    from runbook_engine.timeline.store import SqliteStore
-
-    store = workdir / "bench.db"
+def open_incident(store: Path) -> str:
     policy = load_policy()
     with SqliteStore(store, policy) as opened:
-        incident = IncidentService(opened, policy).open("bench", "SEV-2", "bob", Actor.current("bob"))
-    runbook = REPO / "runbooks" / "redis-max-connections.yaml"
-    walk = [sys.executable, "-m", "runbook_engine", "walk", str(runbook), "--store", str(store)]
-    walk += ["--incident", incident.incident_id, "--as", "alice"]
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "80", "LINES": "24", "RUNBOOK_CACHE_DIR": str(workdir)}
-    baseline = median_of([sys.executable, "-c", "import prompt_toolkit"], None, env)
-    cache = workdir / "validated"
-    cold = median_of(walk, b"What next?", env, before=lambda: shutil.rmtree(cache, ignore_errors=True))
-    warm = median_of(walk, b"What next?", env)
-    print(f"python -c 'import prompt_toolkit':      {baseline * 1000:7.1f} ms (baseline)")
-    print(f"runbook walk, first screen, cold cache:  {cold * 1000:7.1f} ms  = {cold / baseline:.2f}x")
-    print(f"runbook walk, first screen, warm cache:  {warm * 1000:7.1f} ms  = {warm / baseline:.2f}x"
-          "  (target <= 2x)")
+        return IncidentService(opened, policy).open("bench", "SEV-2", "bob", Actor.current("bob")).incident_id
 
 
-def generated_runbook(nodes: int) -> str:
-    """A chain of checks, each answer `next` leading on and `stop` to one escalation."""
-    lines = [
-        "id: generated",
-        "title: Generated runbook",
-        "service: bench",
-        'owners: ["@bench"]',
-        "severity: SEV-2",
-        "symptom:",
-        "  summary: A very long decision chain",
-        "start: n0",
-        "nodes:",
-    ]
-    for index in range(nodes - 2):
-        after = f"n{index + 1}" if index < nodes - 3 else "done"
-        lines += [
-            f"  n{index}:",
-            "    kind: check",
-            f"    text: Is step {index} of the chain fine?",
-            "    signal: {kind: metric, query: bench_metric, expect: zero}",
-            f"    answers: {{next: {after}, stop: escalate}}",
-        ]
-    lines += [
-        "  escalate: {kind: escalate, text: Page the bench team., team: bench}",
-        "  done: {kind: resolve, text: All steps passed.}",
-    ]
-    return "\n".join(lines) + "\n"
+def walk_argv(runbook: Path, store: Path, incident: str | None) -> list[str]:
+    argv = [str(BIN / "runbook"), "walk", str(runbook), "--store", str(store), "--as", "alice"]
+    return [*argv, "--incident", incident] if incident else [*argv, "--demo"]
 
 
-def answer_to_screen(workdir: Path) -> None:
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
+def first_screens(work: Path, sizes: list[int], count: int) -> None:
+    store = work / "walk.db"
+    incident = open_incident(store)
+    warm_env = {**os.environ, "TERM": "xterm-256color", "RUNBOOK_CACHE_DIR": str(work / "cache")}
+    cold_dir = work / "cold-cache"
+    cold_env = {**warm_env, "RUNBOOK_CACHE_DIR": str(cold_dir)}
+    cases: dict[str, tuple[list[str], tuple[str, ...]]] = {
+        "25 nodes": (walk_argv(SMALL, store, incident), ("What next?",))
+    }
+    cases["--demo"] = (walk_argv(SMALL, work / "demo.db", None), ("What next?",))
+    for nodes in sizes:
+        path = write_big(work, nodes)
+        cases[f"{nodes} nodes"] = (walk_argv(path, store, incident), ("Which part of triage?", "What next?"))
+    for argv, needles in cases.values():
+        first_screen(argv, warm_env, *needles)  # fills the warm cache and writes bytecode
 
-    from runbook_engine.format.validation_cache import load_validated
-    from runbook_engine.policy import load_policy
-    from runbook_engine.timeline.clock import SystemClock
-    from runbook_engine.timeline.events import Actor
-    from runbook_engine.timeline.service import IncidentService
-    from runbook_engine.timeline.store import SqliteStore
-    from runbook_engine.walk.controller import Controller
-    from runbook_engine.walk.screen import WalkScreen
-    from runbook_engine.walk.session import WalkSession
-    from runbook_engine.walk.walker import Walker
+    def cold(argv: list[str], needles: tuple[str, ...]) -> float:
+        shutil.rmtree(cold_dir, ignore_errors=True)
+        return first_screen(argv, cold_env, *needles)
 
-    path = workdir / "generated.yaml"
-    path.write_text(generated_runbook(NODES), encoding="utf-8")
-    started = time.perf_counter()
-    runbook = load_validated(path, workdir)
-    loaded = time.perf_counter() - started
-    policy = load_policy()
-    store = SqliteStore(workdir / "generated.db", policy)
-    service = IncidentService(store, policy, SystemClock())
-    incident = service.open("bench", "SEV-2", "bob", Actor.current("bob")).incident_id
-    session = WalkSession(service, incident, Walker(runbook, Actor.current("alice"), policy), SystemClock())
-    session.begin()
-    with create_pipe_input() as pipe:
-        screen = WalkScreen(Controller(session), input=pipe, output=DummyOutput())
-        times = []
-        for _ in range(2 * ANSWERS):
-            begin = time.perf_counter()
-            screen.controller.pick("1")
-            screen.controller.submit("")
-            screen.after_action()
-            screen.frame()
-            times.append(time.perf_counter() - begin)
-    store.close()
-    reached = session.walker.position(session.state)
-    if reached != f"n{2 * ANSWERS}":
-        raise RuntimeError(f"the walk stopped at {reached}: the measurement is not of answers")
-    measured = sorted(times[ANSWERS:])
-    p95 = measured[int(len(measured) * 0.95) - 1]
-    print(f"{NODES}-node runbook: validated and loaded in {loaded * 1000:.0f} ms (cold cache)")
-    print(f"answer -> next screen: median {statistics.median(measured) * 1000:.2f} ms, "
-          f"p95 {p95 * 1000:.2f} ms over {ANSWERS} answers (after {ANSWERS} warm-up)  (target <= 20 ms)")
+    sides: dict[str, Callable[[], float]] = {"floor": lambda: first_screen(FLOOR, warm_env, "FLOOR 0")}
+    for name, (argv, needles) in cases.items():
+        sides[f"{name}, warm"] = partial(first_screen, argv, warm_env, *needles)
+        sides[f"{name}, cold"] = partial(cold, argv, needles)
+    times = rounds(sides, count)
+    print(f"first screen through a pty; method: {count} paired rounds, sides in rotating order, each a fresh "
+          "process timed from spawn until its emulated screen shows its first view; ratio = median of "
+          "per-round ratios to the floor app (import prompt-toolkit + one full-screen render)")
+    print(f"  floor: median {statistics.median(times['floor']) * 1000:.0f} ms")
+    for name in cases:
+        warm, cold_ratio = ratio(times, f"{name}, warm", "floor"), ratio(times, f"{name}, cold", "floor")
+        warm_ms = statistics.median(times[f"{name}, warm"]) * 1000
+        print(f"  {name:>12}: warm {warm:.2f}x ({warm_ms:.0f} ms, target <= 1.5x), "
+              f"cold {cold_ratio:.2f}x (target <= 2x)")
 
 
-def main() -> int:
-    with tempfile.TemporaryDirectory() as folder:
-        startup(Path(folder))
-        answer_to_screen(Path(folder))
+def answers(work: Path, nodes: int, count: int) -> None:
+    store = work / "answers.db"
+    incident = open_incident(store)
+    env = {**os.environ, "TERM": "xterm-256color", "RUNBOOK_CACHE_DIR": str(work / "cache")}
+    walk = Terminal(walk_argv(write_big(work, nodes), store, incident), env)
+    floor = Terminal(FLOOR, env)
+    try:
+        walk.wait(walk.shows("Which part of triage?", "What next?"))
+        floor.wait(floor.shows("FLOOR 0"))
+        walked, floored = [], []
+        for number in range(1, count + 1):
+            walked.append(_answer(walk))
+            sent = floor.send("\r")
+            floored.append(floor.wait(floor.shows(f"FLOOR {number}")) - sent)
+    finally:
+        walk.close()
+        floor.close()
+    walked, floored = walked[count // 5:], floored[count // 5:]  # the first fifth warms up
+    print(f"answer -> next screen at {nodes} nodes through a pty; method: walk and floor app side by side, "
+          f"{len(walked)} alternating samples each after {count // 5} warm-up, Enter until the emulated "
+          "screen shows the next view")
+    print(f"  walk: median {statistics.median(walked) * 1000:.1f} ms, p95 {p95(walked) * 1000:.1f} ms; "
+          f"floor: median {statistics.median(floored) * 1000:.1f} ms, p95 {p95(floored) * 1000:.1f} ms")
+    print(f"  p95 walk / floor: {p95(walked) / p95(floored):.2f}x  (target <= 1.3x); "
+          f"median {statistics.median(walked) / statistics.median(floored):.2f}x")
+
+
+def _answer(walk: Terminal) -> float:
+    """Answer area-7 at the triage (timed from Enter to the next node), then go back (untimed)."""
+    walk.send("8")
+    walk.wait(walk.shows("Evidence"))
+    sent = walk.send("\r")
+    seconds = walk.wait(walk.shows("CHECK  Which part of triage-7?")) - sent
+    walk.send("back\r")
+    walk.wait(walk.shows("CHECK  Which part of triage?"))
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--answers", type=int, default=60)
+    parser.add_argument("--sizes", default="513,2023,5113")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="walk-bench-") as tmp:
+        if args.rounds:
+            first_screens(Path(tmp), sizes, args.rounds)
+        if args.answers:
+            answers(Path(tmp), max(sizes), args.answers)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

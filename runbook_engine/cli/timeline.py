@@ -14,12 +14,13 @@ from runbook_engine.cli.incident_context import actor_of, add_common_options, op
 from runbook_engine.cli.incident_posts import send_reminder
 from runbook_engine.cli.integrity import add_allow_broken, broken_line, checked_chain, markdown_banner
 from runbook_engine.cli.recovery import add_recovery_parser, continue_chain
-from runbook_engine.comms.reminders import update_notice, update_urgency
+from runbook_engine.comms.reminders import update_notice
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.chain import VerifyReport, parse_anchor
 from runbook_engine.timeline.clock import SystemClock
+from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService

@@ -131,7 +131,8 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
     session.begin()
     simulated = _start_demo_ic(args, setup, incident_id)
     outbox = _start_outbox(setup, incident_id)
-    session.posts_queued = outbox.kick
+    if outbox is not None:
+        session.posts_queued = outbox.kick
     try:
         header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
         controller = Controller(session)
@@ -145,7 +146,8 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
         )
         screen.run()
     finally:
-        outbox.stop()
+        if outbox is not None:
+            outbox.stop()
         if simulated is not None:
             simulated.stop()
             _report_demo_failure(simulated)
@@ -189,13 +191,14 @@ def _welcome(args: argparse.Namespace, incident_id: str) -> str:
     return f"Walking in {incident_id}: every step goes to its timeline. Type help for commands."
 
 
-def _start_outbox(setup: Setup, incident_id: str) -> OutboxWorker:
-    """Posting runs beside the screen; what it has not sent when the walk ends stays queued."""
-    from runbook_engine.cli.incident_posts import sender_for
+def _start_outbox(setup: Setup, incident_id: str) -> OutboxWorker | None:
+    """Posting runs beside the screen (only when the policy has channels); what it has not sent
+    when the walk ends stays queued in the timeline."""
+    if not setup.policy.channels.groups:
+        return None
     from runbook_engine.comms.worker import OutboxWorker
 
-    worker = OutboxWorker(setup.service, incident_id, setup.actor, sender_for(setup.policy))
-    return worker.start()
+    return OutboxWorker(setup.service, incident_id, setup.actor).start()
 
 
 def _start_demo_ic(args: argparse.Namespace, setup: Setup, incident_id: str) -> SimulatedIC | None:

@@ -13,6 +13,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.posts import Post
 from runbook_engine.timeline.service import IncidentService
 
+MAX_PARALLEL = 8
 PostFn = Callable[[str, bytes, Mapping[str, str], float], Response]
 
 
@@ -54,11 +56,18 @@ class Sent:
 def flush(
     service: IncidentService, incident_id: str, actor: Actor, sender: Sender, *, force: bool = False
 ) -> list[Sent]:
-    """Try every post that is due (with `force`: every undelivered one nobody holds)."""
+    """Try every post that is due (with `force`: every undelivered one nobody holds).
+
+    Posts go out in parallel, one thread each (the store serialises the appends), so a stalled
+    channel costs the command one channel's timeouts, not one per channel.
+    """
     now = service.clock.now()
     posts = service.state(incident_id).undelivered_posts
     due = [p for p in posts if p.due_at(now) or (force and not p.claimed_at(now))]
-    return [send_post(service, incident_id, post, actor, sender) for post in due]
+    if len(due) <= 1:
+        return [send_post(service, incident_id, post, actor, sender) for post in due]
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(due)), thread_name_prefix="post") as pool:
+        return list(pool.map(lambda post: send_post(service, incident_id, post, actor, sender), due))
 
 
 def send_post(service: IncidentService, incident_id: str, post: Post, actor: Actor, sender: Sender) -> Sent:

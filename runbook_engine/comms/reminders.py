@@ -11,22 +11,10 @@ from datetime import datetime
 
 from runbook_engine.comms.wording import hhmm, minutes_text
 from runbook_engine.errors import Refused
+from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.state import IncidentState
-
-DUE_SOON_S = 60
-"""An update due within this many seconds is announced as due now."""
-
-
-def update_urgency(state: IncidentState, now: datetime) -> str | None:
-    """`overdue`, `due` (within a minute) or None."""
-    due = state.next_update_due_at
-    if state.phase == "resolved" or due is None:
-        return None
-    if state.update_overdue_s(now) is not None:
-        return "overdue"
-    return "due" if (due - now).total_seconds() <= DUE_SOON_S else None
 
 
 def update_notice(state: IncidentState, now: datetime) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from runbook_engine.channels import Channel, CommsSettings
-from runbook_engine.format.loader import LoadError, load_data_text
+from runbook_engine.format.reading import ReadRefused, read_text_limited
 
 
 class SecretError(Exception):
@@ -45,11 +45,13 @@ def _from_file(channel: Channel, settings: CommsSettings) -> str:
 
 def read_secrets(path: Path) -> Mapping[str, object]:
     """The secrets file as a mapping; a broken file is an error that quotes none of its content."""
+    from runbook_engine.format.loader import LoadError, load_data_text  # only when a file is used
+
     try:
-        data = load_data_text(path.read_text(encoding="utf-8"), str(path))
-    except OSError as exc:
-        raise SecretError(f"cannot read the secrets file {path}: {exc.strerror}") from None
-    except (LoadError, UnicodeDecodeError):
+        data = load_data_text(read_text_limited(path), str(path))
+    except ReadRefused as exc:
+        raise SecretError(f"cannot read the secrets file {path}: {exc.message}") from None
+    except LoadError:
         raise SecretError(f"the secrets file {path} is not valid YAML (a mapping of names to URLs)") from None
     if not isinstance(data, dict):
         raise SecretError(f"the secrets file {path} must map names to URLs")

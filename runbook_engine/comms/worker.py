@@ -8,10 +8,13 @@ what is due. Any error is kept in `last_error` for the screen to show; the threa
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from runbook_engine.comms.outbox import Sender, flush
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
+
+if TYPE_CHECKING:
+    from runbook_engine.comms.outbox import Sender
 
 RETRY_INTERVAL_S = 15.0
 
@@ -22,7 +25,7 @@ class OutboxWorker:
         service: IncidentService,
         incident_id: str,
         actor: Actor,
-        sender: Sender,
+        sender: Sender | None = None,
         interval_s: float = RETRY_INTERVAL_S,
     ) -> None:
         self.service, self.incident_id, self.actor, self.sender = service, incident_id, actor, sender
@@ -53,6 +56,14 @@ class OutboxWorker:
             self._wake.clear()
 
     def _once(self) -> None:
+        # Imported here, in the worker's thread: the HTTP and YAML modules stay off the walk's
+        # first screen.
+        from runbook_engine.comms.outbox import Sender, flush
+        from runbook_engine.comms.retry import RetryPolicy
+
+        if self.sender is None:
+            attempts = self.service.policy.channels.settings.attempts
+            self.sender = Sender(retry=RetryPolicy(attempts=attempts))
         try:
             flush(self.service, self.incident_id, self.actor, self.sender)
             self.last_error = ""

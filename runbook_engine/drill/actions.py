@@ -40,6 +40,19 @@ def do_answer(ctx: Context, step: Step) -> None:
     ctx.append(*events)
 
 
+def do_gather(ctx: Context, step: Step) -> None:
+    """Answer one check of the current gather node; `evidence` is what it showed."""
+    walker = ctx.walker(step)
+    state = ctx.state()
+    _expect_node(step, walker.position(state))
+    evidence = str(step.options.get("evidence") or f"{step.value} checked")
+    try:
+        events = walker.gather(state, str(step.value), evidence)
+    except ValueError as exc:
+        raise StepProblem("gather", str(exc)) from None
+    ctx.append(*events)
+
+
 def do_skip(ctx: Context, step: Step) -> None:
     """Skip the current rung without starting it; the value is the reason ("not tried: ...")."""
     walker = ctx.walker(step)
@@ -226,6 +239,7 @@ def do_check(ctx: Context, step: Step) -> None:
 
 HANDLERS: dict[str, Handler] = {
     "answer": do_answer,
+    "gather": do_gather,
     "skip": do_skip,
     "propose": do_propose,
     "start": do_start,

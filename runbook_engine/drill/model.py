@@ -10,6 +10,7 @@ from runbook_engine.findings import Position
 
 ACTIONS = (
     "answer",
+    "gather",
     "skip",
     "propose",
     "start",

@@ -29,8 +29,8 @@ DRILL_CODES: dict[str, tuple[str, str]] = {
 
 _NEEDS_REASON = frozenset({"deny", "handover", "severity", "reopen", "drop_hypothesis", "override"})
 _OPTION_ACTIONS: Mapping[str, frozenset[str]] = {
-    "node": frozenset({"answer", "skip", "propose", "start"}),
-    "evidence": frozenset({"answer"}),
+    "node": frozenset({"answer", "gather", "skip", "propose", "start"}),
+    "evidence": frozenset({"answer", "gather"}),
     "hypothesis": frozenset({"propose"}),
     "reason": frozenset({*_NEEDS_REASON, "resolve", "approve"}),
 }

@@ -64,6 +64,7 @@ def skeleton(runbook: Runbook, goal: Node, policy: Policy) -> dict[str, Any] | N
         if node.is_change:
             steps += _change_steps(node, roles, wait=window if changes else None)
             changes += 1
+        steps += [{"gather": item.name, "evidence": f"{item.name}: checked"} for item in node.gathers]
         steps.append({"answer": edge.label, "node": node.id})
     return {
         "drill": f"{runbook.id}-{goal.id}"[:80],

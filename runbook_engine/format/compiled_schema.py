@@ -144,6 +144,15 @@ class Compiler:
     def _k_maxLength(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
         return lambda value: not isinstance(value, str) or len(value) <= arg
 
+    def _k_minimum(self, arg: float, schema: Mapping[str, Any]) -> Check:
+        return lambda value: not _is_number(value) or value >= arg
+
+    def _k_maximum(self, arg: float, schema: Mapping[str, Any]) -> Check:
+        return lambda value: not _is_number(value) or value <= arg
+
+    def _k_format(self, arg: str, schema: Mapping[str, Any]) -> None:
+        """An annotation, as for jsonschema without a format checker (what explains a failure here)."""
+
     def _k_minItems(self, arg: int, schema: Mapping[str, Any]) -> Check:  # noqa: N802
         return lambda value: not isinstance(value, list) or len(value) >= arg
 

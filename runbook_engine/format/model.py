@@ -6,7 +6,7 @@ graph rules can still run on a runbook whose prose has schema problems.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +24,13 @@ from runbook_engine.format.shapes import (
 if TYPE_CHECKING:
     from runbook_engine.findings import DocPath
 
-NODE_KINDS = ("check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup", "todo")
+NODE_KINDS = (
+    "check", "cause", "action", "wait", "escalate", "handoff", "resolve", "cleanup", "todo", "gather"
+)
 TERMINAL_KINDS = frozenset({"resolve", "handoff", "todo"})
-EDGE_FIELDS = {"check": "answers", "cause": "answers", "wait": "answers", "action": "outcomes"}
+EDGE_FIELDS = {
+    "check": "answers", "cause": "answers", "wait": "answers", "gather": "answers", "action": "outcomes"
+}
 """Which field holds a node's labelled exits; cleanup and escalate use a single `next`."""
 
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
@@ -96,6 +100,15 @@ class Irreversible:
 
 
 @dataclass(frozen=True)
+class Gather:
+    """One piece of evidence a gather node asks for: its name, what to find out, where to look."""
+
+    name: str
+    text: str
+    signal: Signal | None = None
+
+
+@dataclass(frozen=True)
 class Link:
     """A reference to another runbook, optionally to one of its nodes (`id#node`)."""
 
@@ -155,6 +168,8 @@ class Node:
     document: str = ""
     """A handoff's or escalation's outside document: an http(s) URL or `wiki:` path."""
     see_also: tuple[str, ...] = ()
+    gathers: tuple[Gather, ...] = ()
+    """A gather node's checks: answered in any order, each with evidence, before the decision."""
 
     @property
     def path(self) -> DocPath:
@@ -233,19 +248,21 @@ class Runbook:
         return [(node, node.link) for node in self.nodes.values() if node.link is not None]
 
 
-def runbook_from_data(data: Mapping[str, Any], source: str = "") -> Runbook:
+def runbook_from_data(data: Mapping[str, Any], source: str = "", *, lazy: bool = False) -> Runbook:
     """Build a Runbook from loaded YAML; missing or odd fields become empty values.
 
     Loaded data is plain dicts and lists (from the loader or the JSON cache), so the checks below
     ask for `dict`: `isinstance(x, Mapping)` goes through the ABC machinery, several times slower,
-    and this runs for every field of every node when a 5,000-node runbook is drawn.
+    and this runs for every field of every node when a 5,000-node runbook is drawn. `lazy` builds
+    each node when first asked for (a walk shows a handful of a big runbook's nodes).
     """
     raw_nodes = data.get("nodes")
-    nodes = {
-        str(node_id): node_from_data(str(node_id), raw)
-        for node_id, raw in (raw_nodes.items() if isinstance(raw_nodes, dict) else ())
-        if isinstance(raw, dict)
+    by_id = {
+        str(node_id): fields
+        for node_id, fields in (raw_nodes.items() if isinstance(raw_nodes, dict) else ())
+        if isinstance(fields, dict)
     }
+    nodes = LazyNodes(by_id) if lazy else {key: node_from_data(key, fields) for key, fields in by_id.items()}
     symptom = _mapping(data.get("symptom"))
     variants = alerts_from(symptom.get("alerts"))
     return Runbook(
@@ -266,6 +283,41 @@ def runbook_from_data(data: Mapping[str, Any], source: str = "") -> Runbook:
         description=_str(data.get("description")),
         tags=_strings(data.get("tags")),
     )
+
+
+class LazyNodes(Mapping[str, Node]):
+    """Nodes by id, each built from its data on first access; iterating them all builds them all."""
+
+    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+        self._raw = raw
+        self._built: dict[str, Node] = {}
+
+    def __getitem__(self, node_id: str) -> Node:
+        node = self._built.get(node_id)
+        if node is None:
+            node = self._built[node_id] = node_from_data(node_id, self._raw[node_id])
+        return node
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def values(self) -> ValuesView[Node]:
+        return self._every().values()
+
+    def items(self) -> ItemsView[str, Node]:
+        return self._every().items()
+
+    def _every(self) -> dict[str, Node]:
+        """All nodes, in file order, as a plain dict (kept: later passes pay no lookups)."""
+        if len(self._built) != len(self._raw) or list(self._built) != list(self._raw):
+            self._built = {node_id: self[node_id] for node_id in self._raw}
+        return self._built
 
 
 def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
@@ -298,6 +350,11 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         approval=approval_from(raw.get("approval")),
         document=_str(raw.get("document")),
         see_also=_strings(raw.get("see_also")),
+        gathers=tuple(
+            Gather(str(name), _str(item.get("text")), _signal(item.get("signal")))
+            for name, item in _mapping(raw.get("checks")).items()
+            if isinstance(item, dict)
+        ),
     )
 
 

@@ -37,7 +37,7 @@ def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     marker = cache_dir / CACHE_FOLDER / validation_key(raw)
     data = read_marker(marker)
     if isinstance(data, dict):
-        return runbook_from_data(data, str(path))
+        return runbook_from_data(data, str(path), lazy=True)
     return _validate(path, marker)
 
 
@@ -55,4 +55,4 @@ def _validate(path: Path, marker: Path | None) -> Runbook:
     document = checked_document(path)
     if marker is not None:
         write_marker(marker, document.data)
-    return runbook_from_data(document.data, str(path))
+    return runbook_from_data(document.data, str(path), lazy=True)

@@ -131,6 +131,25 @@ def flags(ctx: Context) -> list[str]:
         found.append(f"cleanup steps still owed: {', '.join(s.cleanup_owed)}")
     if s.phase == "resolved" and not any(u.kind == "resolution" for u in s.status_updates):
         found.append("no resolution status update was posted")
+    return found + _delivery_flags(s)
+
+
+LATE_DELIVERY_S = 120
+"""A post that reached its channel later than this after it was recorded is worth a look."""
+
+
+def _delivery_flags(s: IncidentState) -> list[str]:
+    """Messages that never reached their channel, or reached it late (the outbox's record)."""
+    found = [
+        f"message #{p.about_seq} never reached {p.channel} ({p.last_error or p.status})"
+        for p in s.undelivered_posts
+    ]
+    late = [(p, span(p.queued_at, p.delivered_at) or 0.0) for p in s.posts.values() if p.delivered]
+    found += [
+        f"message #{p.about_seq} reached {p.channel} {round(gap / 60)} min after it was recorded"
+        for p, gap in late
+        if gap > LATE_DELIVERY_S
+    ]
     return found
 
 

@@ -160,6 +160,8 @@ def _node_statement(node: Node, overlay: Overlay | None, approver: str) -> str:
         ("tooltip", dot_tooltip(node.text or node.title)),
         ("id", dot_quote(f"node-{node.id}")),
     ]
+    if node.document.startswith(("http://", "https://")):
+        pairs.append(("URL", dot_quote(node.document)))  # SVG output makes the node a link
     if overlay is not None:
         pairs.append(("class", dot_quote("visited" if marks else "faded")))
     return f"{dot_quote(node.id)} {_attributes(_dedupe(pairs))};"

@@ -37,6 +37,8 @@ def kind_line(node: Node) -> str:
         return f"{node.effect}: {node.owner}" if node.owner else node.effect
     if node.kind == "todo":
         return "not written yet: escalate"
+    if node.kind == "gather":
+        return f"gather {len(node.gathers)} checks in any order, then decide"
     if node.kind == "escalate" and node.team:
         return f"escalate: page {node.team}"
     if node.kind == "resolve" and node.monitoring_s:

@@ -57,6 +57,7 @@ LOOKS: dict[str, Look] = {
         Look("cleanup", "cleanup owed", "box", "filled,diagonals", "#f1f5f9", "#475569",
              mermaid_open='[\\"', mermaid_close='"\\]'),
         Look("todo", "not written yet (escalate)", "box", "dashed,filled", "#fff7ed", "#9a3412"),
+        Look("gather", "gather evidence, then decide", "box3d", "filled", "#dbeafe", "#1d4ed8"),
         Look("link", "another runbook", "folder", "filled,dashed", "#f8fafc", "#334155",
              mermaid_open='[["', mermaid_close='"]]'),
         Look("connector", "go to (node drawn once elsewhere)", "box", "rounded,dashed", "#ffffff",
@@ -93,13 +94,16 @@ def risk_mark(node: Node, approver: str = "ic") -> str:
         return _shell_mark(node)
     who = approver_words(node.approval.any_of if node.approval else (approver,))
     count = node.approval.count if node.approval else 1
-    needs = f"needs {who} approval" if count == 1 else f"needs {count} approvals ({who})"
+    roles = node.approval.any_of if node.approval else ()
+    distinct = f"needs {count} approvals from {approver_words(roles, 'and')}"
+    needs = f"needs {who} approval" if count == 1 else distinct
     base = LOOKS["action-irreversible" if node.is_irreversible else "action-risky"].mark
     return base.replace("needs IC approval", needs) + _shell_mark(node, " - ")
 
 
-def approver_words(roles: tuple[str, ...]) -> str:
-    return ", else ".join(role_name(role) for role in roles)
+def approver_words(roles: tuple[str, ...], joiner: str = "else") -> str:
+    """`Tech lead, else IC`: fallbacks in order (or `Tech lead, and IC` for distinct approvers)."""
+    return f", {joiner} ".join(role_name(role) for role in roles)
 
 
 def _shell_mark(node: Node, lead: str = "") -> str:

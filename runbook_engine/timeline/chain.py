@@ -129,17 +129,26 @@ def verify_rows(
 
 
 def _anchor_problem(row: RawRow, anchor: tuple[int, str] | None) -> str | None:
-    if anchor is None or row.seq != anchor[0] or row.hash == anchor[1]:
+    if anchor is None or row.seq != anchor[0] or row.hash.startswith(anchor[1]):
         return None
     seen = f"hash {row.hash[:12]}..., expected {anchor[1][:12]}..."
     return f"seq {row.seq} is not the event seen outside the store ({seen})"
 
 
+MIN_ANCHOR_DIGITS = 12
+"""Hex digits of a hash an anchor must give at least: a posted receipt shows 12 (48 bits, which a
+forger who must also keep the chain linked cannot match by trial)."""
+
+
 def parse_anchor(text: str) -> tuple[int, str]:
-    """`SEQ:HASH` (a full sha256, as status updates carry it) into (seq, hash); ValueError if not."""
-    seq, _, digest = text.partition(":")
-    if not seq.isdigit() or int(seq) < 1 or len(digest) != 64 or digest.strip("0123456789abcdef"):
-        raise ValueError(f"{text!r} is not SEQ:HASH (e.g. 12:<64 hex digits>)")
+    """`SEQ:HASH` into (seq, hash), the hash whole or its first 12+ hex digits (as status updates'
+    receipts show it); ValueError if not."""
+    seq, _, digest = text.strip().partition(":")
+    digest = digest.lower()
+    if not seq.isdigit() or int(seq) < 1 or digest.strip("0123456789abcdef"):
+        raise ValueError(f"{text!r} is not SEQ:HASH (e.g. 12:3fa9c2e1b0d4)")
+    if not MIN_ANCHOR_DIGITS <= len(digest) <= 64:
+        raise ValueError(f"{text!r}: SEQ:HASH needs the hash's first {MIN_ANCHOR_DIGITS} to 64 hex digits")
     return int(seq), digest
 
 

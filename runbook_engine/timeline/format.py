@@ -79,6 +79,8 @@ def _answered(p: Mapping[str, Any]) -> str:
     where = f"{p['runbook']}#{p['node']}"
     if p.get("skipped"):
         return f"Skipped {where}, not tried: {p['skipped']}{_for_walker(p)}"
+    if p.get("gathered"):
+        return f"Gathered at {where}: {p['answer']}{evidence}{_for_walker(p)}"
     if p.get("effect") == "coordination":
         return f"Task done at {where} (owner @{p.get('owner')}): {p['answer']}{evidence}{_for_walker(p)}"
     if p.get("effect") == "observation":

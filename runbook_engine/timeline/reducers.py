@@ -110,15 +110,28 @@ def _node_entered(state: IncidentState, event: Event) -> IncidentState:
     return evolve(state, walks={**state.walks, key: walk})
 
 
+def _gathered(
+    state: IncidentState, key: tuple[str, str], walk: Walk, node: str, item: tuple[str, str]
+) -> IncidentState:
+    """One check of a gather node answered: kept on the current visit; the walker stays there."""
+    if not walk.path or walk.path[-1].node != node:
+        return state
+    visit = replace(walk.path[-1], gathered=(*walk.path[-1].gathered, item))
+    walks = {**state.walks, key: replace(walk, path=(*walk.path[:-1], visit))}
+    return evolve(state, walks=walks)
+
+
 def _node_answered(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
     key, node = (str(p["walker"]), str(p["runbook"])), str(p["node"])
     walk = state.walks.get(key) or Walk(*key)
+    if p.get("gathered"):
+        return _gathered(state, key, walk, node, (str(p["answer"]), str(p.get("evidence") or "")))
     evidence = p.get("evidence")
     answered = Visit(node, event.at, str(p["answer"]), event.at, evidence)
     path = walk.path
     if path and path[-1].node == node and path[-1].answer is None:
-        answered = replace(answered, entered_at=path[-1].entered_at)
+        answered = replace(answered, entered_at=path[-1].entered_at, gathered=path[-1].gathered)
         path = path[:-1]
     walks = {**state.walks, key: replace(walk, path=(*path, answered))}
     owed = owe(tuple(c for c in state.cleanup_owed if c != node), p.get("cleanup", ()))

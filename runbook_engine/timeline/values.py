@@ -108,6 +108,8 @@ class Visit:
     answer: str | None = None
     answered_at: datetime | None = None
     evidence: str | None = None
+    gathered: tuple[tuple[str, str], ...] = ()
+    """At a gather node: (check, evidence) for each check answered so far, in the order given."""
 
 
 @dataclass(frozen=True)

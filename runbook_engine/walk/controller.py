@@ -128,6 +128,7 @@ class Controller:
             Move.OVERRIDE: self._override,
             Move.SKIP: self._skip,
             Move.DETOUR: self._detour,
+            Move.GATHER: self._gather,
         }
         handlers[choice.move](choice)
 
@@ -168,6 +169,17 @@ class Controller:
             self.append(events, f"skipped (not tried: {values['reason']}) -> {choice.target_title}")
 
         self.ask("skip", (Field("reason", "Not tried because: "),), finish)
+
+    def _gather(self, choice: Choice) -> None:
+        def finish(values: dict[str, str]) -> None:
+            try:
+                events = self.session.walker.gather(self.session.state, choice.part, values["evidence"])
+            except ValueError as exc:
+                self.say(str(exc), "error")
+                return
+            self.append(events, f"gathered: {choice.part}")
+
+        self.ask("gather", (Field("evidence", f"{choice.part}: what did you see? "),), finish)
 
     def _detour(self, choice: Choice) -> None:
         try:

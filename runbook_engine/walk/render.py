@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from runbook_engine.format.durations import format_duration
-from runbook_engine.format.model import Node, Step
+from runbook_engine.format.model import Node, Signal, Step
 from runbook_engine.terminal_text import visible
 from runbook_engine.timeline.state import Change
 from runbook_engine.walk.view import Choice, Move, NodeView, Phase
@@ -37,6 +37,7 @@ def node_body(view: NodeView, can_run: bool = False, width: int = 80) -> Fragmen
         waited = format_duration(view.seconds_waited)
         out += _line("Waiting", f"{waited} so far (no bound: decide when to stop)")
     out += _status(view, gate_detail_chars(width))
+    out += _gathers(view)
     return out + _signal(node) + _steps(node, can_run) + _where_next(node)
 
 
@@ -84,6 +85,24 @@ def _heading(node: Node) -> Fragments:
 
 def _line(label: str, value: str, style: str = "") -> Fragments:
     return [("class:label", label.ljust(LABEL_WIDTH)), (style, value + "\n")]
+
+
+def _gathers(view: NodeView) -> Fragments:
+    """A gather node's checks: answered ones with their evidence, the others still open."""
+    if not view.node.gathers:
+        return []
+    seen = dict(view.gathered)
+    heading = f"Gather ({len(seen)} of {len(view.node.gathers)}), then decide\n"
+    out: Fragments = [("", "\n"), ("class:section", heading)]
+    for item in view.node.gathers:
+        mark = ("class:ok", " [ok] ") if item.name in seen else ("class:missing", " [..] ")
+        detail = seen.get(item.name) or item.text + _where_to_look(item.signal)
+        out += [mark, ("class:label", item.name.ljust(LABEL_WIDTH + 6)), ("", detail + "\n")]
+    return out
+
+
+def _where_to_look(signal: Signal | None) -> str:
+    return f" ({signal.query or signal.link or signal.text})" if signal is not None else ""
 
 
 def _signal(node: Node) -> Fragments:

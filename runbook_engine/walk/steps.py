@@ -52,3 +52,25 @@ def cleanup_detours(node: Node, state: IncidentState, runbook: Runbook) -> tuple
                runbook.nodes[node_id].title, hint="owed before this ending")
         for node_id in owed
     )
+
+
+def gathered(state: IncidentState, walker: str, runbook: Runbook, node: Node) -> tuple[tuple[str, str], ...]:
+    """The checks of a gather node answered on the walker's current visit, with their evidence."""
+    walk = state.walk(walker, runbook.id)
+    if node.kind != "gather" or walk is None or not walk.path or walk.path[-1].node != node.id:
+        return ()
+    return walk.path[-1].gathered
+
+
+def still_to_gather(node: Node, done: tuple[tuple[str, str], ...]) -> list[str]:
+    names = {name for name, _ in done}
+    return [item.name for item in node.gathers if item.name not in names]
+
+
+def gather_choices(node: Node, done: tuple[tuple[str, str], ...]) -> tuple[Choice, ...]:
+    """One move per check still to gather; the decision's answers come once every check is in."""
+    titles = {item.name: item.text for item in node.gathers}
+    return tuple(
+        Choice("", f"gather: {name}", Move.GATHER, hint=titles[name], part=name)
+        for name in still_to_gather(node, done)
+    )

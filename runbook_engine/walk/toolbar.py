@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from runbook_engine.comms.reminders import update_urgency
 from runbook_engine.format.durations import format_duration
+from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.state import IncidentState
 
 Fragments = list[tuple[str, str]]

@@ -45,6 +45,8 @@ class Move(str, Enum):
     """Skip a ladder rung without starting it, with a reason."""
     DETOUR = "detour"
     """Go to an owed cleanup node from an ending."""
+    GATHER = "gather"
+    """Answer one check of a gather node with its evidence (any order)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class NodeView:
     """Time left on a wait node's duration or the monitoring window (negative once past)."""
     seconds_waited: float | None = None
     """Time spent at a wait node so far (an unbounded wait counts up)."""
+    gathered: tuple[tuple[str, str], ...] = ()
+    """At a gather node: the checks answered so far, with their evidence."""
 
     def choice(self, key_or_label: str) -> Choice | None:
         """The choice picked by its key, its exact label or an unambiguous label prefix."""

@@ -98,6 +98,7 @@ class Walker:
             asks_evidence=steps.asks_evidence(node) and phase is Phase.QUESTION,
             seconds_left=self._seconds_left(node, state, now),
             seconds_waited=self._seconds_waited(node, state, now),
+            gathered=steps.gathered(state, self.name, self.runbook, node),
         )
 
     def _phase(
@@ -113,6 +114,10 @@ class Walker:
         self, node: Node, phase: Phase, state: IncidentState, can_run: bool
     ) -> tuple[Choice, ...]:
         runs = _run_choices(node, phase) if can_run else ()
+        if node.kind == "gather":
+            done = steps.gathered(state, self.name, self.runbook, node)
+            missing = steps.gather_choices(node, done)
+            return missing or self._answers(node)
         if phase in (Phase.QUESTION, Phase.IN_FLIGHT):
             return self._answers(node) + runs
         detours = steps.cleanup_detours(node, state, self.runbook)
@@ -168,6 +173,10 @@ class Walker:
         target = node.target(label)
         if target is None:
             raise KeyError(label)
+        if node.kind == "gather":
+            missing = steps.still_to_gather(node, steps.gathered(state, self.name, self.runbook, node))
+            if missing:
+                raise ValueError(f"gather every check before deciding; still missing: {', '.join(missing)}")
         events: list[NewEvent] = []
         change = self.change(state) if node.is_change else None
         if node.is_change and (change is None or change.status != "in_flight"):
@@ -205,6 +214,15 @@ class Walker:
             "skipped": reason,
         }
         return [self._event(EventType.NODE_ANSWERED, answered), self._enter(target)]
+
+    def gather(self, state: IncidentState, check: str, evidence: str) -> list[NewEvent]:
+        """Answer one check of the current gather node with what it showed; the walker stays."""
+        node = self.runbook.node(self.position(state))
+        if check not in steps.still_to_gather(node, steps.gathered(state, self.name, self.runbook, node)):
+            raise ValueError(f"{check!r} is not a check still to gather at {node.id}")
+        payload = {"runbook": self.runbook.id, "node": node.id, "answer": check, "walker": self.name,
+                   "evidence": evidence, "gathered": True}
+        return [self._event(EventType.NODE_ANSWERED, payload)]
 
     def go_to(self, state: IncidentState, node_id: str) -> list[NewEvent]:
         """Enter an owed cleanup node of this runbook from an ending (a detour the screen offers)."""

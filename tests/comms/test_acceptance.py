@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from runbook_engine.cli.main import main
 from runbook_engine.comms import DraftInputs
-from runbook_engine.timeline.chain import seal
+from runbook_engine.postmortem import Context, flags
+from runbook_engine.timeline.chain import parse_anchor, seal
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import EventType, NewEvent, canonical_json
-from runbook_engine.timeline.receipts import Head, parse_head, receipt_problem
 from runbook_engine.timeline.store import SqliteStore
 from tests.comms.conftest import SLACK, TEAMS
 from tests.comms.helpers import LEE, Desk, desk
@@ -73,13 +74,17 @@ def _replay(d: Desk, receiver: Receiver) -> str:
     return incident
 
 
-def _heads(receiver: Receiver, path: str) -> list[Head]:
-    return [parse_head(HEAD.findall(r.body.decode("utf-8"))[-1]) for r in receiver.on(path)]
+def _heads(receiver: Receiver, path: str) -> list[str]:
+    """The receipt's `SEQ:HASH` at the end of each message the receiver got."""
+    return [HEAD.findall(r.body.decode("utf-8"))[-1] for r in receiver.on(path)]
 
 
-def _check(store: SqliteStore, incident: str, head: Head) -> str | None:
-    anchored = store.events(incident, head.seq - 1)[:1]
-    return receipt_problem(store.verify(incident), anchored[0] if anchored else None, head)
+def _verify(tmp_path: Path, incident: str, head: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """`runbook timeline verify ID --expect-head SEQ:HASH`, as a person would run it from chat."""
+    where = ["--store", str(tmp_path / "incidents.db"), "--policy", str(tmp_path / "policy.yaml")]
+    code = main(["timeline", "verify", incident, "--expect-head", head, *where])
+    out, err = capsys.readouterr()
+    return code, out + err
 
 
 def test_a_sev1_reaches_slack_and_teams_through_an_outage(d: Desk, receiver: Receiver) -> None:
@@ -96,21 +101,32 @@ def test_a_sev1_reaches_slack_and_teams_through_an_outage(d: Desk, receiver: Rec
     state = d.service.state(incident)
     assert state.undelivered_posts == () and len(state.posts) == 8
     assert [s for p, s in receiver.seen if p == "/" + TEAMS].count("stalled") == 3
+    context = Context(d.service.events(incident), state, d.policy, d.clock.now())
+    late = [flag for flag in flags(context) if "after it was recorded" in flag]
+    assert [flag.split(" reached ")[1] for flag in late] == [
+        "exec-slack 3 min after it was recorded",
+        "support-teams 3 min after it was recorded",
+    ]
 
 
-def test_every_receipt_verifies_against_the_chain(d: Desk, receiver: Receiver) -> None:
+def test_every_receipt_verifies_against_the_chain(
+    d: Desk, receiver: Receiver, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     incident = _replay(d, receiver)
     heads = _heads(receiver, SLACK) + _heads(receiver, TEAMS)
-    assert len(heads) == 8
-    store = d.service.store
-    assert isinstance(store, SqliteStore)
-    assert [_check(store, incident, head) for head in heads] == [None] * 8
-    assert "has hash" in str(_check(store, incident, Head(heads[0].seq, "00000000")))
-    assert "no seq 999" in str(_check(store, incident, Head(999, heads[0].hash_prefix)))
+    assert len(heads) == 8 and heads[:4] == heads[4:], "both services got the same receipts"
+    for head in heads:
+        code, said = _verify(tmp_path, incident, head, capsys)
+        assert code == 0 and f"holds seq {head.split(':')[0]}" in said
+    seq = heads[0].split(":")[0]
+    code, said = _verify(tmp_path, incident, f"{seq}:000000000000", capsys)
+    assert code == 1 and f"seq {seq} is not the event seen outside the store" in said
+    code, said = _verify(tmp_path, incident, "999:" + heads[0].split(":")[1], capsys)
+    assert code == 1 and "seq 999 was seen outside the store" in said
 
 
 def test_a_recomputed_forgery_fails_the_receipts_taken_after_it(
-    d: Desk, receiver: Receiver, tmp_path: Path
+    d: Desk, receiver: Receiver, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     incident = _replay(d, receiver)
     heads = _heads(receiver, SLACK)
@@ -118,13 +134,15 @@ def test_a_recomputed_forgery_fails_the_receipts_taken_after_it(
     assert isinstance(store, SqliteStore)
     forged = next(e.seq for e in store.events(incident) if e.type is EventType.HYPOTHESIS_STATED)
     _rewrite_history(tmp_path / "incidents.db", incident, store, seq=forged)
-    reopened = SqliteStore(tmp_path / "incidents.db", d.policy)
-    assert reopened.verify(incident).ok, "the forger recomputed every hash: the chain alone looks fine"
-    verdicts = [(head.seq > forged, _check(reopened, incident, head)) for head in heads]
-    reopened.close()
-    assert [after for after, _ in verdicts] == [False, True, True, True]
-    for after, problem in verdicts:
-        assert (problem is not None and "has hash" in problem) if after else problem is None
+    with SqliteStore(tmp_path / "incidents.db", d.policy) as reopened:
+        assert reopened.verify(incident).ok, "the forger recomputed every hash: the chain alone looks fine"
+        verdicts = [(parse_anchor(h)[0], reopened.verify(incident, parse_anchor(h))) for h in heads]
+    assert [seq > forged for seq, _ in verdicts] == [False, True, True, True]
+    for seq, report in verdicts:
+        assert report.ok is (seq < forged)
+        assert report.ok or report.first_bad_seq == seq  # the receipt's own seq no longer matches
+    code, said = _verify(tmp_path, incident, heads[-1], capsys)
+    assert code == 1 and "is not the event seen outside the store" in said
 
 
 def _rewrite_history(path: Path, incident: str, store: SqliteStore, seq: int) -> None:

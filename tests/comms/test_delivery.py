@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from runbook_engine.comms import DraftInputs
+from runbook_engine.comms.http import Response, post_json
+from runbook_engine.comms.outbox import flush
 from runbook_engine.timeline.events import EventType
 from tests.comms.conftest import HOOK, MM, SECRET_TOKEN, SLACK, TEAMS
-from tests.comms.helpers import ALL_CHANNELS, Desk, desk
+from tests.comms.helpers import ALL_CHANNELS, LEE, Desk, desk
 from tests.comms.receiver import STALL, Receiver, Throttle
 from tests.comms.shapes import slack_problems, teams_problems
 
@@ -166,3 +169,27 @@ def test_two_senders_racing_post_each_message_once(
     assert first.service.state(incident).undelivered_posts == ()
     first.service.store.close()
     second.service.store.close()
+
+
+def test_channels_are_tried_side_by_side_so_stalls_do_not_add_up(d: Desk, receiver: Receiver) -> None:
+    incident = d.open()
+    for path in (SLACK, TEAMS, HOOK):
+        receiver.fail(path, STALL, STALL, STALL)
+    d.update(incident, ("exec-slack", "support-teams", "status-bridge"))
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def counting_post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> Response:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            return post_json(url, body, headers, timeout)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    results = flush(d.service, incident, LEE, replace(d.sender(), post=counting_post))
+    assert [r.delivered for r in results] == [False] * 3
+    assert most[0] == 3
+    assert len(d.service.state(incident).undelivered_posts) == 3

@@ -76,7 +76,9 @@ def test_the_kept_head_of_an_intact_chain_verifies(cli: Cli, incident: str) -> N
     assert code == 0 and "holds seq 6" in out
 
 
-@pytest.mark.parametrize("anchor", ["6", "x:abc", "6:" + "g" * 64, "0:" + "a" * 64])
+@pytest.mark.parametrize(
+    "anchor", ["6", "x:abc", "6:" + "g" * 64, "0:" + "a" * 64, "6:3fa9c2e1b0d", "6:" + "a" * 65]
+)
 def test_a_malformed_kept_head_is_a_usage_error(cli: Cli, incident: str, anchor: str) -> None:
     code, _, err = cli("timeline", "verify", incident, "--expect-head", anchor)
     assert code == 2 and "SEQ:HASH" in err

@@ -130,7 +130,10 @@ def test_two_distinct_approvers_are_needed_when_the_step_says_so(desk: Desk) -> 
     canary = load_runbook(RUNBOOKS / "checkout-hotfix-canary.yaml")
     desk.service.assign(desk.incident_id, "tech_lead", "dana", IC)
     session = desk.session(canary)
-    desk.answer(session, "ruled-out", "ready", "done")
+    desk.answer(session, "ruled-out")
+    for check in ("build-green", "reviewed", "canary-free"):
+        session.append(session.walker.gather(session.state, check, f"{check} ok"))
+    desk.answer(session, "ready", "done")
     session.append(session.walker.start(session.state))
     desk.answer(session, "helped")
     desk.service.hypothesis(desk.incident_id, "the hotfix repairs the crash", IC)
@@ -238,3 +241,31 @@ def test_an_ending_with_owed_cleanup_offers_the_cleanup_and_names_the_document(d
     detour = next(c for c in view.choices if c.move is Move.DETOUR)
     controller.choose(detour)
     assert session.view().node.id == "resume"
+
+
+def test_a_gather_step_takes_its_checks_in_any_order_then_one_decision(desk: Desk) -> None:
+    canary = load_runbook(RUNBOOKS / "checkout-hotfix-canary.yaml")
+    session = desk.session(canary)
+    desk.answer(session, "ruled-out")
+    view = session.view()
+    assert [c.part for c in view.choices] == ["build-green", "reviewed", "canary-free"]
+    assert all(c.move is Move.GATHER for c in view.choices)
+    with pytest.raises(ValueError, match="still missing: build-green, reviewed, canary-free"):
+        session.walker.answer(session.state, "ready")
+    session.append(session.walker.gather(session.state, "canary-free", "canary: none"))
+    session.append(session.walker.gather(session.state, "build-green", "pipeline 8812 green"))
+    view = session.view()
+    assert view.node.id == "hotfix-ready" and [c.part for c in view.choices] == ["reviewed"]
+    assert view.gathered == (("canary-free", "canary: none"), ("build-green", "pipeline 8812 green"))
+    with pytest.raises(ValueError, match="not a check still to gather"):
+        session.walker.gather(session.state, "build-green", "again")
+    controller = Controller(session)
+    controller.choose(view.choices[0])
+    controller.submit("kai approved")
+    assert [c.label for c in session.view().choices] == ["ready", "not-ready"]
+    body = "".join(text for _, text in node_body(session.view()))
+    assert "Gather (3 of 3), then decide" in body and "kai approved" in body
+    desk.answer(session, "ready")
+    walk = session.state.walk("omar", canary.id)
+    assert walk is not None and [v.node for v in walk.path][-2:] == ["hotfix-ready", "announce-rollout"]
+    assert walk.path[-2].answer == "ready" and len(walk.path[-2].gathered) == 3
