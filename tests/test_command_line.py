@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runbook_engine.format.command_line import copyable
-from runbook_engine.format.model import Step
+from runbook_engine.format.steps import Step
 from runbook_engine.render.page import step_text
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.format import human_line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -10,11 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
+from runbook_engine.cli.incident_authority import AUTHORITY_HANDLERS
 from runbook_engine.cli.incident_context import (
     actor_of,
     add_common_options,
     open_service,
     parse_when,
+    pinned_policy,
     policy_of,
 )
 from runbook_engine.cli.incident_posts import (
@@ -39,12 +42,16 @@ from runbook_engine.comms import (
 )
 from runbook_engine.comms.outbox import flush
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from runbook_engine.identity import IdentityRefused
+from runbook_engine.policy import Policy
 from runbook_engine.terminal_text import visible
-from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
+from runbook_engine.timeline.board import board
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent, os_account
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.refusal import refuse_if
 from runbook_engine.timeline.rules import check_open
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.sqlite_db import store_exists
 
 Handler = Callable[[IncidentService, argparse.Namespace, Actor], int]
 
@@ -62,7 +69,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.action == "list" and not Path(args.store).exists():
+    if args.action == "list" and not store_exists(Path(args.store)):
         policy_of(args)  # a bad --policy is still an error
         print(f"no incidents (no store at {args.store} yet)")
         return EXIT_OK
@@ -70,10 +77,12 @@ def run(args: argparse.Namespace) -> int:
         _check_severity_before_creating_a_store(args)
     service = open_service(args, create=args.action == "open")
     try:
-        actor = actor_of(args)
+        if args.action not in ("open", "list"):
+            service.policy = _incident_policy(service, args)
+        actor, resolved = _actor(service, args)
         code = HANDLERS[args.action](service, args, actor)
         posted = getattr(args, "post", False) or getattr(args, "groups", None)
-        if args.action not in _NO_RETRY and not posted:
+        if args.action not in _NO_RETRY and not posted and resolved:
             retry_due(service, args.incident, actor)
         return code
     finally:
@@ -83,10 +92,29 @@ def run(args: argparse.Namespace) -> int:
 _NO_RETRY = frozenset({"open", "list", "outbox"})
 """Commands that do not retry queued posts on their way out (outbox does it as its job)."""
 
+_READING = frozenset({"list", "show", "status"})
+"""Subcommands that only read: an account the people section does not know may still look."""
+
+
+def _incident_policy(service: IncidentService, args: argparse.Namespace) -> Policy:
+    if args.action == "policy":  # the IC replaces the pinned policy: --policy is the new one
+        return service.policy_for(args.incident)
+    return pinned_policy(service, args, args.incident)
+
+
+def _actor(service: IncidentService, args: argparse.Namespace) -> tuple[Actor, bool]:
+    """The resolved actor, and whether it resolved (reading commands go on without)."""
+    try:
+        return actor_of(args, service.policy), True
+    except IdentityRefused:
+        if args.action not in _READING or args.actor is not None:
+            raise
+        return Actor.current(os_account()), False
+
 
 def _check_severity_before_creating_a_store(args: argparse.Namespace) -> None:
     """The open rule's severity check, run first, so a refused `open` leaves no new store behind."""
-    probe = NewEvent(EventType.INCIDENT_OPENED, actor_of(args), {"severity": args.sev})
+    probe = NewEvent(EventType.INCIDENT_OPENED, Actor.current(os_account()), {"severity": args.sev})
     refuse_if(check_open(probe, policy_of(args)))
 
 
@@ -101,7 +129,7 @@ def _open(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
     event = svc.open(
         " ".join(args.title),
         args.sev,
-        args.ic or actor.name,
+        None if args.no_ic else (args.ic or actor.name),
         actor,
         runbook=args.runbook,
         started_at=started,
@@ -128,7 +156,11 @@ def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _status(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    print_board(svc.state(args.incident), svc.policy, svc.clock.now())
+    state, now = svc.state(args.incident), svc.clock.now()
+    if getattr(args, "format", "text") == "json":
+        print(json.dumps(board(state, svc.policy, now), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print_board(state, svc.policy, now)
     if getattr(args, "remind", False):
         send_reminder(svc, args.incident, actor)
     return EXIT_OK
@@ -320,4 +352,5 @@ HANDLERS: dict[str, Handler] = {
     "resolve": _resolve,
     "reopen": _reopen,
     "override": _override,
+    **AUTHORITY_HANDLERS,
 }

@@ -23,7 +23,10 @@ def _words(parser: argparse.ArgumentParser, name: str) -> None:
 def _args_open(p: argparse.ArgumentParser) -> None:
     _words(p, "title")
     p.add_argument("--sev", default="SEV-2", help="severity from the policy (default SEV-2)")
-    p.add_argument("--ic", default=None, help="incident commander (default: you)")
+    p.add_argument("--ic", default=None, help="incident commander (default: you; see --no-ic)")
+    p.add_argument(
+        "--no-ic", action="store_true", help="declare it before anyone takes command (an alert, a bystander)"
+    )
     p.add_argument("--started-at", default=None, help="when impact began, HH:MM UTC or ISO (default: now)")
     p.add_argument("--runbook", default=None)
     p.add_argument("--service", default=None)
@@ -133,6 +136,7 @@ def _args_outbox(p: argparse.ArgumentParser) -> None:
 
 def _args_status(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remind", action="store_true", help="post an 'update overdue' note to the IC's channel")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: the board as data")
 
 
 def _args_action(p: argparse.ArgumentParser) -> None:
@@ -161,6 +165,26 @@ def _args_override(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default="")
 
 
+def _args_claimant(p: argparse.ArgumentParser) -> None:
+    p.add_argument("claimant", help="who claimed command")
+
+
+def _args_change_owner(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+    p.add_argument("to", help="the new owner")
+    p.add_argument("--reason", default="")
+
+
+def _args_classify(p: argparse.ArgumentParser) -> None:
+    p.add_argument("change", metavar="CHANGE")
+    p.add_argument("risk", choices=("safe", "risky"))
+    p.add_argument("--reason", default="")
+
+
+def _args_changed(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--answer", nargs="+", default=None, metavar="TEXT", help="answer it yourself")
+
+
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "open": ("declare an incident and print its id", _args_open),
     "list": ("list the incidents in the store", _args_none),
@@ -183,4 +207,10 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "resolve": ("resolve (after the monitoring window, or --override REASON as IC)", _args_resolve),
     "reopen": ("reopen a resolved incident, with a reason", _args_reason),
     "override": ("(IC) set the observation or monitoring window aside once", _args_override),
+    "take-command": ("claim command from an absent IC (a second responder confirms)", _args_reason),
+    "confirm-command": ("confirm another responder's claim of command", _args_claimant),
+    "change-owner": ("hand a change's ownership over, with a reason", _args_change_owner),
+    "classify": ("(IC) classify an ad-hoc change safe or risky, with a reason", _args_classify),
+    "changed": ('answer "what changed in the last hour?" (runs the policy\'s command)', _args_changed),
+    "policy": ("(IC) replace the incident's pinned policy with --policy FILE, with a reason", _args_reason),
 }

@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from runbook_engine.cli.args import add_policy_option, add_store_option
 from runbook_engine.errors import InputError, UsageError
+from runbook_engine.identity import resolve
 from runbook_engine.policy import Policy, PolicyError, load_policy
 from runbook_engine.timeline.clock import SystemClock
-from runbook_engine.timeline.events import Actor, parse_utc
+from runbook_engine.timeline.events import Actor, os_account, parse_utc
+from runbook_engine.timeline.refusal import Refusal, RuleRefused
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.sqlite_db import store_exists
 from runbook_engine.timeline.store import SqliteStore
 
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """`--store`, `--policy` and `--as NAME` (the actor's declared name, default the OS user)."""
+    """`--store`, `--policy` and `--as HANDLE` (checked against the account: see `identity.resolve`)."""
     add_store_option(parser)
     add_policy_option(parser)
     parser.add_argument(
-        "--as", dest="actor", default=None, metavar="NAME", help="who is acting (default: your OS user name)"
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="HANDLE",
+        help="your handle; must be one your OS account maps to in the policy's people (default: it)",
     )
 
 
@@ -36,15 +42,32 @@ def policy_of(args: argparse.Namespace) -> Policy:
         raise InputError(str(exc), "fix the policy file or drop --policy to use the bundled one") from None
 
 
-def actor_of(args: argparse.Namespace) -> Actor:
-    name = args.actor or _os_user()
-    return Actor.current(name)
+def actor_of(args: argparse.Namespace, policy: Policy) -> Actor:
+    """The acting handle, resolved from this process's OS account (never just the typed name)."""
+    return Actor.current(resolve(args.actor, os_account(), policy.people))
+
+
+def pinned_policy(service: IncidentService, args: argparse.Namespace, incident_id: str) -> Policy:
+    """The incident's pinned policy; an explicit `--policy` with other content is refused."""
+    pinned = service.policy_for(incident_id)
+    given = service.policy
+    if args.policy is not None and pinned.digest and given.digest != pinned.digest:
+        raise RuleRefused(
+            Refusal(
+                "policy_pinned",
+                f"{incident_id} runs on the policy pinned at its opening ({pinned.digest[:12]}), "
+                f"not {args.policy} ({given.digest[:12]})",
+                f"drop --policy; the IC may replace it: runbook incident policy {incident_id} "
+                f"--policy {args.policy} --reason WHY",
+            )
+        )
+    return pinned
 
 
 def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> SqliteStore:
     """The store named by `--store`; reading commands never create an empty one by accident."""
     path = Path(args.store)
-    if not create and not path.exists():
+    if not create and not store_exists(path):
         raise InputError(
             f"no incident store at {path}",
             "open an incident first (runbook incident open ...), or point --store / RUNBOOK_STORE at one",
@@ -55,13 +78,6 @@ def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False
 def open_service(args: argparse.Namespace, *, create: bool = False) -> IncidentService:
     policy = policy_of(args)
     return IncidentService(open_store(args, policy, create=create), policy, SystemClock())
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def parse_when(text: str, now: datetime) -> datetime:

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from runbook_engine.comms import hhmm, minutes_text
 from runbook_engine.comms.reminders import update_notice
 from runbook_engine.policy import Policy
 from runbook_engine.terminal_text import visible, visible_line
+from runbook_engine.timeline.board import ChecklistItem, board, checklist
 from runbook_engine.timeline.format import role_name
+from runbook_engine.timeline.four_eyes import decider
 from runbook_engine.timeline.state import IncidentState, severity_rule
 from runbook_engine.timeline.store import IncidentSummary
 
 
 def board_lines(state: IncidentState, policy: Policy, now: datetime) -> list[str]:
     """The board as lines: header, times, roles, change in flight, approvals, update cadence."""
+    data = board(state, policy, now)
     return [
         f"{state.incident_id}  {state.severity}  {state.phase.upper()}  {state.title}",
+        *_no_ic(state, data),
         _times(state),
         _roles(state, policy),
         _in_flight(state, now),
@@ -27,7 +32,22 @@ def board_lines(state: IncidentState, policy: Policy, now: datetime) -> list[str
         *_outbox(state),
         *([f"Cleanup owed: {', '.join(state.cleanup_owed)}"] if state.cleanup_owed else []),
         f"Action items: {len(state.action_items)}",
+        "Stakeholders: " + (", ".join(data["stakeholders"]) or "none named for " + state.severity),
+        "First ten minutes: " + "  ".join(_tick(item) for item in checklist(state)),
     ]
+
+
+def _no_ic(state: IncidentState, data: dict[str, Any]) -> list[str]:
+    late = data["response_late_s"]
+    if state.ic is None:
+        past = f"; {minutes_text(late)} past the response start" if late else ""
+        return [f"NO IC: nobody has taken command{past} (runbook incident assign {state.incident_id} ic YOU)"]
+    since = data["time_to_ic_s"]
+    return [] if since is None else [f"Time to IC: {minutes_text(since)} from the start of impact"]
+
+
+def _tick(item: ChecklistItem) -> str:
+    return f"[{'x' if item.done else ' '}] {item.text}"
 
 
 def print_board(state: IncidentState, policy: Policy, now: datetime) -> None:
@@ -67,11 +87,10 @@ def _approvals(state: IncidentState, policy: Policy) -> str:
     pending = state.pending_approvals
     if not pending:
         return "Pending approvals: none"
-    rule = severity_rule(policy, state.severity)
-    role = rule.approver_role if rule else "ic"
-    who = state.roles.get(role, f"nobody holds {role_name(role)}")
+    chosen = decider(state, pending[0], policy)
+    who = f"{role_name(chosen[0])} {chosen[1]}" if chosen else "nobody may decide (assign the approver)"
     items = "; ".join(f"{c.change_id} {c.action} (owner {c.owner})" for c in pending)
-    return f"Pending approvals: {items}; approver: {role_name(role)} {who}"
+    return f"Pending approvals: {items}; approver: {who}"
 
 
 def _update_due(state: IncidentState, now: datetime) -> str:

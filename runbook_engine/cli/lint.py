@@ -11,6 +11,7 @@ from runbook_engine.format.files import neighbour_folders
 from runbook_engine.format.library import discover, not_a_runbook
 from runbook_engine.lint.config import find_config, load_config
 from runbook_engine.lint.docs import rules_markdown, rules_text
+from runbook_engine.lint.documents import document_findings
 from runbook_engine.lint.engine import lint_paths
 from runbook_engine.lint.rules import names_to_codes
 from runbook_engine.report import REPORTERS, reporter
@@ -43,6 +44,15 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         metavar="PCT",
         help="require drills beside the runbooks to cover PCT%% of each one's nodes and edges (RB401)",
     )
+    parser.add_argument(
+        "--check-documents",
+        action="store_true",
+        help="request every http(s) document and see_also the runbooks link to; report those that "
+        "do not answer (RB210; goes to the network)",
+    )
+    parser.add_argument(
+        "--document-timeout", type=float, default=5.0, metavar="S", help="seconds per document (default 5)"
+    )
     return parser
 
 
@@ -69,6 +79,10 @@ def run(args: argparse.Namespace) -> int:
         from runbook_engine.drill.lint_coverage import coverage_findings
 
         result = result.with_findings(coverage_findings(files, minimum))
+    if args.check_documents:
+        if args.document_timeout <= 0:
+            raise UsageError("--document-timeout must be more than 0 seconds")
+        result = result.with_findings(document_findings(files, args.document_timeout))
     emit(args.output, lambda stream: reporter(args.format).write(result, stream))
     return result.exit_code(strict=args.strict)
 

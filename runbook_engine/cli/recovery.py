@@ -31,7 +31,8 @@ def add_recovery_parser(sub: Subparsers, make: SubParser) -> None:
 
 
 def continue_chain(store: SqliteStore, args: argparse.Namespace) -> int:
-    done = continue_incident(store, args.incident, args.reason, actor_of(args), SystemClock().now())
+    actor = actor_of(args, store.policy)  # the damaged timeline may not give its pinned one back
+    done = continue_incident(store, args.incident, args.reason, actor, SystemClock().now())
     print(done.continued)
     print(
         f"{done.damaged} is damaged at seq {done.first_bad_seq} ({done.reason}); "

@@ -123,7 +123,7 @@ def _say_when_due(
         print(visible_line(f"!! {update_notice(state, now)}"), flush=True)
         if urgency == "overdue" and getattr(args, "remind", False):
             service = IncidentService(store, store.policy)
-            send_reminder(service, incident, actor_of(args))
+            send_reminder(service, incident, actor_of(args, service.policy_for(incident)))
     return urgency
 
 

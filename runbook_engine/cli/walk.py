@@ -95,7 +95,7 @@ def _setup(args: argparse.Namespace) -> Setup:
     Path(args.store).parent.mkdir(parents=True, exist_ok=True)
     store = SqliteStore(Path(args.store), policy)
     service = IncidentService(store, policy, SystemClock())
-    return Setup(runbook, policy, store, service, actor_of(args))
+    return Setup(runbook, policy, store, service, actor_of(args, policy))
 
 
 def _incident(args: argparse.Namespace, setup: Setup, terminal: Terminal) -> str:

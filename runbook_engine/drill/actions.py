@@ -153,7 +153,7 @@ def do_change(ctx: Context, step: Step) -> None:
         ctx.append(ctx.event(step, EventType.CHANGE_STARTED, {"change_id": change_id}))
         return
     risky = bool(raw.get("risky", True))
-    payload = {
+    payload: dict[str, Any] = {
         "change_id": change_id,
         "action": raw["action"],
         "hypothesis": raw.get("hypothesis", ""),
@@ -161,6 +161,7 @@ def do_change(ctx: Context, step: Step) -> None:
         "irreversible": bool(raw.get("irreversible", False)),
         "risky": risky,
         "owner": ctx.actor_name(step),
+        "risk_source": "declared" if raw.get("risky") else "ad_hoc",
     }
     events = [ctx.event(step, EventType.CHANGE_PROPOSED, payload)]
     if risky:
@@ -233,6 +234,12 @@ def do_override(ctx: Context, step: Step) -> None:
     ctx.append(ctx.event(step, EventType.OVERRIDE, payload, default=ctx.ic()))
 
 
+def do_classify(ctx: Context, step: Step) -> None:
+    """The IC classifies an ad-hoc change (by alias) safe, with the reason: no approval needed then."""
+    payload = {"change_id": ctx.alias(str(step.value)), "risk": "safe", "reason": step.options["reason"]}
+    ctx.append(ctx.event(step, EventType.CHANGE_CLASSIFIED, payload, default=ctx.ic()))
+
+
 def do_check(ctx: Context, step: Step) -> None:
     """Nothing happens: the step only carries expectations."""
 
@@ -262,6 +269,7 @@ HANDLERS: dict[str, Handler] = {
     "resolve": do_resolve,
     "reopen": do_reopen,
     "override": do_override,
+    "classify": do_classify,
     "check": do_check,
 }
 

@@ -33,6 +33,7 @@ ACTIONS = (
     "resolve",
     "reopen",
     "override",
+    "classify",
     "check",
 )
 """The keys that make a step; a step holds exactly one of them."""

@@ -27,7 +27,9 @@ DRILL_CODES: dict[str, tuple[str, str]] = {
     "DR105": ("impossible start time", "write a real UTC date and time, e.g. 2026-03-15T14:05Z"),
 }
 
-_NEEDS_REASON = frozenset({"deny", "handover", "severity", "reopen", "drop_hypothesis", "override"})
+_NEEDS_REASON = frozenset(
+    {"deny", "handover", "severity", "reopen", "drop_hypothesis", "override", "classify"}
+)
 _OPTION_ACTIONS: Mapping[str, frozenset[str]] = {
     "node": frozenset({"answer", "gather", "skip", "propose", "start"}),
     "evidence": frozenset({"answer", "gather"}),

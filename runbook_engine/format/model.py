@@ -10,8 +10,11 @@ from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runbook_engine.format.command_line import copyable
-from runbook_engine.format.durations import parse_duration
+from runbook_engine.format.raw import duration as _duration
+from runbook_engine.format.raw import items as _list
+from runbook_engine.format.raw import mapping as _mapping
+from runbook_engine.format.raw import strings as _strings
+from runbook_engine.format.raw import text as _str
 from runbook_engine.format.shapes import (
     AlertVariant,
     Approval,
@@ -19,6 +22,19 @@ from runbook_engine.format.shapes import (
     alerts_from,
     approval_from,
     repeat_from,
+)
+from runbook_engine.format.steps import (
+    Gather,
+    Irreversible,
+    Rollback,
+    Signal,
+    Stage,
+    Step,
+    irreversible_from,
+    rollback_from,
+    signal_from,
+    stage_from,
+    step_from,
 )
 
 if TYPE_CHECKING:
@@ -34,78 +50,6 @@ EDGE_FIELDS = {
 """Which field holds a node's labelled exits; cleanup and escalate use a single `next`."""
 
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
-
-
-@dataclass(frozen=True)
-class Signal:
-    """Where to look: a metric, query, log search or dashboard, and what to expect there."""
-
-    kind: str
-    query: str = ""
-    link: str = ""
-    expect: str = ""
-    text: str = ""
-
-
-SHELL = ("/bin/sh", "-c")
-"""How a declared `shell` step runs; nothing else ever goes through a shell."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """What to do. Commands are argv lists; only a declared `shell` step runs through /bin/sh -c."""
-
-    kind: str
-    argv: tuple[str, ...] = ()
-    url: str = ""
-    query: str = ""
-    text: str = ""
-    timeout_s: int | None = None
-    runnable: bool = False
-    script: str = ""
-    language: str = ""
-    code: str = ""
-
-    @property
-    def runs(self) -> tuple[str, ...]:
-        """The argv a runnable step executes: its own argv, or /bin/sh -c SCRIPT for a shell step."""
-        if self.kind == "shell":
-            return (*SHELL, self.script) if self.script else ()
-        return self.argv if self.kind == "command" else ()
-
-    def describe(self) -> str:
-        """One line a person can read or copy; commands are shell-quoted, so a paste runs exactly them."""
-        if self.kind in ("command", "shell"):
-            return copyable(self.runs)
-        return self.url or self.query or self.code or self.text
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    step: Step | None
-    verify: str = ""
-
-
-@dataclass(frozen=True)
-class Rollback:
-    text: str
-    step: Step | None = None
-
-
-@dataclass(frozen=True)
-class Irreversible:
-    consequence: str
-    precheck: str = ""
-
-
-@dataclass(frozen=True)
-class Gather:
-    """One piece of evidence a gather node asks for: its name, what to find out, where to look."""
-
-    name: str
-    text: str
-    signal: Signal | None = None
 
 
 @dataclass(frozen=True)
@@ -328,12 +272,12 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         kind=kind,
         text=_str(raw.get("text")),
         title=_str(raw.get("title")) or node_id,
-        signal=_signal(raw.get("signal")),
-        step=_step(raw.get("step")),
-        stages=tuple(_stage(item) for item in _list(raw.get("stages")) if isinstance(item, dict)),
+        signal=signal_from(raw.get("signal")),
+        step=step_from(raw.get("step")),
+        stages=tuple(stage_from(item) for item in _list(raw.get("stages")) if isinstance(item, dict)),
         risk=_str(raw.get("risk")) or None,
-        rollback=_rollback(raw.get("rollback")),
-        irreversible=_irreversible(raw.get("irreversible")),
+        rollback=rollback_from(raw.get("rollback")),
+        irreversible=irreversible_from(raw.get("irreversible")),
         verify=_str(raw.get("verify")),
         edges=_edges(node_id, kind, raw),
         link=Link.parse(link) if isinstance(link, str) and link else None,
@@ -351,7 +295,7 @@ def node_from_data(node_id: str, raw: Mapping[str, Any]) -> Node:
         document=_str(raw.get("document")),
         see_also=_strings(raw.get("see_also")),
         gathers=tuple(
-            Gather(str(name), _str(item.get("text")), _signal(item.get("signal")))
+            Gather(str(name), _str(item.get("text")), signal_from(item.get("signal")))
             for name, item in _mapping(raw.get("checks")).items()
             if isinstance(item, dict)
         ),
@@ -376,72 +320,6 @@ def _edges(node_id: str, kind: str, raw: Mapping[str, Any]) -> tuple[Edge, ...]:
     return ()
 
 
-def _signal(raw: Any) -> Signal | None:
-    if not isinstance(raw, dict):
-        return None
-    return Signal(
-        _str(raw.get("kind")),
-        _str(raw.get("query")),
-        _str(raw.get("link")),
-        _str(raw.get("expect")),
-        _str(raw.get("text")),
-    )
-
-
-def _step(raw: Any) -> Step | None:
-    if not isinstance(raw, dict):
-        return None
-    return Step(
-        kind=_str(raw.get("kind")),
-        argv=tuple(str(arg) for arg in _list(raw.get("argv"))),
-        url=_str(raw.get("url")),
-        query=_str(raw.get("query")),
-        text=_str(raw.get("text")),
-        timeout_s=_duration(raw.get("timeout")),
-        runnable=raw.get("runnable") is True,
-        script=_str(raw.get("script")),
-        language=_str(raw.get("language")),
-        code=_str(raw.get("code")),
-    )
-
-
-def _stage(raw: Mapping[str, Any]) -> Stage:
-    return Stage(_str(raw.get("name")), _step(raw.get("step")), _str(raw.get("verify")))
-
-
-def _rollback(raw: Any) -> Rollback | None:
-    return Rollback(_str(raw.get("text")), _step(raw.get("step"))) if isinstance(raw, dict) else None
-
-
-def _irreversible(raw: Any) -> Irreversible | None:
-    if not isinstance(raw, dict):
-        return None
-    return Irreversible(_str(raw.get("consequence")), _str(raw.get("precheck")))
-
-
 def _suppressions(raw: Any) -> Mapping[str, str] | None:
     items = [item for item in _list(raw) if isinstance(item, dict)]
     return {_str(item.get("rule")): _str(item.get("reason")) for item in items} or None
-
-
-def _duration(raw: Any) -> int | None:
-    try:
-        return parse_duration(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None
-
-
-def _str(raw: Any) -> str:
-    return raw if isinstance(raw, str) else ("" if raw is None else str(raw))
-
-
-def _list(raw: Any) -> list[Any]:
-    return raw if isinstance(raw, list) else []
-
-
-def _mapping(raw: Any) -> Mapping[str, Any]:
-    return raw if isinstance(raw, dict) else {}
-
-
-def _strings(raw: Any) -> tuple[str, ...]:
-    return tuple(str(item) for item in _list(raw) if isinstance(item, (str, int, float)))

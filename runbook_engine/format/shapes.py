@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runbook_engine.format.durations import parse_duration
+from runbook_engine.format.raw import duration as _duration
 
 EFFECTS = ("change", "coordination", "observation")
 """What an action does: only a `change` touches production and is under change control."""
@@ -101,10 +101,3 @@ def _alert(raw: Any) -> AlertVariant | None:
         _duration(raw.get("for")),
         severity if isinstance(severity, str) else "",
     )
-
-
-def _duration(raw: Any) -> int | None:
-    try:
-        return parse_duration(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return None

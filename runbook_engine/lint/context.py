@@ -9,8 +9,9 @@ from typing import Any
 
 from runbook_engine.findings import DocPath
 from runbook_engine.format.loader import Document
-from runbook_engine.format.model import Node, Runbook, Step, runbook_from_data
+from runbook_engine.format.model import Node, Runbook, runbook_from_data
 from runbook_engine.format.schema import SchemaIssue, classified_issues
+from runbook_engine.format.steps import Step
 from runbook_engine.lint.graph import Graph
 
 ACTING_KINDS = frozenset({"action"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from runbook_engine.findings import Severity
 from runbook_engine.format.loader import LOADER_CODES
-from runbook_engine.lint import coverage
+from runbook_engine.lint import coverage, documents
 from runbook_engine.lint.result import RuleInfo
 from runbook_engine.lint.rules import RULES, rule_info
 
@@ -21,7 +21,7 @@ of `pyproject.toml` or under `rules:` in `.runbook.yaml`; silence it on one node
 def rules_markdown() -> str:
     parts = [HEADER, _summary_table(), _loader_section()]
     parts += [_rule_section(rule_info(rule)) for rule in RULES.values()]
-    parts.append(_coverage_section())
+    parts += [_documents_section(), _coverage_section()]
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -31,6 +31,7 @@ def rules_text() -> str:
         f"{info.code}  {info.severity.value:7}  {info.name}: {info.summary}"
         for info in map(rule_info, RULES.values())
     ]
+    lines.append(f"{documents.CODE}  {'opt-in':7}  {documents.NAME}: {documents.SUMMARY}")
     lines.append(f"{coverage.CODE}  {'opt-in':7}  {coverage.NAME}: {coverage.SUMMARY}")
     return "\n".join(lines) + "\n"
 
@@ -43,6 +44,10 @@ def _summary_table() -> str:
         f"| {info.summary} |"
         for info in map(rule_info, RULES.values())
     ]
+    docs_anchor = f"{documents.CODE.lower()}-{documents.NAME}"
+    docs_row = f"| [{documents.CODE}](#{docs_anchor}) | {documents.NAME} | off (opt-in) | "
+    docs_row += f"{documents.SUMMARY} |"
+    rows.append(docs_row)
     anchor = f"{coverage.CODE.lower()}-{coverage.NAME}"
     rows.append(f"| [{coverage.CODE}](#{anchor}) | {coverage.NAME} | off (opt-in) | {coverage.SUMMARY} |")
     return "\n".join(rows) + "\n"
@@ -55,6 +60,17 @@ def _loader_section() -> str:
     ]
     lines += [f"- **{code}** {title}: {hint}." for code, (title, hint) in LOADER_CODES.items()]
     return "\n".join(lines) + "\n"
+
+
+def _documents_section() -> str:
+    return (
+        f"## {documents.CODE} {documents.NAME}\n\n"
+        "Default: **off (opt-in)**. Pass `--check-documents` (and `--document-timeout S`, default 5):\n"
+        "lint then requests every http(s) `document` and `see_also` of the linted runbooks once (HEAD,\n"
+        "then GET when HEAD is refused) and reports each one that does not answer, or answers with an\n"
+        "HTTP error, at the line that names it. `wiki:` paths are not checked. "
+        f"{documents.HINT[:1].upper()}{documents.HINT[1:]}.\n"
+    )
 
 
 def _coverage_section() -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from runbook_engine.format.durations import format_duration
-from runbook_engine.format.model import Node, Runbook, Step
+from runbook_engine.format.model import Node, Runbook
 from runbook_engine.format.shapes import AlertVariant, document_href
+from runbook_engine.format.steps import Step
 from runbook_engine.render.escape import code_fence, inline_code, markdown, page_link
 from runbook_engine.render.outline import outline
 from runbook_engine.render.style import approver_words, policy_approver

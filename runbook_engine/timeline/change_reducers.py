@@ -29,6 +29,7 @@ def _change_proposed(state: IncidentState, event: Event) -> IncidentState:
         node=p.get("node"),
         cleanup=tuple(str(c) for c in p.get("cleanup", ())),
         strategy=p.get("strategy"),
+        risk_source=str(p.get("risk_source") or "declared"),
     )
     roles, needed = approvers_from(p)
     return _put_change(state, replace(change, approvers=roles, approvals_needed=needed))

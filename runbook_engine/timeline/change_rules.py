@@ -1,29 +1,76 @@
 """Change-control rules: one change at a time, observe before the next, risky changes approved.
 
-The approver is whoever holds the role the policy names for the current severity (the IC for
-SEV-1/2 in the default policy), and never the change's owner, whoever types the command.
+Who decides a risky change is in `four_eyes.py`; who may start it or record its result comes from
+the policy's authority table (its owner by default). Risk is never self-declared: a change from a
+runbook node carries the node's risk, and an ad-hoc change is risky until the IC classifies it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.authority import authority_refusal, person_refusal
 from runbook_engine.timeline.events import EventType, NewEvent
-from runbook_engine.timeline.format import role_name
+from runbook_engine.timeline.four_eyes import decision_refusal, four_eyes_refusal, ic_acting_refusal
 from runbook_engine.timeline.refusal import Check, Refusal, missing, overridden_after
 from runbook_engine.timeline.step_approval import step_approver_refusal
 from runbook_engine.timeline.values import Change, IncidentState, severity_rule
 
 
+def is_sentence(text: str) -> bool:
+    """At least two words with a letter or digit in each: `.` or `x` is not a hypothesis."""
+    return len([word for word in text.split() if any(ch.isalnum() for ch in word)]) >= 2
+
+
+def hypothesis_refusal(state: IncidentState, text: str) -> Refusal | None:
+    """A change's hypothesis is a stated hypothesis's id or a sentence, never bare punctuation."""
+    text = text.strip()
+    known = state.hypotheses.get(text)
+    if known is not None and known.active:
+        return None
+    if known is None and is_sentence(text):
+        return None
+    why = f"hypothesis {text} was dropped" if known else f"{text!r} is neither a hypothesis id nor a sentence"
+    ids = ", ".join(h.id for h in state.active_hypotheses) or "none yet"
+    return Refusal(
+        "hypothesis_required", why, f"give an active hypothesis id ({ids}) or say it in a sentence"
+    )
+
+
 def _proposed(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
     p = event.payload
-    change_id = str(p["change_id"])
+    change_id, owner, risky = str(p["change_id"]), str(p["owner"]), bool(p.get("risky"))
     if change_id in state.changes:
         return Refusal("duplicate_id", f"change {change_id} already exists", "use a new change id")
-    if not p.get("risky"):
+    refusal = (
+        person_refusal(state, policy, owner)
+        or _self_declared_safe(p, change_id)
+        or ic_acting_refusal(state, owner, change_id, risky)
+    )
+    if refusal is not None or not risky:
+        return refusal
+    if p.get("risk_source") != "ad_hoc":
+        return _risky_needs(state, p, change_id)
+    return hypothesis_refusal(state, str(p["hypothesis"])) if str(p.get("hypothesis") or "").strip() else None
+
+
+def _self_declared_safe(p: Mapping[str, Any], change_id: str) -> Refusal | None:
+    if p.get("risky") or p.get("node"):
         return None
+    return Refusal(
+        "risk_not_self_declared",
+        f"ad-hoc change {change_id} cannot be declared safe by whoever proposes it",
+        "propose it (it counts as risky); the IC may classify it safe: "
+        f"runbook incident classify ID {change_id} safe --reason WHY",
+    )
+
+
+def _risky_needs(state: IncidentState, p: Mapping[str, Any], change_id: str) -> Refusal | None:
+    """A risky change names the hypothesis it tests and how to undo it (seed 000's rules)."""
     if missing(p.get("hypothesis")):
         return Refusal(
             "risky_needs_hypothesis",
@@ -36,7 +83,7 @@ def _proposed(state: IncidentState, event: NewEvent, now: datetime, policy: Poli
             f"risky change {change_id} has no rollback",
             "give the rollback, or accept irreversibility explicitly (--irreversible)",
         )
-    return None
+    return hypothesis_refusal(state, str(p["hypothesis"]))
 
 
 def _requested(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
@@ -47,7 +94,10 @@ def _granted(state: IncidentState, event: NewEvent, now: datetime, policy: Polic
     change, refusal = _open_change(state, str(event.payload["change_id"]))
     if change is None:
         return refusal
-    return _approver_refusal(state, change, event, policy)
+    return _decision(state, change, event, policy) or _risky_needs(
+        state, {"hypothesis": change.hypothesis, "rollback": change.rollback,
+                "irreversible": change.irreversible}, change.change_id
+    )
 
 
 def _denied(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
@@ -56,45 +106,24 @@ def _denied(state: IncidentState, event: NewEvent, now: datetime, policy: Policy
         return refusal
     if missing(event.payload.get("reason")):
         return Refusal("reason_required", "a denial needs a reason", "say what would make it acceptable")
-    return _approver_refusal(state, change, event, policy)
+    return _decision(state, change, event, policy)
 
 
-def _approver_refusal(
-    state: IncidentState, change: Change, event: NewEvent, policy: Policy
-) -> Refusal | None:
-    """The decision must come from the policy's approver, who is not the change's owner."""
+def _decision(state: IncidentState, change: Change, event: NewEvent, policy: Policy) -> Refusal | None:
+    """Four eyes: the decider is the approver (or fallback) and nobody who proposed, owns or started it."""
     by = str(event.payload["by"])
-    role = _approver_role(state, policy)
-    holder = state.roles.get(role)
-    name = role_name(role)
-    if change.owner in (by, event.actor.name):
-        hint = (
-            f"ask the {name} ({holder}) to decide"
-            if holder and holder != change.owner
-            else (
-                f"as {name} you cannot approve your own change: let someone else own it, or hand {name} over"
-            )
-        )
+    if by != event.actor.name:
         return Refusal(
-            "self_approval",
-            f"{change.owner} owns change {change.change_id} and cannot approve or deny it",
-            hint,
+            "decide_as_yourself",
+            f"{event.actor.name} may not record a decision on behalf of {by}",
+            f"{by} decides with their own account",
         )
+    barred = four_eyes_refusal(state, change, by, policy)
+    if barred is not None:
+        return barred
     if change.approvers:  # the runbook step names its own approvers
         return step_approver_refusal(state, change, by)
-    if holder is None:
-        return Refusal(
-            "approver_missing",
-            f"nobody holds the {role} role that approves changes at {state.severity}",
-            f"assign {role} first (runbook incident assign {state.incident_id} {role} NAME)",
-        )
-    if holder != by:
-        return Refusal(
-            "not_approver",
-            f"{by} is not the {role} ({holder}), who decides changes at {state.severity}",
-            f"ask {holder}",
-        )
-    return None
+    return decision_refusal(state, change, by, policy)
 
 
 def _started(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
@@ -102,6 +131,12 @@ def _started(state: IncidentState, event: NewEvent, now: datetime, policy: Polic
     change = state.changes.get(change_id)
     if change is None:
         return _unknown(state, change_id)
+    who = event.actor.name
+    refusal = ic_acting_refusal(state, who, change_id, change.risky) or authority_refusal(
+        state, policy, "start", who, change=change
+    )
+    if refusal is not None:
+        return refusal
     in_flight = state.change_in_flight
     if in_flight is not None:
         return Refusal(
@@ -124,9 +159,11 @@ def _startable(change: Change, state: IncidentState) -> Refusal | None:
             "already_started", f"change {change.change_id} was already started", "propose a new change"
         )
     if change.risky and change.status != "approved":
+        adhoc = " (an ad-hoc change counts as risky until the IC classifies it safe)"
         return Refusal(
             "needs_approval",
-            f"risky change {change.change_id} has not been approved",
+            f"risky change {change.change_id} has not been approved"
+            + (adhoc if change.risk_source == "ad_hoc" else ""),
             f"ask the approver to approve {change.change_id} (runbook incident approve)",
         )
     return None
@@ -166,6 +203,10 @@ def _observation_window(state: IncidentState, now: datetime, policy: Policy) -> 
 
 def _result(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
     change_id = str(event.payload["change_id"])
+    change = state.changes.get(change_id)
+    refusal = authority_refusal(state, policy, "result", event.actor.name, change=change) if change else None
+    if refusal is not None:
+        return refusal
     if state.in_flight_id != change_id:
         where = f"change {state.in_flight_id} is" if state.in_flight_id else "no change is"
         return Refusal(
@@ -206,11 +247,6 @@ def _open_change(state: IncidentState, change_id: str) -> tuple[Change | None, R
 def _unknown(state: IncidentState, change_id: str) -> Refusal:
     known = ", ".join(state.changes) or "none"
     return Refusal("unknown_change", f"no change {change_id}", f"known changes: {known}")
-
-
-def _approver_role(state: IncidentState, policy: Policy) -> str:
-    rule = severity_rule(policy, state.severity)
-    return rule.approver_role if rule else "ic"
 
 
 CHANGE_CHECKS: dict[EventType, Check] = {

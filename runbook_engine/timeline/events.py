@@ -57,6 +57,15 @@ class EventType(str, Enum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     OVERRIDE = "override"
+    COMMAND_CLAIMED = "command_claimed"
+    COMMAND_CONFIRMED = "command_confirmed"
+    CHANGE_OWNER_CHANGED = "change_owner_changed"
+    CHANGE_CLASSIFIED = "change_classified"
+    POLICY_CHANGED = "policy_changed"
+    TASK_ASSIGNED = "task_assigned"
+    TASK_ACKED = "task_acked"
+    TASK_DONE = "task_done"
+    FOLLOWUP_DECIDED = "followup_decided"
     POST_ATTEMPT = "post_attempt"
     POST_DELIVERED = "post_delivered"
     POST_FAILED = "post_failed"
@@ -65,7 +74,8 @@ class EventType(str, Enum):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who did it: the declared name, plus the OS account and host it came from (for the audit)."""
+    """Who did it: the handle resolved from the account (see `identity.resolve`), the account the
+    engine established (OS account, or database login on the team store) and the host."""
 
     name: str
     account: str
@@ -73,8 +83,8 @@ class Actor:
 
     @classmethod
     def current(cls, name: str) -> Actor:
-        """The declared `name` with this process's OS account and host name."""
-        return cls(name=name, account=_os_account(), host=socket.gethostname())
+        """The resolved handle `name` with this process's OS account and host name."""
+        return cls(name=name, account=os_account(), host=socket.gethostname())
 
     def to_dict(self) -> dict[str, str]:
         return {"name": self.name, "account": self.account, "host": self.host}
@@ -175,7 +185,17 @@ def parse_utc(text: str) -> datetime:
     return parsed.astimezone(timezone.utc)
 
 
-def _os_account() -> str:
+def os_account() -> str:
+    """The OS account this process runs as (from the uid, not from $USER, which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
+        return _fallback_account()
+
+
+def _fallback_account() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -54,7 +54,8 @@ def _one_line(text: str) -> str:
 
 def _opened(p: Mapping[str, Any]) -> str:
     where = f" on {p['service']}" if p.get("service") else ""
-    return f"Opened {p['severity']}{where}: {p['title']} (IC @{p['ic']})"
+    ic = f"IC @{p['ic']}" if p.get("ic") else "no IC yet"
+    return f"Opened {p['severity']}{where}: {p['title']} ({ic})"
 
 
 def _assigned(p: Mapping[str, Any]) -> str:
@@ -186,6 +187,15 @@ def _resolved(p: Mapping[str, Any]) -> str:
     return f"Resolved: {p['summary']}{override}"
 
 
+def _task(p: Mapping[str, Any]) -> str:
+    return f"Task {p['task_id']} for @{p['owner']} (ETA {clock_time(parse_utc(str(p['eta'])))}): {p['text']}"
+
+
+def _task_done(p: Mapping[str, Any]) -> str:
+    note = f": {p['note']}" if p.get("note") else ""
+    return f"Task {p['task_id']} {p['outcome']}{note}"
+
+
 _DESCRIBE: dict[EventType, Describe] = {
     EventType.INCIDENT_OPENED: _opened,
     EventType.ROLE_ASSIGNED: _assigned,
@@ -214,6 +224,19 @@ _DESCRIBE: dict[EventType, Describe] = {
     EventType.RESOLVED: _resolved,
     EventType.REOPENED: lambda p: f"Reopened: {p['reason']}",
     EventType.OVERRIDE: lambda p: f"Override of rule {p['rule']}: {p['reason']}",
+    EventType.COMMAND_CLAIMED: lambda p: f"Claims command from an absent IC: {p['reason']}",
+    EventType.COMMAND_CONFIRMED: lambda p: f"Confirmed @{p['claimant']} takes command",
+    EventType.CHANGE_OWNER_CHANGED: lambda p: (
+        f"Handed change {p['change_id']} from @{p['from']} to @{p['to']}: {p['reason']}"
+    ),
+    EventType.CHANGE_CLASSIFIED: lambda p: f"Classified change {p['change_id']} {p['risk']}: {p['reason']}",
+    EventType.POLICY_CHANGED: lambda p: f"Policy replaced ({str(p['digest'])[:12]}): {p['reason']}",
+    EventType.TASK_ASSIGNED: _task,
+    EventType.TASK_ACKED: lambda p: f"Acknowledged task {p['task_id']}",
+    EventType.TASK_DONE: _task_done,
+    EventType.FOLLOWUP_DECIDED: lambda p: (
+        f"Follow-up {p['key']} {p['decision']}" + (f": {p['reason']}" if p.get("reason") else "")
+    ),
     EventType.POST_ATTEMPT: lambda p: f"Posting {_post_ref(p)}",
     EventType.POST_DELIVERED: _delivered,
     EventType.POST_FAILED: _failed,

@@ -18,6 +18,7 @@ from runbook_engine.timeline.events import EventType, NewEvent, parse_utc
 _TIME_FIELDS = {
     EventType.INCIDENT_OPENED: ("started_at",),
     EventType.STATUS_UPDATE: ("next_update_at",),
+    EventType.TASK_ASSIGNED: ("eta",),
     EventType.POST_FAILED: ("retry_at",),
     EventType.UPDATE_REMINDER: ("due_at",),
 }

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from runbook_engine.format.durations import clamp_duration
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.authority_reducers import AUTHORITY_REDUCERS, pin
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
 from runbook_engine.timeline.post_reducers import POST_REDUCERS, queue_posts
@@ -47,8 +48,9 @@ def reduce_event(state: IncidentState, event: Event, policy: Policy) -> Incident
 
 def _opened(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
-    ic = str(p["ic"])
+    ic = p.get("ic")
     started = p.get("started_at")
+    pinned = p.get("policy")
     return evolve(
         state,
         title=str(p["title"]),
@@ -59,15 +61,23 @@ def _opened(state: IncidentState, event: Event) -> IncidentState:
         runbook=p.get("runbook"),
         service=p.get("service"),
         opened_by=event.actor,
-        roles={"ic": ic},
-        role_history=(RoleChange(event.seq, event.at, "ic", ic, None, event.actor.name),),
+        pinned=pin(pinned["digest"], pinned["data"]) if pinned else None,
+        ic_since=event.at if ic else None,
+        roles={"ic": str(ic)} if ic else {},
+        role_history=(RoleChange(event.seq, event.at, "ic", str(ic), None, event.actor.name),) if ic else (),
     )
 
 
 def _role_assigned(state: IncidentState, event: Event) -> IncidentState:
     role, person = str(event.payload["role"]), str(event.payload["person"])
     record = RoleChange(event.seq, event.at, role, person, state.roles.get(role), event.actor.name)
-    return evolve(state, roles={**state.roles, role: person}, role_history=(*state.role_history, record))
+    since = state.ic_since or (event.at if role == "ic" else None)
+    return evolve(
+        state,
+        roles={**state.roles, role: person},
+        role_history=(*state.role_history, record),
+        ic_since=since,
+    )
 
 
 def _handed_over(state: IncidentState, event: Event) -> IncidentState:
@@ -85,8 +95,17 @@ def _severity(state: IncidentState, event: Event) -> IncidentState:
     return evolve(state, severity=str(p["to"]), severity_history=(*state.severity_history, record))
 
 
+RECENT_CHANGES = "recent_changes"
+"""The note topic, and the command part, that answer "what changed in the last hour?"."""
+
+
 def _note(state: IncidentState, event: Event) -> IncidentState:
-    return evolve(state, notes_count=state.notes_count + 1)
+    answered = event.payload.get("topic") == RECENT_CHANGES
+    return evolve(
+        state,
+        notes_count=state.notes_count + 1,
+        recent_changes_at=state.recent_changes_at or (event.at if answered else None),
+    )
 
 
 def _hypothesis(state: IncidentState, event: Event) -> IncidentState:
@@ -139,7 +158,12 @@ def _node_answered(state: IncidentState, event: Event) -> IncidentState:
 
 
 def _command_run(state: IncidentState, event: Event) -> IncidentState:
-    return evolve(state, commands_count=state.commands_count + 1)
+    answered = event.payload.get("part") == RECENT_CHANGES
+    return evolve(
+        state,
+        commands_count=state.commands_count + 1,
+        recent_changes_at=state.recent_changes_at or (event.at if answered else None),
+    )
 
 
 def _status_update(state: IncidentState, event: Event) -> IncidentState:
@@ -220,11 +244,13 @@ _AFFECTS_DUE = frozenset(
         EventType.STATUS_UPDATE,
         EventType.RESOLVED,
         EventType.REOPENED,
+        EventType.POLICY_CHANGED,
     }
 )
 
 REDUCERS: dict[EventType, Reducer] = {
     **CHANGE_REDUCERS,
+    **AUTHORITY_REDUCERS,
     **POST_REDUCERS,
     EventType.INCIDENT_OPENED: _opened,
     EventType.ROLE_ASSIGNED: _role_assigned,

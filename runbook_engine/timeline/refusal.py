@@ -30,7 +30,7 @@ class RuleRefused(Refused):
     """A `Refused` error that keeps the structured refusal for front ends that want the rule name."""
 
     def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.reason, refusal.hint)
+        super().__init__(f"{refusal.reason} [rule: {refusal.rule}]", refusal.hint)
         self.refusal = refusal
         if refusal.rule in USAGE_RULES:
             self.exit_code = EXIT_USAGE

@@ -10,6 +10,8 @@ import math
 from datetime import datetime, timedelta
 
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.authority import authority_refusal, no_ic_refusal, person_refusal
+from runbook_engine.timeline.authority_rules import AUTHORITY_CHECKS
 from runbook_engine.timeline.change_rules import CHANGE_CHECKS, observation_ends_at
 from runbook_engine.timeline.events import EventType, NewEvent
 from runbook_engine.timeline.post_rules import AFTER_RESOLVE_POSTS, POST_CHECKS
@@ -21,7 +23,7 @@ from runbook_engine.timeline.refusal import (
     overridden_after,
     refuse_if,
 )
-from runbook_engine.timeline.values import IncidentState, severity_rule
+from runbook_engine.timeline.values import IncidentState, effective_policy, severity_rule
 
 __all__ = [
     "AFTER_RESOLVE",
@@ -45,30 +47,35 @@ AFTER_RESOLVE = frozenset(
 
 
 def check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
-    """The first rule `event` breaks in `state` at `now`, or None when it may be appended."""
+    """The first rule `event` breaks in `state` at `now`, or None when it may be appended.
+
+    `policy` counts only for timelines opened before policies were pinned: the pinned one rules."""
     if event.type is EventType.INCIDENT_OPENED:
         return check_open(event, policy)
+    policy = effective_policy(state, policy)
     if state.phase == "resolved" and event.type not in AFTER_RESOLVE:
         return Refusal(
             "incident_resolved",
             f"{state.incident_id} is resolved",
             f"reopen it with a reason first (runbook incident reopen {state.incident_id})",
         )
-    rule = _CHECKS.get(event.type) or CHANGE_CHECKS.get(event.type) or POST_CHECKS.get(event.type)
+    rule = (
+        _CHECKS.get(event.type)
+        or CHANGE_CHECKS.get(event.type)
+        or AUTHORITY_CHECKS.get(event.type)
+        or POST_CHECKS.get(event.type)
+    )
     return rule(state, event, now, policy) if rule else None
 
 
 def check_open(event: NewEvent, policy: Policy) -> Refusal | None:
-    """A new incident needs a severity the policy knows."""
+    """A new incident needs a severity the policy knows, and a plain handle for its IC, if any."""
     severity = str(event.payload.get("severity", ""))
     if severity_rule(policy, severity) is None:
         known = ", ".join(policy.severities)
         return Refusal("unknown_severity", f"{severity!r} is not in the policy", f"use one of {known}")
-    return None
-
-
-def _is_ic(state: IncidentState, name: str) -> bool:
-    return state.ic == name
+    ic = event.payload.get("ic")
+    return person_refusal(IncidentState(), policy, str(ic)) if ic else None
 
 
 def _role_assigned(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
@@ -80,12 +87,24 @@ def _role_assigned(state: IncidentState, event: NewEvent, now: datetime, policy:
             f"{role} is held by {holder}",
             f"hand it over with a reason (runbook incident handover ... {role} {person})",
         )
-    return None
+    if role == "ic" and state.ic is None:
+        return person_refusal(state, policy, person)  # anyone may name the first IC
+    refusal = no_ic_refusal(state, "assign roles") or authority_refusal(
+        state, policy, "assign", event.actor.name, role=role
+    )
+    return refusal or person_refusal(state, policy, person)
 
 
 def _handover(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
     p = event.payload
     role, giver, taker = str(p["role"]), str(p["from"]), str(p["to"])
+    refusal = authority_refusal(state, policy, "handover", event.actor.name, role=role)
+    if refusal is not None and role == "ic":
+        hint = f"{refusal.hint}; to take command from an absent IC: runbook incident take-command"
+        hint += f" {state.incident_id} --reason WHY, confirmed by a second responder"
+        return Refusal(refusal.rule, refusal.reason, hint)
+    if refusal is not None:
+        return refusal
     if missing(p.get("reason")):
         return Refusal(
             "reason_required", f"handing over {role} needs a reason", "say why, e.g. --reason 'end of shift'"
@@ -98,12 +117,17 @@ def _handover(state: IncidentState, event: NewEvent, now: datetime, policy: Poli
         )
     if giver == taker:
         return Refusal("same_person", f"{taker} already holds {role}", "hand it to someone else")
-    return None
+    return person_refusal(state, policy, taker)
 
 
 def _severity(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
     p = event.payload
     after = str(p["to"])
+    refusal = no_ic_refusal(state, "change the severity") or authority_refusal(
+        state, policy, "severity", event.actor.name
+    )
+    if refusal is not None:
+        return refusal
     if missing(p.get("reason")):
         return Refusal(
             "reason_required",
@@ -131,6 +155,10 @@ def _hypothesis(state: IncidentState, event: NewEvent, now: datetime, policy: Po
     hid = str(event.payload["id"])
     if hid in state.hypotheses:
         return Refusal("duplicate_id", f"hypothesis {hid} already exists", "use a new id")
+    if not any(ch.isalnum() for ch in str(event.payload["text"])):
+        return Refusal(
+            "hypothesis_required", "a hypothesis must say something", "say what you think is wrong and why"
+        )
     return None
 
 
@@ -162,6 +190,9 @@ def _node_answered(state: IncidentState, event: NewEvent, now: datetime, policy:
 
 
 def _mitigated(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
+    refusal = authority_refusal(state, policy, "mitigate", event.actor.name)
+    if refusal is not None:
+        return refusal
     if state.phase != "open":
         return Refusal("wrong_phase", f"the incident is already {state.phase}", "nothing to mitigate")
     in_flight = state.change_in_flight
@@ -185,22 +216,26 @@ def _monitoring(state: IncidentState, event: NewEvent, now: datetime, policy: Po
 
 
 def _resolved(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
-    reason = str(event.payload.get("override_reason") or "").strip()
-    if reason:
-        if not _is_ic(state, event.actor.name):
-            return Refusal(
-                "ic_only", "only the IC can override the resolve rules", f"ask {state.ic} to resolve"
-            )
-        return None
+    """The IC resolves; `--override REASON` sets aside only the monitoring window (docs/timeline.md):
+    a change in flight, no mitigation, or a change that made things worse still refuse."""
+    refusal = no_ic_refusal(state, "resolve the incident") or authority_refusal(
+        state, policy, "resolve", event.actor.name
+    )
+    if refusal is not None:
+        return refusal
     if state.change_in_flight is not None:
         return Refusal(
             "change_in_flight", f"change {state.in_flight_id} has no result yet", "record its result first"
         )
-    return _monitoring_window(state, now, policy)
+    overriding = not missing(event.payload.get("override_reason"))
+    return _monitoring_window(state, now, policy, overriding)
 
 
-def _monitoring_window(state: IncidentState, now: datetime, policy: Policy) -> Refusal | None:
-    """Mitigated, nothing worse since, and watched for the window (policy's or the node's, longer)."""
+def _monitoring_window(
+    state: IncidentState, now: datetime, policy: Policy, overriding: bool = False
+) -> Refusal | None:
+    """Mitigated, nothing worse since, and watched for the window (policy's or the node's, longer);
+    an override sets the window alone aside."""
     if state.mitigated_at is None:
         return Refusal(
             "not_mitigated",
@@ -212,10 +247,10 @@ def _monitoring_window(state: IncidentState, now: datetime, policy: Policy) -> R
         return Refusal(
             "worse_since_mitigation",
             f"change {worse[-1].change_id} made things worse after mitigation",
-            "keep working the incident, or the IC may resolve with an override reason",
+            "keep working the incident: an override sets aside only the monitoring window",
         )
     ready = monitoring_ends_at(state, policy)
-    if ready is None or now >= ready:
+    if overriding or ready is None or now >= ready:
         return None
     window = _monitoring_window_s(state, policy)
     left = math.ceil((ready - now).total_seconds())
@@ -243,6 +278,9 @@ def _monitoring_window_s(state: IncidentState, policy: Policy) -> int:
 
 
 def _reopened(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
+    refusal = authority_refusal(state, policy, "reopen", event.actor.name)
+    if refusal is not None and state.ic is not None:
+        return refusal
     if state.phase != "resolved":
         return Refusal("wrong_phase", f"the incident is {state.phase}, not resolved", "nothing to reopen")
     if missing(event.payload.get("reason")):
@@ -252,8 +290,11 @@ def _reopened(state: IncidentState, event: NewEvent, now: datetime, policy: Poli
 
 def _override(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) -> Refusal | None:
     rule = str(event.payload["rule"])
-    if not _is_ic(state, event.actor.name):
-        return Refusal("ic_only", f"only the IC ({state.ic}) can override a rule", f"ask {state.ic}")
+    refusal = no_ic_refusal(state, "override a rule") or authority_refusal(
+        state, policy, "override", event.actor.name
+    )
+    if refusal is not None:
+        return refusal
     if rule not in OVERRIDABLE:
         return Refusal(
             "not_overridable", f"rule {rule!r} cannot be overridden", "overridable: " + ", ".join(OVERRIDABLE)

@@ -8,26 +8,28 @@ or role holder) are filled in inside that transaction, so racing terminals never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from runbook_engine.identity import normalise
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.authority_service import AuthorityActions, Builder
 from runbook_engine.timeline.clock import Clock, SystemClock
 from runbook_engine.timeline.events import MAIN_COMMAND_PART, Actor, Event, EventType, NewEvent, iso_utc
+from runbook_engine.timeline.four_eyes import approver_roles, decider
 from runbook_engine.timeline.refusal import Refusal, refuse_if
 from runbook_engine.timeline.rules import check, check_open
 from runbook_engine.timeline.state import IncidentState, next_update_due, severity_rule
 from runbook_engine.timeline.store import IncidentSummary, Store
-from runbook_engine.timeline.values import evolve
+from runbook_engine.timeline.values import effective_policy, evolve
 
 OUTPUT_LIMIT = 4000
 """Characters of command output kept in the timeline (the head and the tail)."""
 
-Builder = Callable[[IncidentState], NewEvent]
 
 
-class IncidentService:
+class IncidentService(AuthorityActions):
     def __init__(self, store: Store, policy: Policy, clock: Clock | None = None) -> None:
         self.store = store
         self.policy = policy
@@ -37,6 +39,10 @@ class IncidentService:
         """The folded state, with the status-update due time under this service's policy."""
         state = self.store.state(incident_id)
         return evolve(state, next_update_due_at=next_update_due(state, self.policy))
+
+    def policy_for(self, incident_id: str) -> Policy:
+        """The policy the incident pinned at its opening (or the IC's latest replacement)."""
+        return effective_policy(self.store.state(incident_id), self.policy)
 
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         return self.store.events(incident_id, after_seq)
@@ -48,23 +54,25 @@ class IncidentService:
         self,
         title: str,
         severity: str,
-        ic: str,
+        ic: str | None,
         actor: Actor,
         runbook: str | None = None,
         started_at: datetime | None = None,
         service: str | None = None,
         demo: bool = False,
     ) -> Event:
-        """Declare an incident; `ic` is incident commander from the first event."""
+        """Declare an incident, pinning this service's policy; `ic` (None: nobody yet) commands."""
         now = self.clock.now()
-        payload: dict[str, object] = {
+        payload: dict[str, Any] = {
             "title": title,
             "severity": severity,
-            "ic": ic,
+            "ic": normalise(ic) if ic else None,
             "started_at": iso_utc(started_at or now),
             "runbook": runbook,
             "service": service,
         }
+        if self.policy.digest:  # a policy built in code (tests) has no content to pin
+            payload["policy"] = {"digest": self.policy.digest, "data": dict(self.policy.data)}
         if demo:
             payload["demo"] = True
         new = NewEvent(EventType.INCIDENT_OPENED, actor, payload)
@@ -72,6 +80,7 @@ class IncidentService:
         return self.store.create_incident(new, now)
 
     def assign(self, incident_id: str, role: str, person: str, actor: Actor) -> Event:
+        person = normalise(person)
         return self._append(incident_id, EventType.ROLE_ASSIGNED, actor, role=role, person=person)
 
     def handover(self, incident_id: str, role: str, to: str, reason: str, actor: Actor) -> Event:
@@ -79,7 +88,7 @@ class IncidentService:
             holder = state.roles.get(role)
             if holder is None:
                 refuse_if(Refusal("not_holder", f"nobody holds {role}", "assign it instead"))
-            payload = {"role": role, "from": holder, "to": to, "reason": reason}
+            payload = {"role": role, "from": holder, "to": normalise(to), "reason": reason}
             return NewEvent(EventType.ROLE_HANDED_OVER, actor, payload)
 
         return self._append_built(incident_id, build)
@@ -91,8 +100,10 @@ class IncidentService:
 
         return self._append_built(incident_id, build)
 
-    def note(self, incident_id: str, text: str, actor: Actor) -> Event:
-        return self._append(incident_id, EventType.NOTE, actor, text=text)
+    def note(self, incident_id: str, text: str, actor: Actor, topic: str | None = None) -> Event:
+        """A note; `topic="recent_changes"` marks it as the answer to "what changed lately?"."""
+        fields = {"topic": topic} if topic else {}
+        return self._append(incident_id, EventType.NOTE, actor, text=text, **fields)
 
     def hypothesis(
         self, incident_id: str, text: str, actor: Actor, hypothesis_id: str | None = None
@@ -155,9 +166,14 @@ class IncidentService:
         change_id: str | None = None,
         strategy: str | None = None,
     ) -> Event:
-        """Propose a change (`C<n>` unless an id is given); risky ones then need approval."""
-        fields: dict[str, Any] = {"action": action, "owner": owner, "hypothesis": hypothesis}
-        fields.update(rollback=rollback, irreversible=irreversible, risky=risky)
+        """Propose a change (`C<n>` unless an id is given); risky ones then need approval.
+
+        Risk is not the proposer's to lower: without a runbook `node` the change is ad hoc, and
+        counts as risky until the IC classifies it safe."""
+        source = "node" if node else ("declared" if risky else "ad_hoc")
+        fields: dict[str, Any] = {"action": action, "owner": normalise(owner), "hypothesis": hypothesis}
+        fields.update(rollback=rollback, irreversible=irreversible, risky=risky or not node)
+        fields["risk_source"] = source
         fields.update(runbook=runbook, node=node, cleanup=list(cleanup))
         if strategy is not None:
             fields["strategy"] = strategy
@@ -169,11 +185,14 @@ class IncidentService:
         return self._append_built(incident_id, build)
 
     def request_approval(self, incident_id: str, change_id: str, actor: Actor) -> Event:
-        """Ask the role the policy names for the current severity to decide."""
+        """Ask the role that decides the change now (the approver, or the fallback: four eyes)."""
 
         def build(state: IncidentState) -> NewEvent:
-            rule = severity_rule(self.policy, state.severity)
-            payload = {"change_id": change_id, "approver_role": rule.approver_role if rule else "ic"}
+            policy = effective_policy(state, self.policy)
+            change = state.changes.get(change_id)
+            chosen = decider(state, change, policy) if change else None
+            role = chosen[0] if chosen else approver_roles(state, policy)[0]
+            payload = {"change_id": change_id, "approver_role": role}
             return NewEvent(EventType.APPROVAL_REQUESTED, actor, payload)
 
         return self._append_built(incident_id, build)
@@ -275,7 +294,7 @@ class IncidentService:
         """Start the monitoring window: `window_s`, or the policy's for the current severity."""
 
         def build(state: IncidentState) -> NewEvent:
-            rule = severity_rule(self.policy, state.severity)
+            rule = severity_rule(effective_policy(state, self.policy), state.severity)
             window = window_s if window_s is not None else (rule.monitoring_window_s if rule else 0)
             return NewEvent(EventType.MONITORING_STARTED, actor, {"window_s": window})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,10 +82,18 @@ SCHEMA_VERSION = 4
 4: the store log."""
 
 
+FOLDER_MODE = 0o2770
+"""A folder `runbook` creates for a store: owner and group only, setgid so files keep its group."""
+FILE_MODE = 0o660
+"""The store file (SQLite copies it to the WAL's `-wal` and `-shm` side files): group-writable,
+so every on-call account in the folder's group can append (docs/incident.md, shared store)."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating parents and tables) or refuse with InputError when it is not our store."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_shared(path)
+        _check_writable(path)
         db = sqlite3.connect(path, timeout=busy_timeout_s(), isolation_level=None, check_same_thread=False)
     except (OSError, sqlite3.Error) as exc:
         raise InputError(f"{path}: cannot open the incident store: {exc}") from None
@@ -95,6 +104,71 @@ def connect(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _create_shared(path: Path) -> None:
+    """Missing folders get FOLDER_MODE and a missing store FILE_MODE, whatever the umask."""
+    missing = [parent for parent in (path.parent, *path.parent.parents) if not store_exists(parent)]
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+        folder.chmod(FOLDER_MODE)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask must not take the group's write bit away
+    finally:
+        os.close(fd)
+
+
+def _check_writable(path: Path) -> None:
+    """Every use of a WAL store writes (its `-shm`, and the folder for the side files): an account
+    the modes shut out is told how to fix them. (Flags such as `chattr +i` are SQLite's to report.)"""
+    blocked = [p for p in (path.parent, path, *_side_files(path)) if p.exists() and not _mode_lets_write(p)]
+    if blocked:
+        raise not_writable(path, blocked[0])
+
+
+def _mode_lets_write(path: Path) -> bool:
+    """Whether the owner, group and other bits let this process write `path` (root always may)."""
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        return True
+    info = path.stat()
+    if info.st_uid == os.geteuid():
+        return bool(info.st_mode & stat.S_IWUSR)
+    if info.st_gid in {os.getegid(), *os.getgroups()}:
+        return bool(info.st_mode & stat.S_IWGRP)
+    return bool(info.st_mode & stat.S_IWOTH)
+
+
+def not_writable(path: Path, where: Path) -> InputError:
+    """The refusal for an account that cannot write the store at `path` (`where` is in the way)."""
+    try:
+        info = where.stat()
+        import grp
+
+        mode = f"mode {stat.filemode(info.st_mode)}, group {grp.getgrgid(info.st_gid).gr_name}"
+    except (OSError, ImportError, KeyError):
+        mode = "not reachable"
+    return InputError(
+        f"{where}: this account cannot write the incident store ({mode})",
+        f"the store's folder, file and side files must be group-writable by every on-call account: "
+        f"chgrp -R GROUP {path.parent}; chmod 2770 {path.parent}; chmod 660 {path}*; "
+        "add the account to GROUP (docs/incident.md, 'A store shared by several accounts')",
+    )
+
+
+def store_exists(path: Path) -> bool:
+    """Whether the store file exists; a folder this account may not enter is the refusal above."""
+    try:
+        return path.exists()
+    except PermissionError:
+        raise not_writable(path, path.parent) from None
+
+
+def _side_files(path: Path) -> tuple[Path, ...]:
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
 
 
 def _prepare(db: sqlite3.Connection, path: Path) -> None:

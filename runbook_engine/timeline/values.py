@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from runbook_engine.policy import Policy, SeverityRule
+from runbook_engine.policy import Policy, PolicyError, SeverityRule, cached_policy, policy_from_pinned
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.posts import Post
 
@@ -88,6 +89,9 @@ class Change:
     """The approval was logged from the OS account that proposed or started the change."""
     strategy: str | None = None
     """Declared mitigation strategy (rollback, fix-forward, degrade); None when not declared."""
+    risk_source: str = "declared"
+    """Where `risky` came from: `node` (the runbook), `declared`, `ad_hoc` (risky until the IC
+    classifies it), or `classified` (the IC's logged call)."""
     approvers: tuple[str, ...] = ()
     """Roles the runbook step names as its approvers (first preferred); empty: the policy's role."""
     approvals_needed: int = 1
@@ -156,6 +160,35 @@ class Override:
 
 
 @dataclass(frozen=True)
+class PinnedPolicy:
+    """A policy as an incident pinned it: the sha256 and the canonical JSON it was taken over."""
+
+    digest: str
+    text: str
+
+    @property
+    def policy(self) -> Policy:
+        """The Policy itself (built once per digest in a process); ValueError when unusable."""
+        known = cached_policy(self.digest)
+        if known is not None:
+            return known
+        try:
+            return policy_from_pinned(self.digest, json.loads(self.text))
+        except PolicyError as exc:
+            raise ValueError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class CommandClaim:
+    """A responder asking to take command from an absent IC, waiting for a second responder."""
+
+    seq: int
+    at: datetime
+    claimant: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class AuditFlag:
     """Something the postmortem must point out (e.g. an approval from the change's own account)."""
 
@@ -176,6 +209,13 @@ class IncidentState:
     runbook: str | None = None
     service: str | None = None
     opened_by: Actor | None = None
+    pinned: PinnedPolicy | None = None
+    """The policy pinned at `incident open` (or by the IC's last `policy_changed`)."""
+    ic_since: datetime | None = None
+    """When someone first took command (the opening, or the first `ic` assignment)."""
+    claim: CommandClaim | None = None
+    recent_changes_at: datetime | None = None
+    """When "what changed in the last hour?" was answered (a note on it, or the policy's command)."""
     roles: Mapping[str, str] = field(default_factory=dict)
     role_history: tuple[RoleChange, ...] = ()
     severity_history: tuple[SeverityChange, ...] = ()
@@ -213,6 +253,11 @@ class IncidentState:
     @property
     def ic(self) -> str | None:
         return self.roles.get("ic")
+
+    @property
+    def policy(self) -> Policy | None:
+        """The pinned policy (None for timelines written before policies were pinned)."""
+        return self.pinned.policy if self.pinned is not None else None
 
     @property
     def change_in_flight(self) -> Change | None:
@@ -288,6 +333,18 @@ def evolve(state: IncidentState, **changes: Any) -> IncidentState:
     return new
 
 
+def effective_policy(state: IncidentState, fallback: Policy) -> Policy:
+    """The incident's pinned policy; `fallback` only for timelines written before pinning."""
+    return state.policy or fallback
+
+
+def stakeholder_groups(state: IncidentState, policy: Policy) -> tuple[str, ...]:
+    """The groups that must hear this incident's status updates at its current severity (the
+    pinned policy's `stakeholders`); chat channels are picked from these names."""
+    rule = severity_rule(effective_policy(state, policy), state.severity)
+    return rule.stakeholders if rule else ()
+
+
 def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
     """The policy's rule for `severity`, or None for a severity the policy does not know."""
     return policy.severities.get(severity)
@@ -296,13 +353,17 @@ def severity_rule(policy: Policy, severity: str) -> SeverityRule | None:
 def next_update_due(state: IncidentState, policy: Policy) -> datetime | None:
     """When the next status update is owed: the sooner of the promised time and the cadence.
 
-    The cadence counts from the last update, or from the opening (or reopening) when later.
+    The cadence counts from the last update, or from the opening (or reopening) when later;
+    before the first update the policy's `first_update_within` applies when it sets one. The
+    incident's pinned policy wins over `policy`.
     """
     if state.phase == "resolved" or state.opened_at is None:
         return None
     last = state.last_status_update
-    rule = severity_rule(policy, state.severity)
+    rule = severity_rule(state.policy or policy, state.severity)
     cadence = rule.update_cadence_s if rule else None
+    if last is None and rule is not None and rule.first_update_within_s is not None:
+        cadence = rule.first_update_within_s
     base = max(moment for moment in (state.opened_at, state.reopened_at, last and last.at) if moment)
     candidates = [base + timedelta(seconds=cadence)] if cadence else []
     if last and last.next_update_at:

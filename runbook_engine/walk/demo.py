@@ -3,7 +3,7 @@
 Nobody may approve their own risky change, so a person trying the product alone needs someone
 else to approve. The simulated IC runs in its own thread with its own store connection, notices
 approval requests by polling the timeline like any other terminal, and approves after a short
-delay; every event it appends carries its name, `demo-ic (simulated)`.
+delay; every event it appends carries its name, `demo-ic-simulated`.
 """
 
 from __future__ import annotations
@@ -15,33 +15,30 @@ from pathlib import Path
 
 from runbook_engine.errors import Refused
 from runbook_engine.format.model import Runbook
-from runbook_engine.policy import Policy
+from runbook_engine.policy import Policy, policy_from_data
 from runbook_engine.timeline.clock import Clock
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 
-DEMO_IC = "demo-ic (simulated)"
+DEMO_IC = "demo-ic-simulated"
 APPROVAL_DELAY_S = 3.0
 DEMO_OBSERVATION_S = 10
 DEMO_MONITORING_S = 30
 
 
 def demo_policy(policy: Policy) -> Policy:
-    """The same policy with windows short enough to finish a demo in a couple of minutes.
+    """The same policy with windows short enough to finish a demo in a couple of minutes (as data,
+    so the demo incident pins it like any other).
 
     The IC approves at every severity: at SEV-3/4 the bundled policy names the service owner,
     a role nobody holds in a demo, so the simulated IC could never approve."""
-    shorter = {
-        name: replace(
-            rule,
-            observation_window_s=DEMO_OBSERVATION_S,
-            monitoring_window_s=DEMO_MONITORING_S,
-            approver_role="ic",
-        )
-        for name, rule in policy.severities.items()
+    windows = {"observation_window": f"{DEMO_OBSERVATION_S}s", "monitoring_window": f"{DEMO_MONITORING_S}s"}
+    data = dict(policy.data)
+    data["severities"] = {
+        name: {**rule, **windows, "approver_role": "ic"} for name, rule in data["severities"].items()
     }
-    return Policy(shorter)
+    return policy_from_data(data)
 
 
 def demo_runbook(runbook: Runbook) -> Runbook:

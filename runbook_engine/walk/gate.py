@@ -12,6 +12,7 @@ from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.format import role_name
+from runbook_engine.timeline.four_eyes import ic_acting_refusal
 from runbook_engine.timeline.rules import monitoring_ends_at, observation_ends_at
 from runbook_engine.timeline.state import Change, IncidentState
 from runbook_engine.walk import steps
@@ -125,8 +126,8 @@ def gate(
 
 
 def notice(node: Node, state: IncidentState, walker: str, policy: Policy) -> str:
-    """A warning the walker must see: cleanup still owed before resolving, or that an
-    approver walking their own risky change must delegate it."""
+    """A warning the walker must see: cleanup still owed before resolving, or the rule that the
+    IC does not carry out a risky change (the same rule the timeline applies)."""
     if node.kind == "resolve" and state.cleanup_owed and state.phase != "resolved":
         return "Cleanup still owed before resolving: " + ", ".join(state.cleanup_owed)
     if node.is_terminal and state.cleanup_owed and state.phase != "resolved":
@@ -136,6 +137,12 @@ def notice(node: Node, state: IncidentState, walker: str, policy: Policy) -> str
         return f"This branch is not written yet: escalate{team}."
     if not (node.is_risky and node.is_change):
         return ""
+    refusal = ic_acting_refusal(state, walker, node.id, True)
+    if refusal is not None:
+        return (
+            "You are the IC, and the IC coordinates: nobody carries out a risky change in command. "
+            f"{refusal.hint}."
+        )
     role = approver_role(state, policy, node, walker)
     if state.roles.get(role) != walker:
         return ""

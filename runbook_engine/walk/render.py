@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from runbook_engine.format.durations import format_duration
-from runbook_engine.format.model import Node, Signal, Step
+from runbook_engine.format.model import Node
+from runbook_engine.format.steps import Signal, Step
 from runbook_engine.terminal_text import visible
 from runbook_engine.timeline.state import Change
 from runbook_engine.walk.view import Choice, Move, NodeView, Phase

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
 from runbook_engine.format.command_line import copyable
-from runbook_engine.format.model import Node, Step
+from runbook_engine.format.model import Node
 from runbook_engine.format.placeholders import ALLOWED, PLACEHOLDER, allowed_list
+from runbook_engine.format.steps import Step
 from runbook_engine.timeline.events import MAIN_COMMAND_PART
 
 DEFAULT_TIMEOUT_S = 60

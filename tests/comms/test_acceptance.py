@@ -18,7 +18,7 @@ from runbook_engine.comms import DraftInputs
 from runbook_engine.postmortem import Context, flags
 from runbook_engine.timeline.chain import parse_anchor, seal
 from runbook_engine.timeline.clock import FakeClock
-from runbook_engine.timeline.events import EventType, NewEvent, canonical_json
+from runbook_engine.timeline.events import Actor, EventType, NewEvent, canonical_json
 from runbook_engine.timeline.store import SqliteStore
 from tests.comms.conftest import SLACK, TEAMS
 from tests.comms.helpers import LEE, Desk, desk
@@ -26,6 +26,7 @@ from tests.comms.receiver import STALL, Receiver
 from tests.comms.shapes import slack_problems, teams_problems
 
 CHANNELS = ("exec-slack", "support-teams")
+AMEER = Actor("ameer", "ameer", "ameer-laptop")
 HEAD = re.compile(r"head ([0-9]+:[0-9a-f]{12})")
 
 
@@ -49,8 +50,9 @@ def _replay(d: Desk, receiver: Receiver) -> str:
     d.update(incident, CHANNELS, DraftInputs(impact="~38% of checkouts fail", affected="web shoppers"))
     assert all(r.delivered for r in d.flush(incident))
     svc.hypothesis(incident, "release 2026.11.3 raised payment timeouts", LEE)
-    svc.propose_change(incident, "Roll back release 2026.11.3", "lee", LEE, hypothesis="H1")
-    svc.start_change(incident, "C1", LEE)
+    svc.propose_change(incident, "Roll back release 2026.11.3", "ameer", AMEER, hypothesis="H1")
+    svc.classify(incident, "C1", "safe", "the previous release ran for a week", LEE)
+    svc.start_change(incident, "C1", AMEER)
     _at(d, "14:19")  # first cadence update, into an outage of both services
     assert svc.state(incident).update_overdue_s(d.clock.now()) is None
     receiver.fail(SLACK, 503, 503, 503)
@@ -59,7 +61,7 @@ def _replay(d: Desk, receiver: Receiver) -> str:
     assert [r.delivered for r in d.flush(incident)] == [False, False]
     assert len(svc.state(incident).undelivered_posts) == 2
     _at(d, "14:22")  # the services are back; the next command delivers what is queued
-    svc.record_result(incident, "C1", "helped", "errors below 1%", LEE)
+    svc.record_result(incident, "C1", "helped", "errors below 1%", AMEER)
     assert [r.delivered for r in d.flush(incident)] == [True, True]
     _at(d, "14:29")  # second cadence update
     assert svc.state(incident).update_overdue_s(d.clock.now()) is None

@@ -10,12 +10,12 @@ import pytest
 from tests.comms.conftest import HOOK, MM, SECRET_TOKEN, SLACK, TEAMS, write_policy
 from tests.comms.receiver import Receiver, Throttle
 from tests.comms.shapes import slack_problems, teams_problems
-from tests.incident.cli_helpers import Cli
+from tests.incident.cli_helpers import Cli, make_cli
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "incidents.db", capsys)
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 def _policy(tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> str:

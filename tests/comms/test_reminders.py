@@ -27,12 +27,12 @@ def d(tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 def test_notice_within_a_minute_and_when_late(d: Desk) -> None:
-    incident = d.open("SEV-1")  # cadence 10 min
+    incident = d.open("SEV-1")  # the first update within 5 min (seed 003), then every 10 min
     state = d.service.state(incident)
-    assert update_notice(state, d.clock.advance(8 * 60)) is None
-    assert update_notice(state, d.clock.advance(90)) == "STATUS UPDATE DUE in 30 s (at 14:10 UTC)"
-    assert update_notice(state, d.clock.advance(45)) == "STATUS UPDATE OVERDUE by 15 s (due 14:10 UTC)"
-    assert update_notice(state, d.clock.advance(300)) == "STATUS UPDATE OVERDUE by 5 min (due 14:10 UTC)"
+    assert update_notice(state, d.clock.advance(3 * 60)) is None
+    assert update_notice(state, d.clock.advance(90)) == "STATUS UPDATE DUE in 30 s (at 14:05 UTC)"
+    assert update_notice(state, d.clock.advance(45)) == "STATUS UPDATE OVERDUE by 15 s (due 14:05 UTC)"
+    assert update_notice(state, d.clock.advance(300)) == "STATUS UPDATE OVERDUE by 5 min (due 14:05 UTC)"
 
 
 def test_the_overdue_note_goes_to_the_ic_channel_once_per_cadence(d: Desk, receiver: Receiver) -> None:
@@ -42,9 +42,11 @@ def test_the_overdue_note_goes_to_the_ic_channel_once_per_cadence(d: Desk, recei
     assert remind(d.service, incident, LEE) == "reminder queued for ic-room"
     assert [r.delivered for r in d.flush(incident)] == [True]
     [note] = receiver.on(MM)
-    assert "UPDATE OVERDUE SEV-1" in note.json()["text"] and "1 min late" in note.json()["text"]
+    assert "UPDATE OVERDUE SEV-1" in note.json()["text"] and "6 min late" in note.json()["text"]
     d.clock.advance(5 * 60)
-    assert remind(d.service, incident, LEE) == "no reminder sent: a reminder went out at 14:11 UTC"
+    assert remind(d.service, incident, LEE) == (
+        "no reminder sent: a reminder went out at 14:11 UTC [rule: reminder_too_soon]"
+    )
     d.clock.advance(5 * 60)
     assert remind(d.service, incident, LEE) == "reminder queued for ic-room"
     kinds = [e.type for e in d.service.events(incident)]
@@ -71,10 +73,11 @@ def test_tail_follow_says_when_an_update_is_overdue(
 ) -> None:
     policy = write_policy(tmp_path, receiver, monkeypatch)
     text = policy.read_text().replace("update_cadence: 10m", "update_cadence: 1s", 1)
+    text = text.replace("first_update_within: 5m", "first_update_within: 1s", 1)
     policy.write_text(text)
     store = str(tmp_path / "incidents.db")
     runbook = [sys.executable, "-m", "runbook_engine"]
-    common = ["--store", store, "--policy", str(policy), "--as", "lee"]
+    common = ["--store", store, "--policy", str(policy)]
     opened = subprocess.run(
         [*runbook, "incident", "open", "Checkout", "--sev", "SEV-1", *common],
         capture_output=True, text=True, check=True,

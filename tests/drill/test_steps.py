@@ -71,13 +71,13 @@ def test_off_runbook_changes_by_alias(tiny_library: Path) -> None:
     steps = (
         "  - change: {id: cache, action: flush the cache, hypothesis: stale entries, rollback: none needed}\n"
         "  - start: cache\n    refused: needs_approval\n"
-        "  - approve: cache\n    as: omar\n    refused: self_approval\n"
+        "  - approve: cache\n    as: omar\n    refused: four_eyes\n"
         "  - approve: cache\n"
         "  - at: T+1m\n    start: cache\n"
         "  - result: {change: cache, result: worse, observation: p99 doubled}\n"
     )
     expect = (
-        "  refusals: [needs_approval, self_approval]\n"
+        "  refusals: [needs_approval, four_eyes]\n"
         "  timeline:\n"
         "    - '[09:00 UTC] @omar Proposed change C1 [RISKY]: flush the cache'\n"
         "    - '[09:00 UTC] @olga Approved change C1 (decided by @olga)'\n"
@@ -93,6 +93,7 @@ def test_incident_actions_and_flags(tiny_library: Path) -> None:
         "  - handover: {role: ic, to: ivan}\n    reason: shift change\n    as: ines\n"
         "  - at: T+20m\n    check: true\n    expect:\n"
         "      flags: [no-status-update, update-overdue, cadence-missed]\n"
+        "  - mitigate: nothing to mitigate\n    as: ivan\n"
         "  - resolve: gone\n    reason: false alarm\n    as: ivan\n"
         "  - reopen: true\n    reason: it came back\n    as: ivan\n"
     )
@@ -132,12 +133,14 @@ def test_override_and_drop_hypothesis(tiny_library: Path) -> None:
     steps = (
         "  - hypothesis_stated: the cache is cold\n"
         "  - drop_hypothesis: H1\n    reason: hit rate is 98%\n"
-        "  - change: {id: a, action: first fix, risky: false}\n  - start: a\n"
+        "  - change: {id: a, action: first fix}\n"
+        "  - classify: a\n    reason: a config reload, undone by the next\n  - start: a\n"
         "  - result: {change: a, result: no_change, observation: same}\n"
-        "  - change: {id: b, action: second fix, risky: false}\n"
+        "  - change: {id: b, action: second fix}\n"
+        "  - classify: b\n    reason: same kind of reload\n"
         "  - start: b\n    refused: observation_window\n"
         "  - override: observation_window\n    reason: the first fix did nothing at all\n"
-        "    as: omar\n    refused: ic_only\n"
+        "    as: omar\n    refused: authority_override\n"
         "  - override: observation_window\n    reason: the first fix did nothing at all\n"
         "  - start: b\n"
     )

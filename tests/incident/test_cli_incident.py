@@ -12,12 +12,12 @@ from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.store import SqliteStore
-from tests.incident.cli_helpers import Cli
+from tests.incident.cli_helpers import Cli, make_cli
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "incidents.db", capsys)
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 @pytest.fixture
@@ -98,7 +98,8 @@ def test_self_approval_is_refused_with_why_and_what_to_do(cli: Cli) -> None:
     )
     code, _, err = cli("incident", "approve", incident, "C1", actor="ameer")
     assert code == 1
-    assert "ameer owns change C1 and cannot approve" in err
+    assert "ameer owns change C1 and may not approve or deny it [rule: four_eyes]" in err
+    assert "who may: the IC (lee) decides" in err
     assert "hint:" in err
     assert "Traceback" not in err
     assert cli("incident", "approve", incident, "C1", "--reason", "blast radius")[0] == 0
@@ -106,7 +107,8 @@ def test_self_approval_is_refused_with_why_and_what_to_do(cli: Cli) -> None:
 
 def test_risky_change_without_rollback_is_refused(cli: Cli) -> None:
     incident = cli.open()
-    code, _, err = cli("incident", "propose", incident, "Drop", "table", "--risky", "--hypothesis", "x")
+    args = ("--risky", "--hypothesis", "x")
+    code, _, err = cli("incident", "propose", incident, "Drop", "table", *args, actor="ameer")
     assert code == 1
     assert "has no rollback" in err and "--irreversible" in err
 
@@ -141,7 +143,8 @@ def test_resolve_needs_the_monitoring_window_or_an_ic_override(cli: Cli) -> None
     code, _, err = cli("incident", "resolve", incident, "stable")
     assert code == 1 and "monitoring window" in err
     code, _, err = cli("incident", "resolve", incident, "stable", "--override", "calm", actor="ameer")
-    assert code == 1 and "only the IC" in err
+    assert code == 1 and "ameer may not resolve the incident [rule: authority_resolve]" in err
+    assert "who may: the IC (lee)" in err
     assert cli("incident", "resolve", incident, "stable", "--override", "baseline for 10 min")[0] == 0
     assert cli("incident", "note", incident, "after", "the", "fact")[0] == 0
     code, _, err = cli("incident", "hypothesis", incident, "late", "idea")
@@ -162,8 +165,10 @@ def test_roles_handover_and_severity_need_reasons(cli: Cli) -> None:
     code, _, err = cli("incident", "handover", incident, "ic", "maya")
     assert code == 1 and "needs a reason" in err
     assert cli("incident", "handover", incident, "ic", "maya", "--reason", "end of shift")[0] == 0
-    assert cli("incident", "sev", incident, "SEV-2", "--reason", "one region only")[0] == 0
-    code, _, err = cli("incident", "sev", incident, "SEV-9", "--reason", "x")
+    code, _, err = cli("incident", "sev", incident, "SEV-2", "--reason", "one region only")
+    assert code == 1 and "[rule: authority_severity]" in err and "who may: the IC (maya)" in err
+    assert cli("incident", "sev", incident, "SEV-2", "--reason", "one region only", actor="maya")[0] == 0
+    code, _, err = cli("incident", "sev", incident, "SEV-9", "--reason", "x", actor="maya")
     assert code == 2 and "not in the policy" in err
     out = cli("incident", "show", incident)[1]
     assert "Handed over IC from @lee to @maya: end of shift" in out
@@ -236,7 +241,10 @@ def test_postmortem_command_writes_every_section(cli: Cli, tmp_path: Path) -> No
 
 def test_propose_records_a_declared_strategy_and_refuses_an_unknown_one(cli: Cli) -> None:
     incident = cli.open()
-    assert cli("incident", "propose", incident, "Shed", "exports", "--strategy", "degrade")[0] == 0
+    code, _, err = cli("incident", "propose", incident, "Shed", "exports", "--strategy", "degrade")
+    assert code == 1 and "[rule: ic_does_not_act]" in err
+    args = ("--strategy", "degrade")
+    assert cli("incident", "propose", incident, "Shed", "exports", *args, actor="ameer")[0] == 0
     code, _, err = cli("incident", "propose", incident, "Shed", "more", "--strategy", "hope")
     assert code == 2 and "invalid choice: 'hope'" in err
     with SqliteStore(cli.store, load_policy()) as store:

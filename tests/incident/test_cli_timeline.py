@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.incident.cli_helpers import Cli
+from runbook_engine.timeline.events import os_account
+from tests.incident.cli_helpers import Cli, make_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "incidents.db", capsys)
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_follow_receives_a_line_appended_by_another_process(cli: Cli, incident: 
         "from runbook_engine.cli.main import main\n"
         "time.sleep(0.5)\n"
         "sys.exit(main(['incident', 'note', sys.argv[1], 'from', 'the', 'other', 'terminal',"
-        " '--store', sys.argv[2], '--as', 'sara']))\n"
+        " '--store', sys.argv[2]]))\n"
     )
     writer = subprocess.Popen([sys.executable, "-c", script, incident, str(cli.store)], cwd=REPO)
     try:
@@ -103,7 +104,7 @@ def test_follow_receives_a_line_appended_by_another_process(cli: Cli, incident: 
     finally:
         assert writer.wait(timeout=30) == 0
     assert code == 0
-    assert out.strip().endswith("@sara Note: from the other terminal")
+    assert out.strip().endswith(f"@{os_account()} Note: from the other terminal")
 
 
 @pytest.mark.slow

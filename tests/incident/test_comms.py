@@ -49,6 +49,7 @@ def test_untested_hypothesis_is_suspected_and_a_failed_test_keeps_it_so(r: Repla
     r.service.hypothesis(incident, "index rebuild", IC)
     assert hypothesis_text(r.service.state(incident)) == "suspected: index rebuild (investigating)"
     r.service.propose_change(incident, "Pause the rebuild", "ops", OPS, hypothesis="H1")
+    r.service.classify(incident, "C1", "safe", "reversible in seconds", IC)
     r.service.start_change(incident, "C1", OPS)
     r.service.record_result(incident, "C1", "no_change", "p99 unchanged", OPS)
     text = hypothesis_text(r.service.state(incident))

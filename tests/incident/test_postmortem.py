@@ -67,6 +67,7 @@ def test_severity_change_denial_and_wrong_assumptions_reach_the_review(r: Replay
     r.service.deny(incident, "C1", "loses customer exports", IC)
     r.service.drop_hypothesis(incident, "H1", "primary healthy", IC)
     r.service.propose_change(incident, "Scale the workers", "ops", OPS, change_id="C2")
+    r.service.classify(incident, "C2", "safe", "reversible in seconds", IC)
     r.service.start_change(incident, "C2", OPS)
     r.service.record_result(incident, "C2", "no_change", "lag still growing", OPS)
     doc = _doc(r, incident)
@@ -93,6 +94,7 @@ def test_cadence_is_measured_against_the_severity_in_force(r: Replay) -> None:
 def test_unfinished_incident_drafts_with_what_is_known(r: Replay) -> None:
     incident = r.service.open("Queue lag", "SEV-2", "ic", IC).incident_id
     r.service.propose_change(incident, "Add consumers", "ops", OPS)
+    r.service.classify(incident, "C1", "safe", "reversible in seconds", IC)
     r.service.start_change(incident, "C1", OPS)
     r.at("10:12")
     doc = _doc(r, incident)
@@ -146,6 +148,7 @@ def test_a_declared_strategy_beats_the_wording_and_a_guess_says_so(r: Replay) ->
 def test_commands_name_the_part_that_ran(r: Replay) -> None:
     incident = r.service.open("DB down", "SEV-3", "ic", IC).incident_id
     r.service.propose_change(incident, "Restart the worker", "ops", OPS)
+    r.service.classify(incident, "C1", "safe", "reversible in seconds", IC)
     r.service.start_change(incident, "C1", OPS)
     for part, argv, dry in (("step", ["restart", "worker"], False), ("rollback", ["undo", "it"], True)):
         r.service.command_run(incident, argv, 0, "", OPS, change_id="C1", dry_run=dry, part=part)
@@ -177,4 +180,5 @@ def test_a_pending_risky_change_is_never_called_not_risky(r: Replay) -> None:
 def test_a_safe_change_needs_no_approval(r: Replay) -> None:
     incident = r.service.open("DB down", "SEV-1", "ic", IC).incident_id
     r.service.propose_change(incident, "Clear the cache", "ops", OPS, risky=False)
+    r.service.classify(incident, "C1", "safe", "the cache refills from the database", IC)
     assert "not risky, no approval needed" in _doc(r, incident).split("Key decisions", 1)[1]

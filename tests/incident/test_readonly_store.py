@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.incident.cli_helpers import Cli
+from tests.incident.cli_helpers import Cli, make_cli
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "incidents.db", capsys)
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 @pytest.fixture

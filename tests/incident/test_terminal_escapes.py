@@ -20,14 +20,14 @@ from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 from tests.conftest import REPO
-from tests.incident.cli_helpers import Cli
+from tests.incident.cli_helpers import Cli, make_cli
 
 ATTACK = "\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;cm0gLXJm\x07\x9b8m\u202eevil"
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Cli:
-    return Cli(tmp_path / "incidents.db", capsys)
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 def assert_inert(text: str) -> None:
@@ -39,10 +39,15 @@ def assert_inert(text: str) -> None:
 
 @pytest.fixture
 def hostile_incident(cli: Cli) -> str:
-    code, out, err = cli("incident", "open", f"Checkout {ATTACK}", "--sev", "SEV-2", actor=f"mallory{ATTACK}")
+    code, out, err = cli("incident", "open", f"Checkout {ATTACK}", "--sev", "SEV-2", actor="mallory")
     assert code == 0, err
     incident = out.splitlines()[0]
     assert cli("incident", "note", incident, f"note {ATTACK}")[0] == 0
+    # The CLI refuses such a handle (bad_handle); an actor name written by another front end
+    # or an older version must still show as text.
+    with SqliteStore(cli.store) as store:
+        hostile = Actor(f"mallory{ATTACK}", "mallory", "host")
+        IncidentService(store, store.policy, SystemClock()).note(incident, "from elsewhere", hostile)
     return incident
 
 

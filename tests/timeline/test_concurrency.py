@@ -17,7 +17,7 @@ from runbook_engine.policy import Policy
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 from tests.conftest import REPO
-from tests.timeline.conftest import ALICE, CAROL, DAVE
+from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 
 WRITERS = 4
 APPENDS = 1000
@@ -135,6 +135,8 @@ def _two_proposed_changes(svc: IncidentService) -> str:
     incident = svc.open("race", "SEV-3", "bob", ALICE).incident_id
     svc.propose_change(incident, "restart consumer A", "carol", CAROL)
     svc.propose_change(incident, "restart consumer B", "dave", DAVE)
+    for change in ("C1", "C2"):  # ad-hoc changes are risky until the IC says otherwise
+        svc.classify(incident, change, "safe", "a consumer restart drops no data", BOB)
     return incident
 
 

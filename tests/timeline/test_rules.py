@@ -21,12 +21,20 @@ from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 Scene = Callable[[IncidentService, str, FakeClock], object]
 
 
-def _risky(svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE) -> Event:
+def _h1(svc: IncidentService, inc: str) -> None:
+    if "H1" not in svc.state(inc).hypotheses:
+        svc.hypothesis(inc, "the primary is overloaded", ALICE, "H1")
+
+
+def _risky(
+    svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE, by: Actor | None = None
+) -> Event:
+    _h1(svc, inc)
     return svc.propose_change(
         inc,
         "fail over the primary",
         owner.name,
-        owner,
+        by or owner,
         hypothesis="H1",
         rollback="fail back",
         risky=True,
@@ -36,6 +44,7 @@ def _risky(svc: IncidentService, inc: str, cid: str = "C1", owner: Actor = DAVE)
 
 def _started(svc: IncidentService, inc: str, cid: str = "C1") -> Event:
     svc.propose_change(inc, f"restart {cid}", "dave", DAVE, change_id=cid)
+    svc.classify(inc, cid, "safe", "a restart of one pod", BOB)
     return svc.start_change(inc, cid, DAVE)
 
 
@@ -78,16 +87,64 @@ CASES: dict[str, tuple[str, Scene]] = {
         lambda s, i, c: (_risky(s, i), s.start_change(i, "C1", DAVE)),
     ),
     "owner approves own change": (
-        "self_approval",
+        "four_eyes",
         lambda s, i, c: (_risky(s, i), s.approve(i, "C1", DAVE)),
     ),
     "owner logs an approval in the IC's name": (
-        "self_approval",
+        "decide_as_yourself",
         lambda s, i, c: (_risky(s, i), s.approve(i, "C1", DAVE, by="bob")),
     ),
-    "IC approves own change": (
-        "self_approval",
-        lambda s, i, c: (_risky(s, i, owner=BOB), s.approve(i, "C1", BOB)),
+    "IC approves a change she proposed": (
+        "four_eyes",
+        lambda s, i, c: (_risky(s, i, by=BOB), s.approve(i, "C1", BOB)),
+    ),
+    "IC owns a risky change": ("ic_does_not_act", lambda s, i, c: _risky(s, i, owner=BOB)),
+    "IC starts a risky change": (
+        "ic_does_not_act",
+        lambda s, i, c: (
+            _risky(s, i, owner=CAROL),
+            s.assign(i, "ops", "alice", BOB),
+            s.approve(i, "C1", BOB),
+            s.handover(i, "ic", "carol", "end of shift", BOB),
+            s.start_change(i, "C1", CAROL),
+        ),
+    ),
+    "a bystander starts someone else's change": (
+        "authority_start",
+        lambda s, i, c: (_risky(s, i), s.approve(i, "C1", BOB), s.start_change(i, "C1", CAROL)),
+    ),
+    "a bystander records someone else's result": (
+        "authority_result",
+        lambda s, i, c: (_started(s, i), s.record_result(i, "C1", "helped", "better", CAROL)),
+    ),
+    "ad-hoc change started unclassified": (
+        "needs_approval",
+        lambda s, i, c: (s.propose_change(i, "deploy v2", "dave", DAVE), s.start_change(i, "C1", DAVE)),
+    ),
+    "punctuation as a hypothesis": (
+        "hypothesis_required",
+        lambda s, i, c: s.propose_change(i, "x", "dave", DAVE, hypothesis=".", rollback="y", risky=True),
+    ),
+    "a bystander classifies a change safe": (
+        "authority_classify",
+        lambda s, i, c: (
+            s.propose_change(i, "deploy", "dave", DAVE),
+            s.classify(i, "C1", "safe", "x", CAROL),
+        ),
+    ),
+    "a bystander changes the severity": (
+        "authority_severity",
+        lambda s, i, c: s.set_severity(i, "SEV-3", "quiet night", CAROL),
+    ),
+    "a bystander takes command by handover": (
+        "authority_handover",
+        lambda s, i, c: s.handover(i, "ic", "carol", "i am in charge", CAROL),
+    ),
+    "a bystander assigns a role": ("authority_assign", lambda s, i, c: s.assign(i, "owner", "carol", CAROL)),
+    "a look-alike handle": ("lookalike_handle", lambda s, i, c: s.assign(i, "ops", "b\u043eb", BOB)),
+    "a claimant confirms their own claim": (
+        "second_responder",
+        lambda s, i, c: (s.take_command(i, "bob silent 10 min", CAROL), s.confirm_command(i, "carol", CAROL)),
     ),
     "someone other than the approver role approves": (
         "not_approver",
@@ -157,8 +214,7 @@ CASES: dict[str, tuple[str, Scene]] = {
         lambda s, i, c: (
             _mitigated(s, i, c),
             c.advance(600),
-            s.propose_change(i, "tune", "dave", DAVE, change_id="C2"),
-            s.start_change(i, "C2", DAVE),
+            _started(s, i, "C2"),
             s.record_result(i, "C2", "worse", "errors up again", DAVE),
             c.advance(3600),
             s.resolve(i, "done", BOB),
@@ -168,12 +224,25 @@ CASES: dict[str, tuple[str, Scene]] = {
         "change_in_flight",
         lambda s, i, c: (_mitigated(s, i, c), c.advance(600), _started(s, i, "C2"), s.resolve(i, "d", BOB)),
     ),
+    "IC overrides resolve with a change in flight": (
+        "change_in_flight",
+        lambda s, i, c: (
+            _mitigated(s, i, c),
+            c.advance(600),
+            _started(s, i, "C2"),
+            s.resolve(i, "d", BOB, override_reason="x"),
+        ),
+    ),
+    "IC overrides resolve before mitigation": (
+        "not_mitigated",
+        lambda s, i, c: s.resolve(i, "false alarm", BOB, override_reason="alert misfired"),
+    ),
     "non-IC resolves with an override": (
-        "ic_only",
+        "authority_resolve",
         lambda s, i, c: s.resolve(i, "done", CAROL, override_reason="false alarm"),
     ),
     "non-IC overrides a rule": (
-        "ic_only",
+        "authority_override",
         lambda s, i, c: s.override(i, "observation_window", "urgent", CAROL),
     ),
     "override a rule that cannot be": (
@@ -265,6 +334,7 @@ def test_the_ic_can_override_the_observation_window_once(
 
 
 def test_irreversibility_accepted_instead_of_rollback(svc: IncidentService, incident: str) -> None:
+    _h1(svc, incident)
     svc.propose_change(
         incident, "drop the cache", "dave", DAVE, hypothesis="H1", irreversible=True, risky=True
     )
@@ -272,7 +342,10 @@ def test_irreversibility_accepted_instead_of_rollback(svc: IncidentService, inci
     assert svc.start_change(incident, "C1", DAVE).seq > 0
 
 
-def test_the_ic_resolves_early_with_a_logged_reason(svc: IncidentService, incident: str) -> None:
+def test_the_ic_resolves_early_with_a_logged_reason(
+    svc: IncidentService, incident: str, clock: FakeClock
+) -> None:
+    _mitigated(svc, incident, clock)
     svc.resolve(incident, "false alarm", BOB, override_reason="alert misfired; no user impact")
     state = svc.state(incident)
     assert (state.phase, state.resolve_override_reason) == ("resolved", "alert misfired; no user impact")
@@ -302,7 +375,7 @@ def test_sev3_changes_are_approved_by_the_owner_role(svc: IncidentService, incid
     _risky(svc, incident)
     svc.request_approval(incident, "C1", DAVE)
     assert svc.state(incident).changes["C1"].approver_role == "owner"
-    with pytest.raises(RuleRefused, match="not the owner"):
+    with pytest.raises(RuleRefused, match="not the Owner"):
         svc.approve(incident, "C1", BOB)
     svc.approve(incident, "C1", CAROL)
 
@@ -325,17 +398,28 @@ def test_notes_and_follow_ups_are_allowed_after_resolution(
     assert svc.state(incident).phase == "open"
 
 
-def test_an_approver_owning_the_change_is_told_how_to_get_it_approved(
-    svc: IncidentService, incident: str
-) -> None:
-    _risky(svc, incident, owner=BOB)
+def test_when_the_ic_proposes_the_fallback_approver_decides(svc: IncidentService, incident: str) -> None:
+    _risky(svc, incident, by=BOB)
     with pytest.raises(RuleRefused) as refused:
         svc.approve(incident, "C1", BOB)
-    assert "let someone else own it, or hand IC over" in refused.value.refusal.hint
-    _risky(svc, incident, cid="C2")
+    assert "who may: the IC or Ops" in refused.value.refusal.hint
+    svc.assign(incident, "ops", "carol", BOB)
     with pytest.raises(RuleRefused) as refused:
-        svc.approve(incident, "C2", DAVE)
-    assert refused.value.refusal.hint == "ask the IC (bob) to decide"
+        svc.approve(incident, "C1", BOB)
+    assert refused.value.refusal.hint == "who may: the Ops (carol) decides"
+    svc.approve(incident, "C1", CAROL)
+    assert svc.state(incident).changes["C1"].approved_by == "carol"
+
+
+def test_command_taken_from_an_absent_ic_needs_a_second_responder(
+    svc: IncidentService, incident: str
+) -> None:
+    svc.take_command(incident, "bob has not answered for 10 minutes", CAROL)
+    assert svc.state(incident).ic == "bob"
+    svc.confirm_command(incident, "carol", ALICE)
+    state = svc.state(incident)
+    assert state.ic == "carol"
+    assert "confirmed by alice" in state.role_history[-1].reason
 
 
 def test_front_ends_can_ask_when_the_windows_end(

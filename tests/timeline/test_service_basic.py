@@ -40,7 +40,15 @@ def test_risky_change_from_proposal_to_resolution(
 
 
 def test_starting_an_unapproved_risky_change_is_refused(svc: IncidentService, incident: str) -> None:
-    svc.propose_change(incident, "Failover", "dave", DAVE, hypothesis="x", rollback="fail back", risky=True)
+    svc.propose_change(
+        incident,
+        "Failover",
+        "dave",
+        DAVE,
+        hypothesis="the primary is overloaded",
+        rollback="fail back",
+        risky=True,
+    )
     with pytest.raises(Refused, match="has not been approved"):
         svc.start_change(incident, "C1", DAVE)
 

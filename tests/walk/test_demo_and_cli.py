@@ -13,6 +13,7 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from runbook_engine.cli import incident_context
 from runbook_engine.cli import walk as walk_cli
 from runbook_engine.cli.main import main
 from runbook_engine.format.library import load_runbook
@@ -26,6 +27,12 @@ from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.walker import Walker
 from tests.conftest import FIXTURES
 from tests.walk.conftest import REDIS, REPO, World
+
+
+@pytest.fixture(autouse=True)
+def _as_alice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process walks run as one OS account: it stands in for alice's (a people-less policy)."""
+    monkeypatch.setattr(incident_context, "os_account", lambda: "alice")
 
 
 def args_for(store: Path, *extra: str) -> argparse.Namespace:

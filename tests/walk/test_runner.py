@@ -9,7 +9,7 @@ import pytest
 
 from runbook_engine.errors import Refused
 from runbook_engine.format.library import load_runbook
-from runbook_engine.format.model import Step
+from runbook_engine.format.steps import Step
 from runbook_engine.timeline.events import Actor, EventType
 from runbook_engine.timeline.format import human_line
 from runbook_engine.walk import runner

@@ -53,7 +53,7 @@ def test_keys_walk_to_a_risky_change_that_waits_for_the_ics_approval(world: Worl
 
 
 def test_typed_commands_reach_the_timeline(world: World) -> None:
-    session = world.session()
+    session = world.session(world.ic)  # severity and roles are the IC's to change
     session.begin()
 
     def script(d: Driver) -> None:
@@ -81,7 +81,7 @@ def test_typed_commands_reach_the_timeline(world: World) -> None:
     state = world.service.state(world.incident_id)
     assert state.severity == "SEV-1"
     assert state.roles["comms"] == "carol"
-    assert state.action_items[0].bucket == "1w" and state.action_items[0].owner == "alice"
+    assert state.action_items[0].bucket == "1w" and state.action_items[0].owner == "bob"
     notes = [e.payload["text"] for e in events if e.type is EventType.NOTE]
     assert notes == ["paged by the alert", "Evidence at Connections at limit?: ratio at 1.0"]
     update = state.last_status_update

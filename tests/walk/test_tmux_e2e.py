@@ -1,4 +1,5 @@
-"""End to end in a real terminal: `runbook walk` inside tmux, approved from a second process."""
+"""End to end in a real terminal: `runbook walk` inside tmux as one OS account, the IC approving
+and resolving from a second account (a throw-away one: the test needs root, as CI has)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,23 @@ import pytest
 
 from runbook_engine.policy import load_policy
 from runbook_engine.resources import DEFAULT_POLICY
-from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.events import os_account
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
+from tests.os_accounts import Accounts
 from tests.walk.conftest import REDIS, REPO
+
+_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+"""Account names take letters only after the prefix: hex digits become letters."""
 
 pytestmark = [pytest.mark.needs_tmux, pytest.mark.slow]
 
-def short_policy() -> str:
-    """The bundled policy with a 1 s observation and a 2 s monitoring window."""
+def short_policy(people: dict[str, str]) -> str:
+    """The bundled policy with a 1 s observation and a 2 s monitoring window, and `people`."""
     text = DEFAULT_POLICY.read_text(encoding="utf-8")
     text = re.sub(r"observation_window: \S+", "observation_window: 1s", text)
-    return re.sub(r"monitoring_window: \S+", "monitoring_window: 2s", text)
+    text = re.sub(r"monitoring_window: \S+", "monitoring_window: 2s", text)
+    return text + "people:\n" + "".join(f"  {handle}: [{account}]\n" for handle, account in people.items())
 
 
 class Tmux:
@@ -86,16 +92,21 @@ def tmux() -> Iterator[Tmux]:
         subprocess.run(["tmux", "-L", session.socket, "kill-server"], capture_output=True, check=False)
 
 
-def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_path: Path) -> None:
-    store, policy_file = tmp_path / "incidents.db", tmp_path / "policy.yaml"
-    policy_file.write_text(short_policy(), encoding="utf-8")
+def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(
+    tmux: Tmux, tmp_path: Path, os_accounts: Accounts
+) -> None:
+    bob = os_accounts.make(f"bob{uuid.uuid4().hex[:4]}".translate(_LETTERS))
+    folder = os_accounts.shared_folder(f"walk-{uuid.uuid4().hex[:8]}")
+    store, policy_file = folder / "incidents.db", os_accounts.base / f"policy-{folder.name}.yaml"
+    policy_file.write_text(short_policy({"alice": os_account(), "bob": bob.name}), encoding="utf-8")
+    policy_file.chmod(0o644)
     redis = tmp_path / REDIS.name
     redis.write_text(REDIS.read_text(encoding="utf-8").replace("monitoring: 15m", "monitoring: 2s"))
     policy = load_policy(policy_file)
-    with SqliteStore(store, policy) as opened_in:
-        service = IncidentService(opened_in, policy)
-        incident = service.open("Redis refusing", "SEV-2", "bob", Actor.current("bob")).incident_id
     common = ["--store", str(store), "--policy", str(policy_file)]
+    opened = bob.runbook("incident", "open", "Redis", "refusing", "--sev", "SEV-2", *common)
+    assert opened.returncode == 0, opened.stderr
+    incident = opened.stdout.splitlines()[0]
     runbook = [sys.executable, "-m", "runbook_engine"]
     walk = [*runbook, "walk", str(redis), "--incident", incident, "--as", "alice", *common]
     command = f"cd {shlex.quote(str(REPO))} && {shlex.join(walk)}; sleep 60"
@@ -116,8 +127,8 @@ def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_
     tmux.keys("1")
     tmux.wait_for("waiting for the IC @bob")
 
-    approve = [*runbook, "incident", "approve", incident, "C1", "--as", "bob"]
-    subprocess.run([*approve, *common, "--reason", "rollback is ready"], check=True, timeout=30)
+    approved = bob.runbook("incident", "approve", incident, "C1", *common, "--reason", "rollback is ready")
+    assert approved.returncode == 0, approved.stderr
     tmux.wait_for("approved by @bob")
     tmux.keys("1")
     tmux.wait_for("helped")
@@ -131,7 +142,8 @@ def test_walk_to_a_risky_change_approved_elsewhere_then_resolve(tmux: Tmux, tmp_
     tmux.keys("1", "Enter")
     tmux.wait_for("MONITORING")
     tmux.wait_for("resolve the incident", timeout=20)
-    tmux.keys("1", "Enter")
+    resolved = bob.runbook("incident", "resolve", incident, "clients", "back", "to", "normal", *common)
+    assert resolved.returncode == 0, resolved.stderr  # the IC resolves; the walker may not
     tmux.wait_for("RESOLVED")
     tmux.type("quit")
     tmux.keys("Enter")

@@ -7,6 +7,7 @@ import pytest
 from runbook_engine.errors import Refused
 from runbook_engine.timeline import rules
 from runbook_engine.timeline.events import EventType
+from runbook_engine.timeline.refusal import RuleRefused
 from runbook_engine.walk.session import WalkSession
 from runbook_engine.walk.view import Move, Phase
 from tests.walk.conftest import World
@@ -101,10 +102,10 @@ def test_ic_walking_a_risky_action_is_told_to_delegate(world: World) -> None:
     for label in ("at-limit", "one-service-over-its-pool", "confirmed"):
         session.append(session.walker.answer(session.state, label))
     view = session.view()
-    assert "nobody approves their own change" in view.notice
-    session.append(session.walker.propose(session.state))
-    with pytest.raises(Refused):
-        world.approve("C1")
+    assert "the IC coordinates" in view.notice and "hand over IC" in view.notice
+    with pytest.raises(RuleRefused) as refused:
+        session.append(session.walker.propose(session.state))
+    assert refused.value.refusal.rule == "ic_does_not_act"
 
 
 def test_back_returns_to_the_previous_node_and_trail_unwinds(world: World) -> None:
@@ -135,11 +136,15 @@ def test_resolve_needs_mitigation_and_the_monitoring_window(world: World) -> Non
     assert session.view().phase is Phase.MITIGATE
     session.append(session.walker.mitigate(session.state, "rolled back"))
     assert session.view().phase is Phase.MONITORING
-    with pytest.raises(Refused):
-        session.append(session.walker.resolve("done"))
+    ic = world.session(world.ic)
+    with pytest.raises(RuleRefused, match="monitoring window"):
+        ic.append(ic.walker.resolve("done"))
     world.clock.advance(16 * 60)
     assert session.view().phase is Phase.RESOLVABLE
-    session.append(session.walker.resolve("done"))
+    with pytest.raises(RuleRefused, match="authority_resolve"):
+        session.append(session.walker.resolve("done"))
+    ic.append(ic.walker.resolve("done"))
+    session.refresh()
     assert session.state.phase == "resolved"
     assert session.view().phase is Phase.RESOLVED
 

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from runbook_engine.findings import Issue, Severity
 from runbook_engine.format.loader import LOADER_CODES
-from runbook_engine.lint import coverage
+from runbook_engine.lint import coverage, documents
 from runbook_engine.lint.context import RunbookContext
 from runbook_engine.lint.index import IndexEntry, Located
 from runbook_engine.lint.result import RuleInfo
@@ -118,13 +118,20 @@ def catalog() -> tuple[RuleInfo, ...]:
         RuleInfo(code, title.lower().replace(" ", "-"), title, Severity.ERROR, f"{code}: {title}.\n\n{hint}.")
         for code, (title, hint) in LOADER_CODES.items()
     )
-    return loader + tuple(rule_info(rule) for rule in RULES.values()) + (coverage_info(),)
+    rules = tuple(rule_info(rule) for rule in RULES.values())
+    return tuple(sorted((*loader, *rules, documents_info(), coverage_info()), key=lambda info: info.code))
 
 
 def coverage_info() -> RuleInfo:
     """RB401 runs after the rules (it needs the drills), but reporters list it like one."""
     doc = f"{coverage.CODE}: {coverage.SUMMARY}.\n\n{coverage.HINT}."
     return RuleInfo(coverage.CODE, coverage.NAME, coverage.SUMMARY, Severity.ERROR, doc)
+
+
+def documents_info() -> RuleInfo:
+    """RB210 runs after the rules (it goes to the network, only when asked); listed like a rule."""
+    doc = f"{documents.CODE}: {documents.SUMMARY}.\n\n{documents.__doc__}\n{documents.HINT}."
+    return RuleInfo(documents.CODE, documents.NAME, documents.SUMMARY, Severity.ERROR, doc)
 
 
 def names_to_codes() -> dict[str, str]:
