@@ -244,7 +244,7 @@ def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int
     posting = args.post or bool(args.groups)
     if posting and args.dry_run:
         raise UsageError("--dry-run records nothing, so it cannot --post", "drop one of them")
-    channels = post_targets(svc.policy, state.severity, args.groups) if posting else ()
+    channels = post_targets(svc.policy, state, args.groups) if posting else ()
     if not args.dry_run:
         post_draft(svc, args.incident, draft, actor, post_to=[c.name for c in channels])
     text = render_markdown(draft) if args.markdown else render_text(draft)

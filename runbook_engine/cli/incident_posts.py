@@ -22,19 +22,20 @@ from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.posts import Post
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.state import severity_rule
+from runbook_engine.timeline.state import IncidentState
+from runbook_engine.timeline.values import stakeholder_groups
 
 
-def post_targets(policy: Policy, severity: str, groups: Sequence[str]) -> tuple[Channel, ...]:
+def post_targets(policy: Policy, state: IncidentState, groups: Sequence[str]) -> tuple[Channel, ...]:
     """The channels for `groups`, or for the severity's stakeholders when none are named."""
+    severity = state.severity
     known = policy.channels.groups
     unknown = [g for g in groups if g not in known]
     if unknown:
         names = ", ".join(known) or "none"
         message = f"no channels for group {unknown[0]!r} in the policy"
         raise UsageError(message, f"groups with channels: {names}")
-    rule = severity_rule(policy, severity)
-    wanted = list(groups) or list(rule.stakeholders if rule else ())
+    wanted = list(groups) or list(stakeholder_groups(state, policy))
     channels = policy.channels.of_groups(wanted)
     if not channels:
         who = ", ".join(wanted) or "no stakeholder groups"
@@ -72,7 +73,8 @@ def retry_due(service: IncidentService, incident_id: str, actor: Actor) -> None:
     state = service.state(incident_id)
     now = service.clock.now()
     if any(post.due_at(now) for post in state.undelivered_posts):
-        report(flush(service, incident_id, actor, sender_for(service.policy, attempts=1)), incident_id)
+        sender = sender_for(service.policy_for(incident_id), attempts=1)
+        report(flush(service, incident_id, actor, sender, sendable_only=True), incident_id)
 
 
 def outbox_lines(posts: Sequence[Post]) -> list[str]:
@@ -92,4 +94,4 @@ def send_reminder(service: IncidentService, incident_id: str, actor: Actor) -> N
     outcome = remind(service, incident_id, actor)
     if outcome is not None:
         _say(outcome)
-        report(flush(service, incident_id, actor, sender_for(service.policy)), incident_id)
+        report(flush(service, incident_id, actor, sender_for(service.policy_for(incident_id))), incident_id)

@@ -33,6 +33,11 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     parser = new_parser(prog, "Walk a runbook during an incident; every step is logged to its timeline.")
     parser.add_argument("runbook", type=Path, help="the runbook YAML file")
     parser.add_argument("--incident", metavar="ID", help="the incident to walk in (default: ask)")
+    parser.add_argument(
+        "--alert",
+        metavar="NAME",
+        help="the alert that paged: a new incident's severity defaults to its variant's (see symptom.alerts)",
+    )
     add_common_options(parser)
     parser.add_argument(
         "--allow-commands",
@@ -108,9 +113,19 @@ def _incident(args: argparse.Namespace, setup: Setup, terminal: Terminal) -> str
         return find_or_open(setup.service, setup.runbook, setup.actor)
     from runbook_engine.walk.lobby import choose_incident
 
+    severity = _alert_severity(setup.runbook, args.alert) if args.alert else ""
     return choose_incident(
-        setup.service, setup.runbook, setup.actor, input=terminal.input, output=terminal.output
+        setup.service, setup.runbook, setup.actor, input=terminal.input, output=terminal.output,
+        severity=severity,
     )
+
+
+def _alert_severity(runbook: Runbook, alert: str) -> str:
+    severity = runbook.severity_for(alert)
+    if severity is None:
+        known = ", ".join(runbook.symptom.alerts) or "none"
+        raise UsageError(f"{runbook.id} has no alert {alert!r}", f"its alerts: {known}")
+    return severity
 
 
 def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Terminal) -> int:
@@ -194,7 +209,7 @@ def _welcome(args: argparse.Namespace, incident_id: str) -> str:
 def _start_outbox(setup: Setup, incident_id: str) -> OutboxWorker | None:
     """Posting runs beside the screen (only when the policy has channels); what it has not sent
     when the walk ends stays queued in the timeline."""
-    if not setup.policy.channels.groups:
+    if not setup.service.policy_for(incident_id).channels.groups:
         return None
     from runbook_engine.comms.worker import OutboxWorker
 

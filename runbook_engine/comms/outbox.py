@@ -40,6 +40,8 @@ class Sender:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     post: PostFn = post_json
+    timeout_s: float | None = None
+    """Overrides the policy's request timeout (None: the policy's `comms: timeout`)."""
 
 
 @dataclass(frozen=True)
@@ -54,16 +56,26 @@ class Sent:
 
 
 def flush(
-    service: IncidentService, incident_id: str, actor: Actor, sender: Sender, *, force: bool = False
+    service: IncidentService,
+    incident_id: str,
+    actor: Actor,
+    sender: Sender,
+    *,
+    force: bool = False,
+    sendable_only: bool = False,
 ) -> list[Sent]:
     """Try every post that is due (with `force`: every undelivered one nobody holds).
 
     Posts go out in parallel, one thread each (the store serialises the appends), so a stalled
-    channel costs the command one channel's timeouts, not one per channel.
+    channel costs the command one channel's timeouts, not one per channel. `sendable_only` skips
+    posts for channels this policy does not define (instead of recording a failure for each).
     """
     now = service.clock.now()
     posts = service.state(incident_id).undelivered_posts
     due = [p for p in posts if p.due_at(now) or (force and not p.claimed_at(now))]
+    if sendable_only:  # a terminal whose policy lacks the channel leaves it to one that has it
+        channels = service.policy_for(incident_id).channels
+        due = [p for p in due if channels.by_name(p.channel) is not None]
     if len(due) <= 1:
         return [send_post(service, incident_id, post, actor, sender) for post in due]
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(due)), thread_name_prefix="post") as pool:
@@ -73,7 +85,8 @@ def flush(
 def send_post(service: IncidentService, incident_id: str, post: Post, actor: Actor, sender: Sender) -> Sent:
     """Claim, send and record one post; refused claims are skipped, not errors."""
     ids = {"post_id": post.post_id, "channel": post.channel}
-    claim = {**ids, "lease_s": lease_s(sender, service.policy.channels.settings.timeout_s)}
+    settings = service.policy_for(incident_id).channels.settings
+    claim = {**ids, "lease_s": lease_s(sender, sender.timeout_s or settings.timeout_s)}
     try:
         service.append(incident_id, NewEvent(EventType.POST_ATTEMPT, actor, claim))
     except Refused:
@@ -94,17 +107,18 @@ def lease_s(sender: Sender, timeout_s: float) -> int:
 
 
 def _send(service: IncidentService, incident_id: str, post: Post, sender: Sender) -> Outcome:
-    channel = service.policy.channels.by_name(post.channel)
+    channels = service.policy_for(incident_id).channels  # the incident's pinned policy
+    channel = channels.by_name(post.channel)
     if channel is None:
         return Outcome(False, 0, None, f"channel {post.channel} is no longer in the policy")
     try:
-        url = webhook_url(channel, service.policy.channels.settings, sender.environ)
+        url = webhook_url(channel, channels.settings, sender.environ)
     except SecretError as exc:
         return Outcome(False, 0, None, str(exc))
     body, problem = _body(service, incident_id, post, channel)
     if problem:
         return Outcome(False, 0, None, problem)
-    timeout = service.policy.channels.settings.timeout_s
+    timeout = sender.timeout_s or channels.settings.timeout_s
     headers = {"Idempotency-Key": f"{incident_id}/{post.post_id}"}
     outcome = deliver(lambda: sender.post(url, body, headers, timeout), sender.retry, sender.sleep)
     return replace(outcome, reason=_redact(outcome.reason, url))

@@ -48,7 +48,7 @@ def remind(service: IncidentService, incident_id: str, actor: Actor) -> str | No
     state, now = service.state(incident_id), service.clock.now()
     if state.update_overdue_s(now) is None or state.next_update_due_at is None:
         return None
-    settings = service.policy.channels
+    settings = service.policy_for(incident_id).channels
     group = settings.settings.ic_group
     channels = settings.of_groups([group]) if group else ()
     if not channels:

@@ -6,6 +6,7 @@ the timeline; errors here name the variable or key, never a value.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def read_secrets(path: Path) -> Mapping[str, object]:
     """The secrets file as a mapping; a broken file is an error that quotes none of its content."""
     from runbook_engine.format.loader import LoadError, load_data_text  # only when a file is used
 
+    _check_private(path)
     try:
         data = load_data_text(read_text_limited(path), str(path))
     except ReadRefused as exc:
@@ -56,6 +58,16 @@ def read_secrets(path: Path) -> Mapping[str, object]:
     if not isinstance(data, dict):
         raise SecretError(f"the secrets file {path} must map names to URLs")
     return data
+
+
+def _check_private(path: Path) -> None:
+    """Refuse a secrets file every account on the machine may read: its URLs are already out."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # the read below says why it cannot be read
+    if mode & (stat.S_IROTH | stat.S_IWOTH):
+        raise SecretError(f"the secrets file {path} is readable or writable by every account: chmod o-rwx it")
 
 
 def _where(channel: Channel) -> str:

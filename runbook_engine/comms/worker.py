@@ -62,7 +62,7 @@ class OutboxWorker:
         from runbook_engine.comms.retry import RetryPolicy
 
         if self.sender is None:
-            attempts = self.service.policy.channels.settings.attempts
+            attempts = self.service.policy_for(self.incident_id).channels.settings.attempts
             self.sender = Sender(retry=RetryPolicy(attempts=attempts))
         try:
             flush(self.service, self.incident_id, self.actor, self.sender)

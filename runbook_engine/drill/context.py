@@ -56,12 +56,23 @@ class Context:
 
     # -- the incident ---------------------------------------------------------------------------
 
+    def _alert_severity(self) -> str:
+        """The severity of the alert that paged (its variant's), else the runbook's default."""
+        alert = self.drill.scenario.alert
+        if alert is None:
+            return self.runbook.default_severity
+        severity = self.runbook.severity_for(alert)
+        if severity is None:
+            known = ", ".join(self.runbook.symptom.alerts) or "none"
+            raise StepProblem("scenario", f"{self.runbook.id} has no alert {alert!r}; its alerts: {known}")
+        return severity
+
     def open(self) -> None:
         """Open the incident as the IC, give every other role to its player, start the walk."""
         scenario = self.drill.scenario
         payload: dict[str, Any] = {
             "title": scenario.title,
-            "severity": scenario.severity or self.runbook.default_severity or "SEV-3",
+            "severity": scenario.severity or self._alert_severity() or "SEV-3",
             "ic": scenario.ic,
             "started_at": iso(self._started()),
             "runbook": self.runbook.id,

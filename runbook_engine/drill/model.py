@@ -90,6 +90,8 @@ class Scenario:
     started: str | None = None
     walker: str | None = None
     policy: str | None = None
+    alert: str | None = None
+    """The alert that paged, whose variant's severity applies when `severity` is not given."""
 
     @property
     def ic(self) -> str:

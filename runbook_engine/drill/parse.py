@@ -86,6 +86,7 @@ def drill_from_document(document: Document) -> Drill:
             started=scenario.get("started"),
             walker=scenario.get("walker"),
             policy=scenario.get("policy"),
+            alert=scenario.get("alert"),
         ),
         steps=steps,
         expectations=_expectations(document, ("expect",), data.get("expect")),

@@ -167,6 +167,9 @@ def _execute(drill: Drill, runbook: Runbook, policy: Policy, store: SqliteStore)
     except RuleRefused as exc:
         run.failures.append(Failure("open", f"the incident cannot be opened: {exc.message}", Position(), ""))
         return run
+    except StepProblem as exc:
+        run.failures.append(Failure("open", f"the incident cannot be opened: {exc}", Position(), ""))
+        return run
     for step in drill.steps:
         if not run.step(step):
             return run

@@ -181,6 +181,12 @@ class Runbook:
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
 
+    def severity_for(self, alert: str) -> str | None:
+        """The severity an incident paged by `alert` opens at: the variant's own, else the runbook's
+        default; None when the runbook lists no such alert."""
+        variant = next((v for v in self.symptom.variants if v.name == alert), None)
+        return None if variant is None else (variant.severity or self.default_severity)
+
     @property
     def default_severity(self) -> str:
         """The declared severity, else the most severe alert variant's, else empty (ask)."""

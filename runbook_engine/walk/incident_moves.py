@@ -6,6 +6,7 @@ status update's fields are prefilled from the state so a tired responder mostly 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -13,6 +14,7 @@ from runbook_engine.format.durations import parse_duration
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.state import IncidentState
+from runbook_engine.timeline.values import stakeholder_groups
 
 ROLES = ("ic", "comms", "ops", "scribe", "tech_lead", "primary", "owner")
 BUCKETS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "1w": timedelta(weeks=1)}
@@ -76,8 +78,7 @@ def update_defaults(state: IncidentState, policy: Policy, impact_hint: str) -> d
 
 def stakeholder_channels(state: IncidentState, policy: Policy) -> tuple[str, ...]:
     """The channel names of the severity's stakeholder groups (none when the policy has none)."""
-    rule = policy.severities.get(state.severity)
-    return tuple(c.name for c in policy.channels.of_groups(rule.stakeholders if rule else ()))
+    return tuple(c.name for c in policy.channels.of_groups(stakeholder_groups(state, policy)))
 
 
 def status_update(
@@ -94,8 +95,7 @@ def status_update(
         f"[{now:%H:%M} UTC] {state.severity} {state.title}",
         f"Impact: {values['impact']}",
         f"Current hypothesis: {values['hypothesis']}",
-        "Actions in progress: "
-        + (", ".join(f"{a['action']} owned by {a['owner']}" for a in actions) or "none"),
+        "Actions in progress: " + (", ".join(_action_text(a) for a in actions) or "none"),
         f"Next update: {next_at:%H:%M} UTC",
     ]
     payload = {
@@ -110,10 +110,22 @@ def status_update(
     return NewEvent(EventType.STATUS_UPDATE, actor, payload)
 
 
+def _action_text(action: dict[str, str]) -> str:
+    eta = f", ETA {action['eta']}" if action.get("eta") else ""
+    return f"{action['action']} owned by {action['owner']}{eta}"
+
+
 def _action(text: str) -> dict[str, str]:
-    """`restart pods (alice)` -> action and owner; no owner written means `unassigned`."""
+    """`restart pods (alice, 14:40)` -> action, owner and ETA (HH:MM is UTC); no owner written
+    means `unassigned`, no ETA means none said."""
     text = text.strip()
-    if text.endswith(")") and "(" in text:
-        action, _, owner = text[:-1].rpartition("(")
-        return {"action": action.strip(), "owner": owner.strip().lstrip("@")}
-    return {"action": text, "owner": "unassigned"}
+    if not (text.endswith(")") and "(" in text):
+        return {"action": text, "owner": "unassigned"}
+    action, _, inside = text[:-1].rpartition("(")
+    owner, _, eta = inside.partition(",")
+    eta = eta.strip()
+    eta = f"{eta} UTC" if _HHMM.match(eta) else eta
+    return {"action": action.strip(), "owner": owner.strip().lstrip("@"), **({"eta": eta} if eta else {})}
+
+
+_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")

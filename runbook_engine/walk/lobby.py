@@ -42,8 +42,10 @@ def choose_incident(
     *,
     input: Input | None = None,
     output: Output | None = None,
+    severity: str = "",
 ) -> str:
-    """The id of the incident to walk in: an open one picked by number, or a newly opened one."""
+    """The id of the incident to walk in: an open one picked by number, or a newly opened one
+    (at `severity` by default when given: the paging alert's)."""
     ask = Asker(input, output)
     open_ones = [s for s in service.incidents() if s.phase != "resolved"]
     if open_ones:
@@ -57,15 +59,18 @@ def choose_incident(
         )
         if pick:
             return open_ones[int(pick) - 1].incident_id
-    return _open_new(service, runbook, actor, ask)
+    return _open_new(service, runbook, actor, ask, severity)
 
 
-def _open_new(service: IncidentService, runbook: Runbook, actor: Actor, ask: Asker) -> str:
+def _open_new(
+    service: IncidentService, runbook: Runbook, actor: Actor, ask: Asker, severity: str = ""
+) -> str:
     levels = list(service.policy.severities)
     title = ask("Incident title: ", runbook.symptom.summary or runbook.title)
+    default = severity or runbook.default_severity
     severity = ask(
         f"Severity ({', '.join(levels)}): ",
-        runbook.default_severity if runbook.default_severity in levels else levels[-1],
+        default if default in levels else levels[-1],
         Validator.from_callable(lambda text: text.strip() in levels, "pick a severity"),
         WordCompleter(levels),
     )

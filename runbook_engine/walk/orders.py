@@ -100,13 +100,14 @@ class Orders:
             Field("kind", "Kind (initial/update/resolution): ", defaults["kind"], KINDS),
             Field("impact", "Impact (who, what, how bad): ", defaults["impact"]),
             Field("hypothesis", "Current hypothesis: ", defaults["hypothesis"]),
-            Field("actions", "Actions, `what (owner); ...`: ", defaults["actions"], required=False),
+            Field("actions", "Actions, `what (owner, ETA); ...`: ", defaults["actions"], required=False),
             Field("next", "Next update in: ", defaults["next"], check=incident_moves.check_duration),
         )
 
         def finish(values: dict[str, str]) -> None:
             state = self.c.session.state
-            post_to = incident_moves.stakeholder_channels(state, session.service.policy)
+            policy = session.service.policy_for(session.incident_id)
+            post_to = incident_moves.stakeholder_channels(state, policy)
             event = incident_moves.status_update(state, session.walker.actor, values, session.now(), post_to)
             if self.c.append([event], "status update recorded" + (", posting" if post_to else "")):
                 session.posts_queued()

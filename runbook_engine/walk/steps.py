@@ -3,6 +3,8 @@ risky diagnostics and cleanups, and detours to owed cleanup from an ending (pure
 
 from __future__ import annotations
 
+from typing import Any
+
 from runbook_engine.format.model import Node, Runbook
 from runbook_engine.timeline.state import IncidentState
 from runbook_engine.walk.view import Choice, Move
@@ -74,3 +76,33 @@ def gather_choices(node: Node, done: tuple[tuple[str, str], ...]) -> tuple[Choic
         Choice("", f"gather: {name}", Move.GATHER, hint=titles[name], part=name)
         for name in still_to_gather(node, done)
     )
+
+
+def check_gathered(node: Node, done: tuple[tuple[str, str], ...]) -> None:
+    """Raise ValueError when a gather node is decided before every check is in."""
+    missing = still_to_gather(node, done) if node.kind == "gather" else []
+    if missing:
+        raise ValueError(f"gather every check before deciding; still missing: {', '.join(missing)}")
+
+
+def proposal(node: Node, runbook_id: str, change_id: str, hypothesis: str, owner: str) -> dict[str, Any]:
+    """The `change_proposed` payload for the change a node makes, with what the runbook declares."""
+    payload: dict[str, Any] = {
+        "change_id": change_id,
+        "runbook": runbook_id,
+        "node": node.id,
+        "action": node.title if node.title != node.id else node.text,
+        "hypothesis": hypothesis,
+        "rollback": node.rollback.text if node.rollback is not None else None,
+        "irreversible": node.is_irreversible,
+        "risky": node.is_risky,
+        "owner": owner,
+        "cleanup": list(node.cleanup),
+    }
+    if node.strategy:
+        payload["strategy"] = node.strategy
+    if node.repeat is not None:
+        payload["repeat"] = node.repeat.describe()
+    if node.approval is not None:
+        payload["approvers"] = {"any_of": list(node.approval.any_of), "count": node.approval.count}
+    return payload

@@ -173,10 +173,7 @@ class Walker:
         target = node.target(label)
         if target is None:
             raise KeyError(label)
-        if node.kind == "gather":
-            missing = steps.still_to_gather(node, steps.gathered(state, self.name, self.runbook, node))
-            if missing:
-                raise ValueError(f"gather every check before deciding; still missing: {', '.join(missing)}")
+        steps.check_gathered(node, steps.gathered(state, self.name, self.runbook, node))
         events: list[NewEvent] = []
         change = self.change(state) if node.is_change else None
         if node.is_change and (change is None or change.status != "in_flight"):
@@ -190,10 +187,7 @@ class Walker:
             }
             events.append(self._event(EventType.CHANGE_RESULT, payload))
         events += self._implied(node, label, state)
-        answered = {"runbook": self.runbook.id, "node": node.id, "answer": label, "walker": self.name}
-        if evidence:
-            answered["evidence"] = evidence
-        answered.update(steps.task_fields(node, self.name))
+        answered = self._answered(node, label, evidence, **steps.task_fields(node, self.name))
         early = self.early_by_s(node, state, now)
         events.append(self._event(EventType.NODE_ANSWERED, {**answered, **early}))
         events.append(self._enter(target))
@@ -205,14 +199,7 @@ class Walker:
         target = steps.skip_target(node)
         if target is None or self.change(state) is not None:
             raise ValueError(f"{node.id} cannot be skipped here (nothing started, and a no_change way on)")
-        answered = {
-            "runbook": self.runbook.id,
-            "node": node.id,
-            "answer": "no_change",
-            "walker": self.name,
-            "evidence": f"not tried: {reason}",
-            "skipped": reason,
-        }
+        answered = self._answered(node, "no_change", f"not tried: {reason}", skipped=reason)
         return [self._event(EventType.NODE_ANSWERED, answered), self._enter(target)]
 
     def gather(self, state: IncidentState, check: str, evidence: str) -> list[NewEvent]:
@@ -220,15 +207,19 @@ class Walker:
         node = self.runbook.node(self.position(state))
         if check not in steps.still_to_gather(node, steps.gathered(state, self.name, self.runbook, node)):
             raise ValueError(f"{check!r} is not a check still to gather at {node.id}")
-        payload = {"runbook": self.runbook.id, "node": node.id, "answer": check, "walker": self.name,
-                   "evidence": evidence, "gathered": True}
-        return [self._event(EventType.NODE_ANSWERED, payload)]
+        return [self._event(EventType.NODE_ANSWERED, self._answered(node, check, evidence, gathered=True))]
 
     def go_to(self, state: IncidentState, node_id: str) -> list[NewEvent]:
         """Enter an owed cleanup node of this runbook from an ending (a detour the screen offers)."""
         if node_id not in self.runbook.nodes or node_id not in state.cleanup_owed:
             raise ValueError(f"{node_id} is not owed cleanup of this runbook")
         return [self._enter(node_id)]
+
+    def _answered(self, node: Node, label: str, evidence: str, **more: object) -> dict[str, object]:
+        """A `node_answered` payload; empty evidence is left out."""
+        payload: dict[str, object] = {"runbook": self.runbook.id, "node": node.id, "answer": label}
+        payload["walker"] = self.name
+        return {**payload, **({"evidence": evidence} if evidence else {}), **more}
 
     def _implied(self, node: Node, label: str, state: IncidentState) -> list[NewEvent]:
         """A confirmed cause becomes a stated hypothesis (the change it leads to tests it)."""
@@ -253,25 +244,7 @@ class Walker:
         node = self.runbook.node(self.position(state))
         change_id = next_change_id(state)
         hypothesis = state.active_hypotheses[-1].text if state.active_hypotheses else ""
-        rollback = node.rollback.text if node.rollback is not None else None
-        payload: dict[str, object] = {
-            "change_id": change_id,
-            "runbook": self.runbook.id,
-            "node": node.id,
-            "action": node.title if node.title != node.id else node.text,
-            "hypothesis": hypothesis,
-            "rollback": rollback,
-            "irreversible": node.is_irreversible,
-            "risky": node.is_risky,
-            "owner": self.name,
-            "cleanup": list(node.cleanup),
-        }
-        if node.strategy:
-            payload["strategy"] = node.strategy
-        if node.repeat is not None:
-            payload["repeat"] = node.repeat.describe()
-        if node.approval is not None:
-            payload["approvers"] = {"any_of": list(node.approval.any_of), "count": node.approval.count}
+        payload = steps.proposal(node, self.runbook.id, change_id, hypothesis, self.name)
         events = [self._event(EventType.CHANGE_PROPOSED, payload)]
         if node.is_risky:
             role = gates.approver_role(state, self.policy, node, self.name)

@@ -47,7 +47,9 @@ def write_policy(
     policy = folder / "policy.yaml"
     base = (RUNBOOKS / "policy.yaml").read_text(encoding="utf-8")
     policy.write_text(base + CHANNELS.replace("ATTEMPTS", str(attempts)), encoding="utf-8")
-    (folder / "hooks.yaml").write_text(f"teams-support: {receiver.url('teams/' + SECRET_TOKEN)}\n")
+    hooks = folder / "hooks.yaml"
+    hooks.write_text(f"teams-support: {receiver.url('teams/' + SECRET_TOKEN)}\n")
+    hooks.chmod(0o600)
     monkeypatch.setenv("TEST_HOOK_SLACK", receiver.url("slack/" + SECRET_TOKEN))
     monkeypatch.setenv("TEST_HOOK_WEBHOOK", receiver.url("hook/" + SECRET_TOKEN))
     monkeypatch.setenv("TEST_HOOK_MM", receiver.url("mm/" + SECRET_TOKEN))

@@ -31,13 +31,15 @@ class Desk:
     clock: FakeClock
     waits: list[float] = field(default_factory=list)
     attempts: int = 3
+    timeout_s: float = 0.3
 
     @property
     def policy(self) -> Policy:
         return self.service.policy
 
     def sender(self) -> Sender:
-        return replace(Sender(), retry=RetryPolicy(attempts=self.attempts), sleep=self.waits.append)
+        retry = RetryPolicy(attempts=self.attempts)
+        return replace(Sender(), retry=retry, sleep=self.waits.append, timeout_s=self.timeout_s)
 
     def open(self, severity: str = "SEV-1") -> str:
         return self.service.open("Checkout payment timeouts", severity, "lee", LEE).incident_id
@@ -63,8 +65,6 @@ def desk(
 ) -> Desk:
     """A desk whose requests time out after `timeout_s` (stalls cost the test only that)."""
     policy = load_policy(write_policy(tmp_path, receiver, monkeypatch))
-    settings = replace(policy.channels.settings, timeout_s=timeout_s)
-    policy = replace(policy, channels=replace(policy.channels, settings=settings))
     clock = clock or FakeClock()
     store = SqliteStore(tmp_path / "incidents.db", policy)
-    return Desk(IncidentService(store, policy, clock), clock)
+    return Desk(IncidentService(store, policy, clock), clock, timeout_s=timeout_s)

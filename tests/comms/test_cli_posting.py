@@ -108,3 +108,4 @@ def test_the_secret_url_is_nowhere_people_or_files_can_see(
         assert SECRET_TOKEN not in out + err
     for path in tmp_path.glob("incidents.db*"):
         assert SECRET_TOKEN.encode() not in path.read_bytes()
+

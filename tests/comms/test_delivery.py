@@ -14,6 +14,7 @@ import pytest
 from runbook_engine.comms import DraftInputs
 from runbook_engine.comms.http import Response, post_json
 from runbook_engine.comms.outbox import flush
+from runbook_engine.policy import load_policy
 from runbook_engine.timeline.events import EventType
 from tests.comms.conftest import HOOK, MM, SECRET_TOKEN, SLACK, TEAMS
 from tests.comms.helpers import ALL_CHANNELS, LEE, Desk, desk
@@ -193,3 +194,26 @@ def test_channels_are_tried_side_by_side_so_stalls_do_not_add_up(d: Desk, receiv
     assert [r.delivered for r in results] == [False] * 3
     assert most[0] == 3
     assert len(d.service.state(incident).undelivered_posts) == 3
+
+
+def test_a_secrets_file_every_account_can_read_is_refused(
+    d: Desk, receiver: Receiver, tmp_path: Path
+) -> None:
+    incident = d.open()
+    (tmp_path / "hooks.yaml").chmod(0o644)
+    d.update(incident, ("support-teams",))
+    [result] = d.flush(incident)
+    assert not result.delivered and "readable or writable by every account: chmod o-rwx" in result.reason
+    assert receiver.seen == []
+
+
+def test_posts_for_a_channel_the_policy_dropped_are_left_to_the_outbox(d: Desk, receiver: Receiver) -> None:
+    incident = d.open()
+    d.update(incident, ("exec-slack",))
+    d.service.change_policy(incident, load_policy(), "no chat from this policy", LEE)
+    assert d.service.policy_for(incident).channels.groups == {}
+    sender = d.sender()
+    assert flush(d.service, incident, LEE, sender, sendable_only=True) == []
+    [result] = flush(d.service, incident, LEE, sender)
+    assert result.reason == "channel exec-slack is no longer in the policy"
+    assert receiver.seen == []

@@ -18,15 +18,16 @@ def test_status_update_is_prefilled_from_the_state_and_rendered(world: World) ->
         "actions": "",
         "next": "15m",
     }
-    values = {**defaults, "actions": "roll back (alice); page platform"}
+    values = {**defaults, "actions": "roll back (alice, 14:20); page platform"}
     event = incident_moves.status_update(state, world.alice, values, world.clock.now())
     assert event.type is EventType.STATUS_UPDATE
     assert event.payload["actions"] == [
-        {"action": "roll back", "owner": "alice"},
+        {"action": "roll back", "owner": "alice", "eta": "14:20 UTC"},
         {"action": "page platform", "owner": "unassigned"},
     ]
     text = str(event.payload["text"])
     assert "Impact: payments fail" in text and "Next update: 14:15 UTC" in text
+    assert "roll back owned by alice, ETA 14:20 UTC" in text
     world.service.store.append(world.incident_id, event, world.clock.now(), lambda s, e: None)
     later = world.service.state(world.incident_id)
     assert incident_moves.update_defaults(later, world.policy, "")["kind"] == "update"

@@ -269,3 +269,50 @@ def test_a_gather_step_takes_its_checks_in_any_order_then_one_decision(desk: Des
     walk = session.state.walk("omar", canary.id)
     assert walk is not None and [v.node for v in walk.path][-2:] == ["hotfix-ready", "announce-rollout"]
     assert walk.path[-2].answer == "ready" and len(walk.path[-2].gathered) == 3
+
+
+def test_accepting_irreversibility_needs_a_yes_after_the_consequence_and_precheck(desk: Desk) -> None:
+    desk.service.assign(desk.incident_id, "tech_lead", "dana", IC)
+    session = desk.session(ladder())
+    desk.answer(session, "growing", "done", "confirmed", "still-lagging")
+    controller = Controller(session)
+    controller.choose(session.view().choices[0])
+    assert controller.form is not None
+    question = controller.form.fields[0].prompt
+    assert "IRREVERSIBLE. Lost for good: The query's work is lost" in question
+    assert "Precheck: The pid is the oldest client backend" in question
+    controller.submit("n")
+    assert not session.state.changes
+    assert ("info", "not proposed: the irreversible step was not accepted") in controller.messages
+    controller.choose(session.view().choices[0])
+    controller.submit("y")
+    assert session.state.changes["C1"].irreversible
+    assert session.view().phase is Phase.AWAITING_APPROVAL
+
+
+def test_skipping_from_the_screen_asks_why(desk: Desk) -> None:
+    session = desk.session(ladder())
+    desk.answer(session, "growing", "done", "confirmed", "still-lagging")
+    controller = Controller(session)
+    controller.choose(next(c for c in session.view().choices if c.move is Move.SKIP))
+    controller.submit("the report owner is ending it herself")
+    assert session.view().node.id == "raise-lag-tolerance"
+    assert events_of(desk, EventType.NODE_ANSWERED)[-1]["skipped"] == "the report owner is ending it herself"
+
+
+def test_the_paging_alert_sets_a_new_incidents_severity(tmp_path: Path) -> None:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from runbook_engine.walk.lobby import choose_incident
+
+    runbook = ladder()
+    assert runbook.severity_for("PaymentsReplicaLagHigh") == "SEV-3"
+    assert runbook.severity_for("PaymentsReplicaLagCritical") == "SEV-2"
+    assert runbook.severity_for("NoSuchAlert") is None
+    policy = load_policy()
+    with SqliteStore(tmp_path / "lobby.db", policy) as store, create_pipe_input() as pipe:
+        service = IncidentService(store, policy, FakeClock())
+        pipe.send_text("\r\r\r")  # accept the title, the severity and the IC offered
+        opened = choose_incident(service, runbook, OMAR, input=pipe, output=DummyOutput(), severity="SEV-3")
+        assert service.state(opened).severity == "SEV-3"
