@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import iso_utc
 from runbook_engine.timeline.four_eyes import approver_roles, decider
+from runbook_engine.timeline.posts import Post
 from runbook_engine.timeline.values import (
     Change,
     IncidentState,
@@ -81,12 +83,20 @@ def board(state: IncidentState, policy: Policy, now: datetime) -> dict[str, Any]
         "hypotheses": [{"id": h.id, "text": h.text} for h in state.active_hypotheses],
         "next_update_due": iso_utc(due) if due else None,
         "update_overdue_s": state.update_overdue_s(now),
+        "update_urgency": update_urgency(state, now),
+        "undelivered_posts": [_post(p) for p in state.undelivered_posts],
         "stakeholders": list(stakeholder_groups(state, policy)),
         "checklist": [{"key": i.key, "text": i.text, "done": i.done} for i in checklist(state)],
         "cleanup_owed": list(state.cleanup_owed),
         "action_items": len(state.action_items),
         "policy_digest": policy.digest or None,
     }
+
+
+def _post(post: Post) -> dict[str, Any]:
+    """A message not yet in its channel (never its URL: the timeline does not know it)."""
+    fields = ("post_id", "channel", "kind", "status", "attempts", "last_error")
+    return {name: getattr(post, name) for name in fields}
 
 
 def _times(state: IncidentState) -> dict[str, str | None]:

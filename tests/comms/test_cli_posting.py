@@ -3,6 +3,7 @@ a real HTTP receiver; the webhook URLs never appear in any output, the store or 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,9 @@ def test_outbox_retries_now_and_exits_1_while_something_is_undelivered(
     cli("incident", "update", incident, "--post", "--policy", policy)
     code, out, err = cli("incident", "outbox", incident, "--policy", policy)
     assert code == 1 and "undelivered: status update #2 to support-teams (failed, 2 requests" in out
+    board = json.loads(cli("incident", "status", incident, "--format", "json", "--policy", policy)[1])
+    [waiting] = board["undelivered_posts"]
+    assert (waiting["channel"], waiting["last_error"]) == ("support-teams", "HTTP 503")
     code, out, err = cli("incident", "outbox", incident, "--policy", policy)
     assert code == 0 and "posted #2 to support-teams" in err
     assert len(receiver.on(TEAMS)) == 1
