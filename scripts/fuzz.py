@@ -56,6 +56,7 @@ TOKENS = [
     "text: ", "answers: ", "outcomes: ", "next: ", "signal: ", "step: ", "argv: ", "query: ",
     "risk: risky", "rollback: ", "duration: ", "monitoring: ", "timeout: ", "runbook: ", "stages: ",
     "&a ", "*a", "&b ", "*b", "<<: ", "<<: *a", "!!python/object:os.system", "!!binary ", "!!int ",
+    "!!bool ", "!!float ", "!!null ", "!!timestamp ",
     "!!str ", "!!map ", "!!set ", "!custom ", "? ", "\\e]0;PWNED\\a", "\u202e", "\x1b[2J", "\x00",
     "\ufeff", "1" * 40, "9" * 4400, "99999999999999h", "1e999", "0x1F", "0o17", ".nan", "-.inf",
     "yes", "no", "on", "null", "~", "2026-03-01", "12:30:00", "\"a\\nb\"", "'it''s'", "|\n  x\n",
