@@ -34,6 +34,10 @@ class InputError(EngineError):
     exit_code = EXIT_USAGE
 
 
+class StoreUnavailable(InputError):
+    """The team store's server cannot be reached now: nothing was read or written; try again."""
+
+
 class Refused(EngineError):
     """The incident rules refused an action; the message says why and the hint what to do."""
 

@@ -21,6 +21,12 @@ DEFAULT_STORE = Path(".runbook") / "incidents.db"
 STORE_ENV = "RUNBOOK_STORE"
 
 
+def default_store(environ: Mapping[str, str] | None = None) -> str:
+    """`$RUNBOOK_STORE` (a file or a `postgresql://` URL) when set, else `.runbook/incidents.db`."""
+    env = os.environ if environ is None else environ
+    return env.get(STORE_ENV) or str(DEFAULT_STORE)
+
+
 def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
     """`$RUNBOOK_STORE` when set, else `.runbook/incidents.db` under the working directory."""
     env = os.environ if environ is None else environ

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.pg_server import PgServer, TeamDatabase, find_server, make_logins
 
 pytest_plugins = ["tests.os_accounts"]
 
@@ -32,3 +36,27 @@ def _private_validation_cache(
 ) -> None:
     """Each test gets its own validation cache instead of the user's ~/.cache."""
     monkeypatch.setenv("RUNBOOK_CACHE_DIR", str(tmp_path_factory.mktemp("runbook-cache")))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The session's throw-away PostgreSQL (see tests/pg_server.py); skips, or fails in CI, without."""
+    server, reason = find_server()
+    if server is None:
+        if os.environ.get("RUNBOOK_REQUIRE_PG"):
+            pytest.fail(f"RUNBOOK_REQUIRE_PG is set but {reason}")
+        pytest.skip(reason)
+    try:
+        with TeamDatabase(server, server.new_database()).session() as team:
+            make_logins(team.server)
+        yield server
+    finally:
+        if server.owned:
+            server.remove()
+
+
+@pytest.fixture
+def team_db(pg_server: PgServer) -> Iterator[TeamDatabase]:
+    """A fresh database holding an initialised team store; dropped after the test."""
+    with TeamDatabase(pg_server, pg_server.new_database()).session() as team:
+        yield team

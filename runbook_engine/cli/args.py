@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from runbook_engine.errors import UsageError
-from runbook_engine.resources import default_store_path
+from runbook_engine.resources import default_store
 
 
 def parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -17,12 +17,13 @@ def parser(prog: str, description: str) -> argparse.ArgumentParser:
 
 
 def add_store_option(parser: argparse.ArgumentParser) -> None:
-    """`--store PATH`, falling back to $RUNBOOK_STORE, then `.runbook/incidents.db`."""
+    """`--store PATH|URL`, falling back to $RUNBOOK_STORE, then `.runbook/incidents.db`."""
     parser.add_argument(
         "--store",
-        type=Path,
-        default=default_store_path(),
-        help="incident store (SQLite file); env RUNBOOK_STORE; default .runbook/incidents.db",
+        default=default_store(),
+        metavar="PATH|URL",
+        help="incident store: a SQLite file, or postgresql://... for a team store;"
+        " env RUNBOOK_STORE; default .runbook/incidents.db",
     )
 
 

@@ -8,7 +8,6 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
 from runbook_engine.cli.incident_authority import AUTHORITY_HANDLERS
@@ -45,13 +44,13 @@ from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from runbook_engine.identity import IdentityRefused
 from runbook_engine.policy import Policy
 from runbook_engine.terminal_text import visible
+from runbook_engine.timeline import locate
 from runbook_engine.timeline.board import board
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent, os_account
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.refusal import refuse_if
 from runbook_engine.timeline.rules import check_open
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.sqlite_db import store_exists
 
 Handler = Callable[[IncidentService, argparse.Namespace, Actor], int]
 
@@ -69,9 +68,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.action == "list" and not store_exists(Path(args.store)):
+    if args.action == "list" and not locate.exists(args.store):
         policy_of(args)  # a bad --policy is still an error
-        print(f"no incidents (no store at {args.store} yet)")
+        print(f"no incidents (no store at {locate.shown(args.store)} yet)")
         return EXIT_OK
     if args.action == "open":
         _check_severity_before_creating_a_store(args)
@@ -105,7 +104,7 @@ def _incident_policy(service: IncidentService, args: argparse.Namespace) -> Poli
 def _actor(service: IncidentService, args: argparse.Namespace) -> tuple[Actor, bool]:
     """The resolved actor, and whether it resolved (reading commands go on without)."""
     try:
-        return actor_of(args, service.policy), True
+        return actor_of(args, service.policy, service.store.login()), True
     except IdentityRefused:
         if args.action not in _READING or args.actor is not None:
             raise

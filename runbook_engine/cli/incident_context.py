@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import re
+import socket
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from runbook_engine.cli.args import add_policy_option, add_store_option
 from runbook_engine.errors import InputError, UsageError
 from runbook_engine.identity import resolve
 from runbook_engine.policy import Policy, PolicyError, load_policy
+from runbook_engine.timeline import locate
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor, os_account, parse_utc
 from runbook_engine.timeline.refusal import Refusal, RuleRefused
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.sqlite_db import store_exists
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
@@ -42,9 +42,11 @@ def policy_of(args: argparse.Namespace) -> Policy:
         raise InputError(str(exc), "fix the policy file or drop --policy to use the bundled one") from None
 
 
-def actor_of(args: argparse.Namespace, policy: Policy) -> Actor:
-    """The acting handle, resolved from this process's OS account (never just the typed name)."""
-    return Actor.current(resolve(args.actor, os_account(), policy.people))
+def actor_of(args: argparse.Namespace, policy: Policy, login: str | None = None) -> Actor:
+    """The acting handle, resolved from the account the store records: the team store's database
+    `login`, else this process's OS account. Never just the typed name."""
+    account = login or os_account()
+    return Actor(resolve(args.actor, account, policy.people), account, socket.gethostname())
 
 
 def pinned_policy(service: IncidentService, args: argparse.Namespace, incident_id: str) -> Policy:
@@ -64,15 +66,9 @@ def pinned_policy(service: IncidentService, args: argparse.Namespace, incident_i
     return pinned
 
 
-def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> SqliteStore:
+def open_store(args: argparse.Namespace, policy: Policy, *, create: bool = False) -> Store:
     """The store named by `--store`; reading commands never create an empty one by accident."""
-    path = Path(args.store)
-    if not create and not store_exists(path):
-        raise InputError(
-            f"no incident store at {path}",
-            "open an incident first (runbook incident open ...), or point --store / RUNBOOK_STORE at one",
-        )
-    return SqliteStore(path, policy)
+    return locate.open_store(args.store, policy, create=create)
 
 
 def open_service(args: argparse.Namespace, *, create: bool = False) -> IncidentService:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("runbook_engine.cli.render", "draw a runbook (and an incident's path) with graphviz"),
     "docs": ("runbook_engine.cli.docs", "write a wiki-ready folder for a runbook library"),
     "drill": ("runbook_engine.cli.drill", "run scripted drills against runbooks"),
+    "store": ("runbook_engine.cli.store", "set up a team store on PostgreSQL, copy incidents, check a store"),
     "policy": ("runbook_engine.cli.policy", "check a severity policy file"),
 }
 

@@ -10,7 +10,7 @@ from runbook_engine.cli.incident_context import actor_of
 from runbook_engine.errors import EXIT_OK
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.recovery import continue_incident
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -30,8 +30,9 @@ def add_recovery_parser(sub: Subparsers, make: SubParser) -> None:
     parser.add_argument("--reason", required=True, help="why the team continues (kept in the new timeline)")
 
 
-def continue_chain(store: SqliteStore, args: argparse.Namespace) -> int:
-    actor = actor_of(args, store.policy)  # the damaged timeline may not give its pinned one back
+def continue_chain(store: Store, args: argparse.Namespace) -> int:
+    # the damaged timeline may not give its pinned policy back
+    actor = actor_of(args, store.policy, store.login())
     done = continue_incident(store, args.incident, args.reason, actor, SystemClock().now())
     print(done.continued)
     print(

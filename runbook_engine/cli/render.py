@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _overlay(runbook: Runbook, incident: str, store: Path) -> Overlay:
+def _overlay(runbook: Runbook, incident: str, store: str) -> Overlay:
     from runbook_engine.render.incident import incident_steps
     from runbook_engine.render.overlay import build_overlay
 

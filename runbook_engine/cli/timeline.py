@@ -15,7 +15,7 @@ from runbook_engine.cli.incident_posts import send_reminder
 from runbook_engine.cli.integrity import add_allow_broken, broken_line, checked_chain, markdown_banner
 from runbook_engine.cli.recovery import add_recovery_parser, continue_chain
 from runbook_engine.comms.reminders import update_notice
-from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, StoreUnavailable, UsageError
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.chain import VerifyReport, parse_anchor
@@ -24,7 +24,7 @@ from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -36,7 +36,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     tail.add_argument("incident")
     tail.add_argument("-n", "--lines", type=int, default=10, help="how many past lines (default 10)")
     tail.add_argument("-f", "--follow", action="store_true", help="keep printing new events")
-    tail.add_argument("--interval", type=float, default=0.5, help="seconds between polls (default 0.5)")
+    tail.add_argument(
+        "--interval", type=float, default=0.5, help="seconds between looks at a SQLite store (default 0.5)"
+    )
     tail.add_argument("--timeout", type=float, default=None, help="stop following after SECONDS")
     tail.add_argument("--stop-after", type=int, default=None, metavar="N", help="stop after N new events")
     tail.add_argument(
@@ -81,12 +83,12 @@ def run(args: argparse.Namespace) -> int:
         return ACTIONS[args.action](store, args)
 
 
-def _show(store: SqliteStore, args: argparse.Namespace) -> int:
+def _show(store: Store, args: argparse.Namespace) -> int:
     sys.stdout.write("".join(f"{human_line(event)}\n" for event in store.events(args.incident)))
     return EXIT_OK
 
 
-def _tail(store: SqliteStore, args: argparse.Namespace) -> int:
+def _tail(store: Store, args: argparse.Namespace) -> int:
     events = store.events(args.incident)
     for event in events[-args.lines :] if args.lines > 0 else []:
         print(human_line(event))
@@ -97,37 +99,58 @@ def _tail(store: SqliteStore, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def follow(store: SqliteStore, incident: str, after: int, args: argparse.Namespace) -> None:
-    """Poll the store and print what other processes append, until a limit (if any) is reached."""
+def follow(store: Store, incident: str, after: int, args: argparse.Namespace) -> None:
+    """Print what others append, woken by the store's doorbell, until a limit (if any) is reached."""
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
-    printed, urgency = 0, None
-    while True:
-        for event in store.events(incident, after):
-            print(human_line(event), flush=True)
-            after, printed = event.seq, printed + 1
-        urgency = _say_when_due(store, incident, urgency, args)
-        if args.stop_after is not None and printed >= args.stop_after:
-            return
-        if deadline is not None and time.monotonic() >= deadline:
-            return
-        time.sleep(max(0.05, args.interval))
+    bell = store.doorbell()
+    printed, rung, urgency = 0, True, None
+    try:
+        while args.stop_after is None or printed < args.stop_after:
+            if rung:
+                after, shown = _print_new(store, incident, after)
+                printed += shown
+            urgency = _say_when_due(store, incident, urgency, args)
+            left = FOLLOW_WAKE_S if deadline is None else deadline - time.monotonic()
+            if left <= 0:
+                return
+            rung = bell.wait(min(left, FOLLOW_WAKE_S, max(0.05, args.interval)))
+    finally:
+        bell.close()
 
 
-def _say_when_due(
-    store: SqliteStore, incident: str, said: str | None, args: argparse.Namespace
-) -> str | None:
+FOLLOW_WAKE_S = 30.0
+"""A team store rings on every append; look anyway this often, in case a ring went missing."""
+
+
+def _print_new(store: Store, incident: str, after: int) -> tuple[int, int]:
+    """Print events after `after`; while the store cannot be reached, say so and go on."""
+    try:
+        events = store.events(incident, after)
+    except StoreUnavailable as exc:
+        print(f"-- {exc.message}; following again once it is back", file=sys.stderr, flush=True)
+        return after, 0
+    for event in events:
+        print(human_line(event), flush=True)
+    return (events[-1].seq if events else after), len(events)
+
+
+def _say_when_due(store: Store, incident: str, said: str | None, args: argparse.Namespace) -> str | None:
     """Print the status-update notice when it changes (due soon, overdue); `--remind` posts one."""
-    state, now = store.state(incident), SystemClock().now()
+    try:
+        state = store.state(incident)
+    except StoreUnavailable:
+        return said  # _print_new says it
+    now = SystemClock().now()
     urgency = update_urgency(state, now)
     if urgency is not None and urgency != said:
         print(visible_line(f"!! {update_notice(state, now)}"), flush=True)
         if urgency == "overdue" and getattr(args, "remind", False):
             service = IncidentService(store, store.policy)
-            send_reminder(service, incident, actor_of(args, service.policy_for(incident)))
+            send_reminder(service, incident, actor_of(args, service.policy_for(incident), store.login()))
     return urgency
 
 
-def _export(store: SqliteStore, args: argparse.Namespace) -> int:
+def _export(store: Store, args: argparse.Namespace) -> int:
     broken = checked_chain(store, args.incident, args.allow_broken)
     events = store.events(args.incident)
     text = EXPORTERS[args.format](args.incident, events, broken)
@@ -165,7 +188,7 @@ def _unverified(incident: str, broken: VerifyReport | None) -> dict[str, object]
     return {"unverified": {**where, "warning": warning}}
 
 
-def _verify(store: SqliteStore, args: argparse.Namespace) -> int:
+def _verify(store: Store, args: argparse.Namespace) -> int:
     if args.expect_head is not None and len(args.incidents) != 1:
         raise UsageError("--expect-head needs exactly one INCIDENT")
     ids = args.incidents or [summary.incident_id for summary in store.incidents()]
@@ -178,7 +201,7 @@ def _verify(store: SqliteStore, args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if broken or check.problems else EXIT_OK
 
 
-def _verify_one(store: SqliteStore, incident: str, anchor: tuple[int, str] | None) -> bool:
+def _verify_one(store: Store, incident: str, anchor: tuple[int, str] | None) -> bool:
     report = store.verify(incident, anchor)
     if report.ok:
         held = f", holds seq {anchor[0]} as seen outside the store" if anchor else ""
@@ -194,7 +217,7 @@ EXPORTERS: dict[str, Callable[[str, Sequence[Event], VerifyReport | None], str]]
     "jsonl": export_jsonl,
 }
 
-ACTIONS: dict[str, Callable[[SqliteStore, argparse.Namespace], int]] = {
+ACTIONS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "show": _show,
     "tail": _tail,
     "export": _export,

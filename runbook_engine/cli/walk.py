@@ -18,8 +18,9 @@ from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.locate import open_store
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -67,7 +68,7 @@ class Terminal:
 class Setup:
     runbook: Runbook
     policy: Policy
-    store: SqliteStore
+    store: Store
     service: IncidentService
     actor: Actor
 
@@ -97,10 +98,9 @@ def _setup(args: argparse.Namespace) -> Setup:
         from runbook_engine.walk.demo import demo_policy, demo_runbook
 
         policy, runbook = demo_policy(policy), demo_runbook(runbook)
-    Path(args.store).parent.mkdir(parents=True, exist_ok=True)
-    store = SqliteStore(Path(args.store), policy)
+    store = open_store(args.store, policy, create=True)
     service = IncidentService(store, policy, SystemClock())
-    return Setup(runbook, policy, store, service, actor_of(args, policy))
+    return Setup(runbook, policy, store, service, actor_of(args, policy, store.login()))
 
 
 def _incident(args: argparse.Namespace, setup: Setup, terminal: Terminal) -> str:
@@ -221,7 +221,7 @@ def _start_demo_ic(args: argparse.Namespace, setup: Setup, incident_id: str) -> 
         return None
     from runbook_engine.walk.demo import SimulatedIC
 
-    simulated = SimulatedIC(Path(args.store), setup.policy, setup.service.clock, incident_id)
+    simulated = SimulatedIC(args.store, setup.policy, setup.service.clock, incident_id)
     simulated.start()
     return simulated
 

@@ -33,8 +33,8 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS files (
     folder TEXT, name TEXT, size INT, mtime_ns INT, ctime_ns INT, ino INT, read_at_ns INT,
     digest TEXT, id TEXT, node_ids TEXT, PRIMARY KEY (folder, name))"""
 
-Row = tuple[int, int, int, int, int, str, str | None]
-"""size, mtime_ns, ctime_ns, inode, read_at_ns, blake2b of the content, id."""
+Row = tuple[str, int, int, int, int, int, str | None]
+"""name, size, mtime_ns, ctime_ns, inode, settled-before time, id (see _KNOWN)."""
 
 
 def library_entries(
@@ -97,8 +97,7 @@ def _folder_entries(
     db: sqlite3.Connection, folder: Path, ids: set[str], skip: set[tuple[int, int]]
 ) -> Iterator[IndexEntry]:
     key = str(folder.resolve())
-    query = "SELECT name, size, mtime_ns, ctime_ns, ino, read_at_ns, digest, id FROM files WHERE folder = ?"
-    known = {row[0]: row[1:] for row in db.execute(query, (key,))}
+    known = {row[0]: row for row in db.execute(_KNOWN, (RACY_NS, key))}
     found: list[IndexEntry] = []
     with os.scandir(folder) as listing:
         names = [(item.name, item.path) for item in listing if is_runbook_name(item.name) and item.is_file()]
@@ -111,6 +110,10 @@ def _folder_entries(
     yield from sorted(found, key=lambda entry: entry.path)
 
 
+_KNOWN = "SELECT name, size, mtime_ns, ctime_ns, ino, read_at_ns - ?, id FROM files WHERE folder = ?"
+"""Each row with the time before which its file's times prove it settled (read_at - RACY_NS)."""
+
+
 def _entry(db: sqlite3.Connection, key: str, path: str, name: str, runbook_id: str) -> IndexEntry:
     query = "SELECT node_ids FROM files WHERE folder = ? AND name = ?"
     (node_ids,) = db.execute(query, (key, name)).fetchone()
@@ -120,17 +123,26 @@ def _entry(db: sqlite3.Connection, key: str, path: str, name: str, runbook_id: s
 def _current_id(
     db: sqlite3.Connection, key: str, path: str, name: str, row: Row | None, skip: set[tuple[int, int]]
 ) -> str | None:
-    """The file's runbook id, from its row when provably current, else read (and the row updated)."""
+    """The file's runbook id, from its row when provably current, else read (and the row updated).
+
+    Runs once per file of the folder, so the checks are spelt out rather than built as tuples."""
     stat = _stat(path)
     if stat is None or (stat.st_dev, stat.st_ino) in skip:
         return None
-    signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-    if row is not None and row[:4] == signature and max(signature[1:3]) < row[4] - RACY_NS:
+    if (
+        row is not None
+        and row[1] == stat.st_size
+        and row[2] == stat.st_mtime_ns
+        and row[3] == stat.st_ctime_ns
+        and row[4] == stat.st_ino
+        and stat.st_mtime_ns < row[5]
+        and stat.st_ctime_ns < row[5]
+    ):
         return row[6]
-    return _refresh(db, key, path, name, row)
+    return _refresh(db, key, path, name, row is not None)
 
 
-def _refresh(db: sqlite3.Connection, key: str, path: str, name: str, row: Row | None) -> str | None:
+def _refresh(db: sqlite3.Connection, key: str, path: str, name: str, known: bool) -> str | None:
     """Read the file (stat first, so a change during the read shows as a new stat later); parse it
     only when its content hash differs from the row's."""
     read_at = time.time_ns()
@@ -142,10 +154,12 @@ def _refresh(db: sqlite3.Connection, key: str, path: str, name: str, row: Row | 
         return None
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
     fresh = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, read_at)
-    if row is not None and row[5] == digest:
+    query = "SELECT id FROM files WHERE folder = ? AND name = ? AND digest = ?"
+    row = db.execute(query, (key, name, digest)).fetchone() if known else None
+    if row is not None:
         db.execute("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ?, read_at_ns = ? "
                    "WHERE folder = ? AND name = ?", (*fresh, key, name))
-        return row[6]
+        return None if row[0] is None else str(row[0])
     runbook_id, node_ids = _ids(raw, path)
     db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (key, name, *fresh, digest, runbook_id, node_ids))

@@ -84,15 +84,15 @@ def walked_runbooks(events: Iterable[TimelineEvent]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def incident_events(store_path: Path, incident_id: str) -> list[TimelineEvent]:
+def incident_events(store_path: str | Path, incident_id: str) -> list[TimelineEvent]:
     """All events of one incident from the store; a clear InputError when there are none."""
-    if not store_path.is_file():
+    from runbook_engine.timeline import locate
+
+    if not locate.exists(store_path) or Path(store_path).is_dir():
         raise InputError(
             f"no incident store at {store_path}", "pass --store PATH or set RUNBOOK_STORE"
         )
-    from runbook_engine.timeline.store import SqliteStore
-
-    with SqliteStore(store_path) as store:
+    with locate.open_store(store_path) as store:
         events: list[TimelineEvent] = list(store.events(incident_id))
     if not events:
         raise InputError(
@@ -102,7 +102,7 @@ def incident_events(store_path: Path, incident_id: str) -> list[TimelineEvent]:
     return events
 
 
-def incident_steps(store_path: Path, incident_id: str, runbook_id: str) -> list[PathStep]:
+def incident_steps(store_path: str | Path, incident_id: str, runbook_id: str) -> list[PathStep]:
     """The visits of one runbook during one incident; an error if the incident never walked it."""
     events = incident_events(store_path, incident_id)
     steps = steps_from_events(events, runbook_id)

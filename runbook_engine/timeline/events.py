@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,17 @@ def incident_id_prefix(opening: NewEvent) -> str:
 def format_incident_id(prefix: str, day: str, number: int) -> str:
     """The id every store gives the `number`th incident of `day` (YYYYMMDD) with this prefix."""
     return f"{prefix}-{day}-{number:04d}"
+
+
+_INCIDENT_ID = re.compile(r"^([A-Z]+)-([0-9]{8})-([0-9]{4,})$")
+
+
+def parse_incident_id(incident_id: str) -> tuple[str, str, int]:
+    """(prefix, day, number) of an id made by `format_incident_id`; ValueError for anything else."""
+    match = _INCIDENT_ID.match(incident_id)
+    if match is None:
+        raise ValueError(f"{incident_id!r} is not an incident id (PREFIX-YYYYMMDD-NNNN)")
+    return match[1], match[2], int(match[3])
 
 
 class EventType(str, Enum):

@@ -8,17 +8,18 @@ see exactly the state the event lands on: two terminals racing cannot both start
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
-from runbook_engine.errors import InputError
+from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline import snapshot
 from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
     Event,
@@ -27,6 +28,7 @@ from runbook_engine.timeline.events import (
     format_incident_id,
     incident_id_prefix,
     iso_utc,
+    parse_incident_id,
     parse_utc,
 )
 from runbook_engine.timeline.payloads import validate_payload
@@ -43,6 +45,7 @@ from runbook_engine.timeline.state import IncidentState, apply, fold
 
 P = ParamSpec("P")
 R = TypeVar("R")
+StoreT = TypeVar("StoreT", bound="Store")
 AppendCheck = Callable[[IncidentState, NewEvent], "Refusal | None"]
 EventSource = NewEvent | Callable[[IncidentState], NewEvent]
 """A ready event, or a builder called with the current state inside the transaction (for ids)."""
@@ -60,7 +63,9 @@ class IncidentSummary:
 
 
 class Store(Protocol):
-    """What the engine needs from a timeline store; a server database can implement it next."""
+    """What the engine needs from a timeline store: SqliteStore here, PostgresStore in pg_store."""
+
+    policy: Policy
 
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event: ...
 
@@ -82,7 +87,25 @@ class Store(Protocol):
         and what the store repaired by itself."""
         ...
 
+    def doorbell(self) -> Doorbell:
+        """Something to wait on for appends by anyone (a new one for each reader)."""
+        ...
+
+    def login(self) -> str | None:
+        """The database login the store records on each event as the account (the team store),
+        or None where the OS account is the identity (SQLite). Identity resolution starts here."""
+        ...
+
+    def adopt(self, events: Sequence[Event]) -> None:
+        """Add an incident from another store exactly as recorded (ids, times, actors, hashes);
+        InputError when its id, or its number of the day, is taken here."""
+        ...
+
     def close(self) -> None: ...
+
+    def __enter__(self: StoreT) -> StoreT: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 _COLUMNS = "seq, type, at, actor, payload, prev_hash, hash"
@@ -121,6 +144,13 @@ class SqliteStore:
     @_locked
     def close(self) -> None:
         self._db.close()
+
+    def doorbell(self) -> Doorbell:
+        """SQLite cannot ring: readers look again every half second."""
+        return PollingDoorbell()
+
+    def login(self) -> str | None:
+        return None
 
     @_locked
     def create_incident(self, new_event: NewEvent, at: datetime) -> Event:
@@ -164,6 +194,27 @@ class SqliteStore:
         return event
 
     @_locked
+    def adopt(self, events: Sequence[Event]) -> None:
+        """Add an incident from another store exactly as recorded (ids, times, actors, hashes)."""
+        first, last = events[0], events[-1]
+        _, day, number = parse_incident_id(first.incident_id)
+        with self._immediate():
+            taken = self._db.execute(
+                "SELECT incident_id FROM incidents WHERE incident_id = ? OR (day = ? AND number = ?)",
+                (first.incident_id, day, number),
+            ).fetchone()
+            if taken is not None:
+                raise InputError(
+                    f"{first.incident_id} cannot be copied: {taken[0]} is number {number} of {day} here"
+                )
+            self._db.execute(
+                "INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?)",
+                (first.incident_id, day, number, iso_utc(first.at), last.seq, last.hash),
+            )
+            for event in events:
+                self._insert(event)
+
+    @_locked
     def events(self, incident_id: str, after_seq: int = 0, until_seq: int | None = None) -> list[Event]:
         """Events after `after_seq` (up to `until_seq`) in order; an unreadable row raises InputError."""
         self._head(incident_id)
@@ -181,15 +232,10 @@ class SqliteStore:
         """Every incident, oldest first; one whose timeline cannot be read shows as `unreadable`,
         and events whose incident record was deleted show as an `orphaned` incident at the end."""
         rows = self._db.execute("SELECT incident_id, created_at FROM incidents ORDER BY rowid")
-        found = [self._summary(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
+        found = [(str(incident_id), str(created)) for incident_id, created in rows.fetchall()]
         orphans = orphaned_incidents(self._db)
-        return found + [IncidentSummary(orphan, "", "", "orphaned", None, None, 0) for orphan in orphans]
-
-    def _summary(self, incident_id: str, created_at: str) -> IncidentSummary:
-        try:
-            return _summary(self.state(incident_id))
-        except InputError:
-            return IncidentSummary(incident_id, "", "", "unreadable", parse_utc(created_at), None, 0)
+        summaries = [summary_of(self.state, incident_id, created) for incident_id, created in found]
+        return summaries + [IncidentSummary(orphan, "", "", "orphaned", None, None, 0) for orphan in orphans]
 
     @_locked
     def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
@@ -221,7 +267,7 @@ class SqliteStore:
         try:
             state = fold(self.events(incident_id, after), self.policy, cached)
         except (KeyError, ValueError, TypeError) as exc:
-            raise _unreadable(incident_id, f"an event does not fit its type ({exc})") from None
+            raise unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
         return state
 
@@ -271,7 +317,7 @@ class SqliteStore:
         try:
             return parse_row(incident_id, row)
         except (KeyError, ValueError, TypeError) as exc:
-            raise _unreadable(incident_id, f"seq {row.seq} cannot be read ({exc})") from None
+            raise unreadable(incident_id, f"seq {row.seq} cannot be read ({exc})") from None
 
     def _rows(self, incident_id: str, after_seq: int) -> Iterator[RawRow]:
         cursor = self._db.execute(
@@ -319,7 +365,19 @@ class SqliteStore:
                 self._db.execute("COMMIT")
 
 
-def _unreadable(incident_id: str, detail: str) -> InputError:
+def summary_of(
+    state_of: Callable[[str], IncidentState], incident_id: str, created_at: str
+) -> IncidentSummary:
+    """The summary of one incident; one whose timeline cannot be read shows as `unreadable`."""
+    try:
+        return _summary(state_of(incident_id))
+    except StoreUnavailable:
+        raise
+    except InputError:
+        return IncidentSummary(incident_id, "", "", "unreadable", parse_utc(created_at), None, 0)
+
+
+def unreadable(incident_id: str, detail: str) -> InputError:
     return InputError(
         f"the timeline of {incident_id} is damaged: {detail}",
         f"run: runbook timeline verify {incident_id}; to keep working, carry it on from its last good "

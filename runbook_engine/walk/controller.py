@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from runbook_engine.errors import EngineError
+from runbook_engine.errors import EngineError, StoreUnavailable
 from runbook_engine.format.durations import format_duration
 from runbook_engine.timeline.events import Event, NewEvent
 from runbook_engine.timeline.format import human_line
@@ -44,6 +44,8 @@ class Controller:
         self.retype: str | None = None
         """A refused form answer, given back to the input line to be corrected."""
         self.done = False
+        self.offline = False
+        """The store could not be reached at the last look (said once, until it is back)."""
         self.orders = Orders(self)
 
     # -- input from the screen ----------------------------------------------------------------
@@ -78,8 +80,20 @@ class Controller:
         self.panel = None
 
     def tick(self) -> list[Event]:
-        """Pick up what other terminals appended; their events show up as messages."""
-        fresh = self.session.refresh()
+        """Pick up what other terminals appended; their events show up as messages.
+
+        While the team store cannot be reached the walk keeps its place and says so once."""
+        try:
+            fresh = self.session.refresh()
+        except StoreUnavailable as exc:
+            if not self.offline:
+                kept = "your place is kept; nothing can be recorded until it is back"
+                self.say(f"{exc.message}. {kept}", "error")
+            self.offline = True
+            return []
+        if self.offline:
+            self.offline = False
+            self.say("the incident store is reachable again: caught up with the timeline")
         me = self.session.walker.actor
         for event in fresh:
             if event.actor != me:

@@ -18,8 +18,8 @@ from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy, policy_from_data
 from runbook_engine.timeline.clock import Clock
 from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.locate import open_store
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.store import SqliteStore
 
 DEMO_IC = "demo-ic-simulated"
 APPROVAL_DELAY_S = 3.0
@@ -80,7 +80,7 @@ class SimulatedIC(threading.Thread):
 
     def __init__(
         self,
-        store_path: Path,
+        store: str | Path,
         policy: Policy,
         clock: Clock,
         incident_id: str,
@@ -88,7 +88,7 @@ class SimulatedIC(threading.Thread):
         poll_s: float = 0.5,
     ) -> None:
         super().__init__(name="demo-ic", daemon=True)
-        self.store_path = store_path
+        self.location = store
         self.policy = policy
         self.clock = clock
         self.incident_id = incident_id
@@ -105,7 +105,7 @@ class SimulatedIC(threading.Thread):
         self.join(timeout=5)
 
     def run(self) -> None:
-        store = SqliteStore(self.store_path, self.policy)
+        store = open_store(self.location, self.policy, create=True)
         service = IncidentService(store, self.policy, self.clock)
         actor = demo_actor()
         try:

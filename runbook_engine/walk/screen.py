@@ -129,13 +129,24 @@ class WalkScreen:
         self.app.create_background_task(self._poll())
 
     async def _poll(self) -> None:
-        while True:
-            await asyncio.sleep(self.poll_interval)
-            try:
-                self.controller.tick()
-            except EngineError as exc:
-                self.controller.say(exc.message, "error")
-            self.after_action()
+        """Wait on the store's doorbell (a team store rings on appends; SQLite is looked at every
+        `poll_interval`), then pick up what is new; redraw either way, for the clocks shown."""
+        bell = self.controller.session.service.store.doorbell()
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                rung = await loop.run_in_executor(None, bell.wait, self.poll_interval)
+                if rung or self.controller.offline:
+                    self._tick()
+                self.after_action()
+        finally:
+            bell.close()
+
+    def _tick(self) -> None:
+        try:
+            self.controller.tick()
+        except EngineError as exc:
+            self.controller.say(exc.message, "error")
 
     def _spawn(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
         async def task() -> None:

@@ -8,9 +8,10 @@ quitting at any moment loses nothing, and walking again rebuilds the same view f
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 
-from runbook_engine.errors import Refused
+from runbook_engine.errors import Refused, StoreUnavailable
 from runbook_engine.timeline.clock import Clock
 from runbook_engine.timeline.events import Event, NewEvent
 from runbook_engine.timeline.refusal import Refusal
@@ -77,7 +78,8 @@ class WalkSession:
         try:
             return self.service.store.append(self.incident_id, new_event, now, rules)
         finally:
-            self.refresh()
+            with suppress(StoreUnavailable):  # the append's own error says it better
+                self.refresh()
 
     def begin(self) -> None:
         self.refresh()

@@ -50,6 +50,8 @@ def write_policy(
     hooks = folder / "hooks.yaml"
     hooks.write_text(f"teams-support: {receiver.url('teams/' + SECRET_TOKEN)}\n")
     hooks.chmod(0o600)
+    for name in ("NO_PROXY", "no_proxy"):  # urllib honours proxy variables: keep 127.0.0.1 direct
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     monkeypatch.setenv("TEST_HOOK_SLACK", receiver.url("slack/" + SECRET_TOKEN))
     monkeypatch.setenv("TEST_HOOK_WEBHOOK", receiver.url("hook/" + SECRET_TOKEN))
     monkeypatch.setenv("TEST_HOOK_MM", receiver.url("mm/" + SECRET_TOKEN))

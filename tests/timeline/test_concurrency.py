@@ -1,5 +1,5 @@
-"""Many processes on one store: nothing lost or doubled, SIGKILL loses nothing acknowledged, and
-of two terminals racing to start a change exactly one wins."""
+"""Many processes on one store (SQLite and PostgreSQL alike): nothing lost or doubled, SIGKILL loses
+nothing acknowledged, and of two terminals racing to start a change exactly one wins."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.clock import FakeClock
+from runbook_engine.timeline.locate import open_store
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.store import SqliteStore
+from runbook_engine.timeline.store import Store
 from tests.conftest import REPO
 from tests.timeline.conftest import ALICE, BOB, CAROL, DAVE
 
-WRITERS = 4
+WRITERS = {"sqlite": 4, "postgresql": 8}
 APPENDS = 1000
 RACES = 3
 KILLS = 5
@@ -54,41 +56,48 @@ def _child(*args: str) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.fixture
+def shared(any_store: Store, policy: Policy, clock: FakeClock) -> IncidentService:
+    return IncidentService(any_store, policy, clock)
+
+
 @pytest.mark.slow
-def test_four_writers_lose_nothing_and_keep_the_chain(
-    svc: IncidentService, store_path: Path, policy: Policy, tmp_path: Path
+def test_many_writers_lose_nothing_and_keep_the_chain(
+    shared: IncidentService, location: str, policy: Policy, tmp_path: Path
 ) -> None:
-    incident = svc.open("load", "SEV-3", "bob", ALICE).incident_id
+    """4 processes on SQLite, 8 on PostgreSQL, 1,000 appends each: contiguous and verified."""
+    count = WRITERS["postgresql" if location.startswith("postgresql://") else "sqlite"]
+    incident = shared.open("load", "SEV-3", "bob", ALICE).incident_id
     go = tmp_path / "go"
-    args = (str(store_path), incident)
-    writers = [_child("notes", *args, f"w{n}", str(APPENDS), str(go)) for n in range(WRITERS)]
-    _release(go, WRITERS)
+    writers = [_child("notes", location, incident, f"w{n}", str(APPENDS), str(go)) for n in range(count)]
+    _release(go, count)
     acked: list[int] = []
     for proc in writers:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
         acked.extend(int(line) for line in out.split())
-    with SqliteStore(store_path, policy) as store:
+    with open_store(location, policy) as store:
         events = store.events(incident)
         assert store.verify(incident).ok
-    assert [e.seq for e in events] == list(range(1, WRITERS * APPENDS + 2))
-    assert sorted(acked) == list(range(2, WRITERS * APPENDS + 2))
+    assert [e.seq for e in events] == list(range(1, count * APPENDS + 2))
+    assert sorted(acked) == list(range(2, count * APPENDS + 2))
     texts = [str(e.payload["text"]) for e in events[1:]]
-    assert set(texts) == {f"w{n} {i}" for n in range(WRITERS) for i in range(APPENDS)}
+    assert set(texts) == {f"w{n} {i}" for n in range(count) for i in range(APPENDS)}
     switches = sum(1 for a, b in itertools.pairwise(texts) if a.split()[0] != b.split()[0])
-    assert switches > WRITERS, "the writers never interleaved; the test proved nothing"
+    assert switches > count, "the writers never interleaved; the test proved nothing"
 
 
 @pytest.mark.slow
 def test_sigkill_mid_append_loses_no_acknowledged_event(
-    svc: IncidentService, store_path: Path, policy: Policy, tmp_path: Path
+    shared: IncidentService, location: str, policy: Policy, tmp_path: Path
 ) -> None:
+    svc = shared
     incident = svc.open("crash", "SEV-3", "bob", ALICE).incident_id
     go = tmp_path / "go"
     go.touch()
     acked: list[int] = []
     for round_ in range(KILLS):
-        proc = _child("notes", str(store_path), incident, f"k{round_}", "-1", str(go))
+        proc = _child("notes", location, incident, f"k{round_}", "-1", str(go))
         assert proc.stdout is not None
         first = proc.stdout.readline()
         time.sleep(0.013 * (round_ + 1) ** 2)  # a different moment of the loop each time
@@ -97,7 +106,7 @@ def test_sigkill_mid_append_loses_no_acknowledged_event(
         assert proc.returncode == -signal.SIGKILL
         acked.extend(int(line) for line in (first + rest).split())
     assert len(acked) > 3
-    with SqliteStore(store_path, policy) as store:
+    with open_store(location, policy) as store:
         stored = {e.seq for e in store.events(incident)}
         report = store.verify(incident)
     assert set(acked) <= stored
@@ -108,12 +117,13 @@ def test_sigkill_mid_append_loses_no_acknowledged_event(
 
 @pytest.mark.slow
 def test_two_terminals_racing_to_start_a_change_exactly_one_wins(
-    svc: IncidentService, store_path: Path, tmp_path: Path
+    shared: IncidentService, location: str, tmp_path: Path
 ) -> None:
+    svc = shared
     incidents = [_two_proposed_changes(svc) for _ in range(RACES)]
     go = tmp_path / "go"
     racers = [
-        _child("start", str(store_path), name, change, str(go), *incidents)
+        _child("start", location, name, change, str(go), *incidents)
         for name, change in (("carol", "C1"), ("dave", "C2"))
     ]
     for number in range(RACES):
@@ -141,12 +151,14 @@ def _two_proposed_changes(svc: IncidentService) -> str:
 
 
 @pytest.mark.slow
-def test_incidents_opened_at_once_get_distinct_ids(store_path: Path, policy: Policy, tmp_path: Path) -> None:
+def test_incidents_opened_at_once_get_distinct_ids(
+    any_store: Store, location: str, policy: Policy, tmp_path: Path
+) -> None:
     go = tmp_path / "go"
-    openers = [_child("open", str(store_path), name, "25", str(go)) for name in ("alice", "bob")]
+    openers = [_child("open", location, name, "25", str(go)) for name in ("alice", "bob")]
     _release(go, len(openers))
     ids = [line for proc in openers for line in proc.communicate(timeout=60)[0].split()]
     assert len(ids) == len(set(ids)) == 50
-    with SqliteStore(store_path, policy) as store:
+    with open_store(location, policy) as store:
         assert sorted(s.incident_id for s in store.incidents()) == sorted(ids)
         assert all(store.verify(incident).ok for incident in ids)

@@ -1,5 +1,6 @@
 """Child processes for the multi-process tests (run with `python -m tests.timeline.writer ...`).
 
+STORE is a SQLite file or a postgresql:// URL.
 `notes STORE INCIDENT NAME COUNT GO` appends COUNT notes (forever when negative) once the file GO
 exists, printing each seq after its append returned: the parent knows what was acknowledged.
 `start STORE NAME CHANGE GO INCIDENT...` tries, per incident, to start CHANGE once GO.<n> exists,
@@ -20,28 +21,29 @@ from pathlib import Path
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor, EventType, NewEvent
+from runbook_engine.timeline.locate import open_store
 from runbook_engine.timeline.refusal import Refusal, RuleRefused
 from runbook_engine.timeline.rules import check
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.state import IncidentState
-from runbook_engine.timeline.store import SqliteStore
 
 
 def notes(path: str, incident: str, name: str, count: int, go: str) -> None:
     policy, clock, actor = load_policy(), SystemClock(), Actor.current(name)
-    with SqliteStore(path, policy) as store:
+    with open_store(path, policy, create=True) as store:
         _wait(Path(go))
         for index in _counter(count):
             new = NewEvent(EventType.NOTE, actor, {"text": f"{name} {index}"})
             now = clock.now()
             event = store.append(incident, new, now, partial(_check, now=now, policy=policy))
             _say(str(event.seq))
-            time.sleep(0.0005)  # SQLite's busy handler is not fair: let a waiting writer in
+            if not path.startswith("postgresql://"):
+                time.sleep(0.0005)  # SQLite's busy handler is not fair: let a waiting writer in
 
 
 def start(path: str, name: str, change_id: str, go: str, incidents: Sequence[str]) -> None:
     policy = load_policy()
-    with SqliteStore(path, policy) as store:
+    with open_store(path, policy, create=True) as store:
         service = IncidentService(store, policy, SystemClock())
         for number, incident in enumerate(incidents):
             _wait(Path(f"{go}.{number}"))
@@ -55,7 +57,7 @@ def start(path: str, name: str, change_id: str, go: str, incidents: Sequence[str
 
 def open_incidents(path: str, name: str, count: int, go: str) -> None:
     policy = load_policy()
-    with SqliteStore(path, policy) as store:
+    with open_store(path, policy, create=True) as store:
         service = IncidentService(store, policy, SystemClock())
         _wait(Path(go))
         for number in range(count):

@@ -13,6 +13,7 @@ from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import Actor
+from runbook_engine.timeline.locate import open_store
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 from runbook_engine.walk.session import WalkSession
@@ -31,7 +32,10 @@ class World:
     incident_id: str
     ic: Actor
     alice: Actor
-    store_path: Path
+    location: str
+    """The store: a SQLite file here, a team database in tests/team."""
+    ic_location: str | None = None
+    """Where the IC works from, when not the same login as the walker (tests/team)."""
 
     def walker(self, actor: Actor | None = None) -> Walker:
         return Walker(self.runbook, actor or self.alice, self.policy)
@@ -41,11 +45,11 @@ class World:
 
     def other_terminal(self) -> IncidentService:
         """A service over a connection of its own, as another process would have."""
-        return IncidentService(SqliteStore(self.store_path, self.policy), self.policy, self.clock)
+        return IncidentService(open_store(self.location, self.policy), self.policy, self.clock)
 
     def approve(self, change_id: str) -> None:
         """Approve as the IC through a connection of its own (safe from any thread)."""
-        with SqliteStore(self.store_path, self.policy) as store:
+        with open_store(self.ic_location or self.location, self.policy) as store:
             IncidentService(store, self.policy, self.clock).approve(self.incident_id, change_id, self.ic)
 
 
@@ -59,5 +63,6 @@ def world(tmp_path: Path) -> Iterator[World]:
     alice = Actor("alice", "alice-account", "host-a")
     opened = service.open("Redis refusing connections", "SEV-2", "bob", ic)
     runbook = load_runbook(REDIS)
-    yield World(service, clock, policy, runbook, opened.incident_id, ic, alice, tmp_path / "incidents.db")
+    location = str(tmp_path / "incidents.db")
+    yield World(service, clock, policy, runbook, opened.incident_id, ic, alice, location)
     store.close()

@@ -115,7 +115,7 @@ def test_simulated_ic_approves_from_its_own_thread_after_a_delay(world: World) -
         session.append(session.walker.answer(session.state, label))
     world.service.handover(world.incident_id, "ic", demo.DEMO_IC, "demo", world.ic)
     session.append(session.walker.propose(session.state))
-    simulated = demo.SimulatedIC(world.store_path, world.policy, world.clock, world.incident_id, 0.2, 0.05)
+    simulated = demo.SimulatedIC(world.location, world.policy, world.clock, world.incident_id, 0.2, 0.05)
     simulated.start()
     try:
         deadline = time.monotonic() + 10
