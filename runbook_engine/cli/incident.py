@@ -266,6 +266,10 @@ def _draft_inputs(args: argparse.Namespace, now: datetime) -> DraftInputs:
         "fix",
         "customer_impact",
         "postmortem_at",
+        "workaround",
+        "scope",
+        "plan",
+        "decision",
     )
     given = {name: getattr(args, name) for name in fields if getattr(args, name) is not None}
     nxt = now + timedelta(minutes=args.next_in) if args.next_in is not None else None

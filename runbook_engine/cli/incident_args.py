@@ -102,6 +102,10 @@ UPDATE_FIELDS = {
     "fix": "the fix applied (resolution; default: the changes that helped)",
     "customer-impact": "what customers lost overall (resolution)",
     "postmortem-at": "when the postmortem meets (resolution)",
+    "workaround": "what users can do meanwhile (default: none known yet)",
+    "scope": "which users, which region",
+    "plan": "the plan for the next 10 minutes (default: from the change in flight and the tasks)",
+    "decision": "the decision needed now (default: approvals waiting on someone)",
 }
 """`runbook incident update` flags for what people know better than the timeline."""
 
@@ -185,6 +189,30 @@ def _args_changed(p: argparse.ArgumentParser) -> None:
     p.add_argument("--answer", nargs="+", default=None, metavar="TEXT", help="answer it yourself")
 
 
+def _args_task(p: argparse.ArgumentParser) -> None:
+    _words(p, "text")
+    p.add_argument("--owner", required=True, help="who does it")
+    p.add_argument("--eta", required=True, help="minutes from now, or HH:MM UTC")
+    p.add_argument("--id", dest="task_id", default=None, help="task id (default T<n>)")
+
+
+def _args_task_id(p: argparse.ArgumentParser) -> None:
+    p.add_argument("task", metavar="TASK")
+
+
+def _args_done(p: argparse.ArgumentParser) -> None:
+    p.add_argument("task", metavar="TASK")
+    p.add_argument("note", nargs="*", help="what came of it")
+    p.add_argument("--dropped", action="store_true", help="it will not be done")
+
+
+def _args_followup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("key", help="the suggestion's key, as the postmortem lists it")
+    p.add_argument("decision", choices=("accept", "dismiss"))
+    p.add_argument("--owner", default=None, help="who does it, when accepted (default: you)")
+    p.add_argument("--reason", default="")
+
+
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "open": ("declare an incident and print its id", _args_open),
     "list": ("list the incidents in the store", _args_none),
@@ -211,6 +239,10 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
     "confirm-command": ("confirm another responder's claim of command", _args_claimant),
     "change-owner": ("hand a change's ownership over, with a reason", _args_change_owner),
     "classify": ("(IC) classify an ad-hoc change safe or risky, with a reason", _args_classify),
+    "task": ("delegate work to an owner with an ETA (delegated once acknowledged)", _args_task),
+    "ack": ("acknowledge a task delegated to you", _args_task_id),
+    "done": ("close a task (its owner or the IC), or --dropped", _args_done),
+    "followup": ("accept (as an action item) or dismiss a suggested follow-up", _args_followup),
     "changed": ('answer "what changed in the last hour?" (runs the policy\'s command)', _args_changed),
     "policy": ("(IC) replace the incident's pinned policy with --policy FILE, with a reason", _args_reason),
 }

@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 
-from runbook_engine.cli.incident_context import policy_of
+from runbook_engine.cli.incident_args import BUCKET_DAYS
+from runbook_engine.cli.incident_context import parse_when, policy_of
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.render.escape import clean
 from runbook_engine.timeline.events import Actor, Event
+from runbook_engine.timeline.followups import suggestion
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.reducers import RECENT_CHANGES
 from runbook_engine.timeline.service import IncidentService
@@ -64,6 +67,43 @@ def _changed(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> in
     )
 
 
+def _task(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    now = svc.clock.now()
+    if args.eta.isdigit():
+        eta = now + timedelta(minutes=int(args.eta))
+    else:
+        eta = parse_when(args.eta, now, future=True)
+    event = svc.assign_task(args.incident, " ".join(args.text), args.owner, eta, actor, args.task_id)
+    _echo(event)
+    print(
+        f"  not delegated until {event.payload['owner']} acknowledges: runbook incident ack "
+        f"{args.incident} {event.payload['task_id']}"
+    )
+    return EXIT_OK
+
+
+def _ack(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    return _echo(svc.ack_task(args.incident, args.task, actor))
+
+
+def _done(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    outcome = "dropped" if args.dropped else "done"
+    return _echo(svc.finish_task(args.incident, args.task, actor, outcome, " ".join(args.note or ())))
+
+
+def _followup(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    """Accept (it becomes an action item) or dismiss a suggested follow-up, with one command."""
+    found = suggestion(svc.state(args.incident), args.key)
+    decision = "accepted" if args.decision == "accept" else "dismissed"
+    _echo(svc.decide_followup(args.incident, args.key, decision, actor, args.reason))
+    if found is None or decision == "dismissed":
+        return EXIT_OK
+    due = svc.clock.now().date() + timedelta(days=BUCKET_DAYS[found.bucket])
+    return _echo(
+        svc.action_item(args.incident, found.text, args.owner or actor.name, due, found.bucket, actor)
+    )
+
+
 AUTHORITY_HANDLERS: dict[str, Handler] = {
     "take-command": _take_command,
     "confirm-command": _confirm_command,
@@ -71,4 +111,8 @@ AUTHORITY_HANDLERS: dict[str, Handler] = {
     "classify": _classify,
     "policy": _policy,
     "changed": _changed,
+    "task": _task,
+    "ack": _ack,
+    "done": _done,
+    "followup": _followup,
 }

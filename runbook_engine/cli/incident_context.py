@@ -76,8 +76,9 @@ def open_service(args: argparse.Namespace, *, create: bool = False) -> IncidentS
     return IncidentService(open_store(args, policy, create=create), policy, SystemClock())
 
 
-def parse_when(text: str, now: datetime) -> datetime:
-    """`HH:MM` (UTC, today or yesterday, never in the future) or an ISO 8601 time."""
+def parse_when(text: str, now: datetime, future: bool = False) -> datetime:
+    """`HH:MM` (UTC, today or yesterday, never in the future; with `future`, today or tomorrow,
+    never in the past) or an ISO 8601 time."""
     match = _HHMM.match(text.strip())
     if match is None:
         try:
@@ -85,4 +86,6 @@ def parse_when(text: str, now: datetime) -> datetime:
         except ValueError:
             raise UsageError(f"{text!r} is not a time", "write HH:MM (UTC) or 2026-03-15T14:00Z") from None
     moment = now.replace(hour=int(match[1]), minute=int(match[2]), second=0, microsecond=0)
+    if future:
+        return moment + timedelta(days=1) if moment < now else moment
     return moment - timedelta(days=1) if moment > now else moment

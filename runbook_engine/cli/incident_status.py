@@ -11,6 +11,7 @@ from runbook_engine.comms.reminders import update_notice
 from runbook_engine.policy import Policy
 from runbook_engine.terminal_text import visible, visible_line
 from runbook_engine.timeline.board import ChecklistItem, board, checklist
+from runbook_engine.timeline.events import parse_utc
 from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.four_eyes import decider
 from runbook_engine.timeline.state import IncidentState, severity_rule
@@ -30,6 +31,7 @@ def board_lines(state: IncidentState, policy: Policy, now: datetime) -> list[str
         "Hypotheses: " + ("; ".join(f"{h.id} {h.text}" for h in state.active_hypotheses) or "none"),
         _update_due(state, now),
         *_outbox(state),
+        *_tasks(data),
         *([f"Cleanup owed: {', '.join(state.cleanup_owed)}"] if state.cleanup_owed else []),
         f"Action items: {len(state.action_items)}",
         "Stakeholders: " + (", ".join(data["stakeholders"]) or "none named for " + state.severity),
@@ -44,6 +46,16 @@ def _no_ic(state: IncidentState, data: dict[str, Any]) -> list[str]:
         return [f"NO IC: nobody has taken command{past} (runbook incident assign {state.incident_id} ic YOU)"]
     since = data["time_to_ic_s"]
     return [] if since is None else [f"Time to IC: {minutes_text(since)} from the start of impact"]
+
+
+def _tasks(data: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Task {t['task_id']}: {t['text']} (owner {t['owner']}, ETA {hhmm(parse_utc(t['eta']))}"
+        + ("" if t["acknowledged"] else ", NOT YET DELEGATED: unacknowledged")
+        + ")"
+        for t in data["tasks"]
+    ]
+    return lines + [f"FLAG: {flag['detail']}" for flag in data["flags"]]
 
 
 def _tick(item: ChecklistItem) -> str:

@@ -16,6 +16,7 @@ from runbook_engine.cli.incident_context import actor_of, add_common_options, po
 from runbook_engine.errors import UsageError
 from runbook_engine.format.model import Runbook
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.board import checklist_text
 from runbook_engine.timeline.clock import SystemClock
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.locate import open_store
@@ -152,6 +153,7 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
         header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
         controller = Controller(session)
         controller.say(_welcome(args, incident_id))
+        controller.say(checklist_text(session.state))
         screen = WalkScreen(
             controller,
             input=terminal.input,

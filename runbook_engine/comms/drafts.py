@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from runbook_engine.comms.seed_fields import decision_needed, plan_next, risky_pending, stakeholders_text
 from runbook_engine.comms.wording import (
     IDLE,
     ActionLine,
@@ -50,6 +51,13 @@ class DraftInputs:
     postmortem_at: str = ""
     next_update_at: datetime | None = None
     actions: tuple[ActionLine, ...] = ()
+    workaround: str = ""
+    scope: str = ""
+    """Which users, which region (seed 000's "states the impact precisely")."""
+    plan: str = ""
+    """The plan for the next 10 minutes (seed 000)."""
+    decision: str = ""
+    """The decision needed now (seed 001's command loop)."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,13 @@ def build_draft(
     next_at = None if kind == "resolution" else _next_update(state, policy, now, inputs)
     impact = inputs.impact
     actions = actions_in_progress(state) + inputs.actions
-    lines = builders[kind](state, now, inputs, _Extras(impact, actions, next_at))
+    seeds = SeedFields(
+        risky_pending(state),
+        inputs.decision or decision_needed(state, policy),
+        inputs.plan or plan_next(state),
+        stakeholders_text(state, policy),
+    )
+    lines = builders[kind](state, now, inputs, _Extras(impact, actions, next_at, seeds))
     return StatusDraft(
         kind=kind,
         incident_id=state.incident_id,
@@ -136,10 +150,21 @@ def build_draft(
 
 
 @dataclass(frozen=True)
+class SeedFields:
+    """The seeds' fields the timeline answers, worked out once per draft."""
+
+    risky_pending: str
+    decision: str
+    plan: str
+    stakeholders: str
+
+
+@dataclass(frozen=True)
 class _Extras:
     impact: str
     actions: tuple[ActionLine, ...]
     next_update_at: datetime | None
+    seeds: SeedFields
 
 
 def _initial_lines(
@@ -151,10 +176,14 @@ def _initial_lines(
         ("What is broken", state.title),
         ("Impact", _impact_text(state, inputs, extra.impact)),
         ("Affected", inputs.affected or "being assessed"),
+        ("Scope", inputs.scope or "being assessed (which users, which region)"),
+        ("Workaround", inputs.workaround or "none known yet"),
         ("Started", f"{started} (estimated)"),
         ("What we are doing", _actions_text(extra.actions) or "investigating; no change made yet"),
         ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
+        ("Risky changes pending", extra.seeds.risky_pending),
         ("Incident commander", state.ic or "not yet assigned"),
+        ("Stakeholders", extra.seeds.stakeholders),
         ("Next update", _next_text(extra.next_update_at)),
     ]
 
@@ -182,6 +211,12 @@ def _update_lines(
         ("Current hypothesis", inputs.hypothesis or hypothesis_text(state)),
         ("Actions in progress", _actions_text(extra.actions) or IDLE.get(state.phase, "none")),
         ("Trend", inputs.trend or latest_observation(state) or "not measured yet"),
+        *([("Scope", inputs.scope)] if inputs.scope else []),
+        ("Workaround", inputs.workaround or "none known yet"),
+        ("Plan for the next 10 min", extra.seeds.plan or "keep investigating; next update as due"),
+        ("Decision needed now", extra.seeds.decision),
+        ("Risky changes pending", extra.seeds.risky_pending),
+        ("Stakeholders", extra.seeds.stakeholders),
         ("Next update", _next_text(extra.next_update_at)),
     ]
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from runbook_engine.comms import ActionLine, DraftInputs, build_draft, render_text
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.state import Change
@@ -137,7 +138,7 @@ def do_update(ctx: Context, step: Step) -> None:
         "hypothesis": raw.get("hypothesis", ""),
         "actions": [dict(item) for item in raw.get("actions", ())],
         "next_update_at": iso(next_at) if next_at else None,
-        "text": _update_text(raw, now, next_at),
+        "text": _update_text(ctx, raw, now, next_at),
     }
     if "trend" in raw:
         payload["trend"] = raw["trend"]
@@ -316,15 +317,14 @@ def _comms(ctx: Context) -> str:
     return ctx.state().roles.get("comms") or ctx.ic()
 
 
-def _update_text(raw: Mapping[str, Any], now: datetime, next_at: datetime | None) -> str:
-    actions = "; ".join(f"{a['action']} (owner @{a['owner']})" for a in raw.get("actions", ()))
-    lines = [
-        f"[{now:%H:%M} UTC] {raw['kind'].capitalize()}",
-        f"Impact: {raw['impact']}",
-        f"Current hypothesis: {raw.get('hypothesis') or 'not known yet'}",
-        f"Actions in progress: {actions or 'none'}",
-    ]
-    if raw.get("trend"):
-        lines.append(f"Trend: {raw['trend']}")
-    lines.append(f"Next update: {next_at:%H:%M} UTC" if next_at else "Next update: none planned")
-    return "\n".join(lines)
+def _update_text(ctx: Context, raw: Mapping[str, Any], now: datetime, next_at: datetime | None) -> str:
+    """The update as the CLI and the walk draft it: one template, the seeds' fields included."""
+    actions = tuple(ActionLine(str(a["action"]), str(a["owner"])) for a in raw.get("actions", ()))
+    inputs = DraftInputs(
+        impact=str(raw["impact"]),
+        hypothesis=str(raw.get("hypothesis") or ""),
+        trend=str(raw.get("trend") or ""),
+        next_update_at=next_at,
+        actions=actions,
+    )
+    return render_text(build_draft(ctx.state(), ctx.policy, now, str(raw["kind"]), inputs))

@@ -68,21 +68,25 @@ class Context:
         return severity
 
     def open(self) -> None:
-        """Open the incident as the IC, give every other role to its player, start the walk."""
+        """Open the incident as the IC, give every other role to its player, start the walk; or,
+        with `declared_by`, declare it with nobody in command (the steps assign the roles)."""
         scenario = self.drill.scenario
+        declarer = scenario.declared_by or scenario.ic
         payload: dict[str, Any] = {
             "title": scenario.title,
             "severity": scenario.severity or self._alert_severity() or "SEV-3",
-            "ic": scenario.ic,
+            "ic": None if scenario.declared_by else scenario.ic,
             "started_at": iso(self._started()),
             "runbook": self.runbook.id,
             "service": self.runbook.service,
         }
-        event = NewEvent(EventType.INCIDENT_OPENED, actor(scenario.ic), payload)
+        if self.policy.digest:
+            payload["policy"] = {"digest": self.policy.digest, "data": dict(self.policy.data)}
+        event = NewEvent(EventType.INCIDENT_OPENED, actor(declarer), payload)
         refuse_if(rules.check_open(event, self.policy))
         self.incident_id = self.store.create_incident(event, self.clock.now()).incident_id
         for role, person in scenario.roles.items():
-            if role != "ic":
+            if role != "ic" and not scenario.declared_by:
                 assigned = {"role": role, "person": person}
                 self.append(NewEvent(EventType.ROLE_ASSIGNED, actor(scenario.ic), assigned))
         self.walker_named(scenario.default_walker)

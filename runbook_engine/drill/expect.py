@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from runbook_engine.format.durations import format_duration
+from runbook_engine.format.durations import format_duration, parse_duration
 
 from .snapshot import Snapshot
 
@@ -160,6 +160,15 @@ def check_gate_blocked(snap: Snapshot, wanted: Sequence[str]) -> str | None:
     return f"expected the gate blocked by {_names(list(wanted)) or 'nothing'}; blocked by {blocked}"
 
 
+def check_time_to_ic(snap: Snapshot, wanted: str | None) -> str | None:
+    """Time from the start of impact to command, as a duration (`9m`), or null for none yet."""
+    want = None if wanted is None else parse_duration(str(wanted))
+    if snap.time_to_ic_s == want:
+        return None
+    got = "nobody took command" if snap.time_to_ic_s is None else format_duration(int(snap.time_to_ic_s))
+    return f"expected time to IC {wanted}, but {got}"
+
+
 CHECKS: dict[str, Check] = {
     "node": check_node,
     "path": check_path,
@@ -172,6 +181,7 @@ CHECKS: dict[str, Check] = {
     "change_in_flight": check_change_in_flight,
     "pending_approvals": check_pending_approvals,
     "update_overdue": check_update_overdue,
+    "time_to_ic": check_time_to_ic,
     "next_update": check_next_update,
     "status_updates": check_status_updates,
     "action_items": check_action_items,

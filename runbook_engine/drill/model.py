@@ -90,6 +90,8 @@ class Scenario:
     started: str | None = None
     walker: str | None = None
     policy: str | None = None
+    declared_by: str | None = None
+    """Who declares the incident before anyone takes command (None: the IC opens it)."""
     alert: str | None = None
     """The alert that paged, whose variant's severity applies when `severity` is not given."""
 

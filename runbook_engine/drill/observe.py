@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from runbook_engine.policy import Policy
+from runbook_engine.timeline.board import time_to_ic_s
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.state import IncidentState
@@ -38,6 +39,7 @@ def observe(
         change_in_flight=in_flight.action if in_flight is not None else None,
         pending_approvals=tuple(change.action for change in state.pending_approvals),
         update_overdue_s=state.update_overdue_s(now),
+        time_to_ic_s=time_to_ic_s(state),
         next_update_due=f"{due:%H:%M}" if (due := state.next_update_due_at) else None,
         status_updates=len(state.status_updates),
         action_items=len(state.action_items),

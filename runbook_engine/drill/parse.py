@@ -86,6 +86,7 @@ def drill_from_document(document: Document) -> Drill:
             started=scenario.get("started"),
             walker=scenario.get("walker"),
             policy=scenario.get("policy"),
+            declared_by=scenario.get("declared_by"),
             alert=scenario.get("alert"),
         ),
         steps=steps,

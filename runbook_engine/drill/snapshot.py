@@ -38,6 +38,8 @@ class Snapshot:
     change_in_flight: str | None = None
     pending_approvals: tuple[str, ...] = ()
     update_overdue_s: float | None = None
+    time_to_ic_s: float | None = None
+    """From the start of impact until someone took command; None while nobody has."""
     next_update_due: str | None = None
     """When the next status update is due, as `HH:MM` UTC; None when none is owed."""
     status_updates: int = 0

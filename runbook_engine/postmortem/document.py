@@ -13,6 +13,7 @@ from runbook_engine.comms import duration_text, hhmm, hypothesis_label, minutes_
 from runbook_engine.format.command_line import copyable
 from runbook_engine.policy import Policy
 from runbook_engine.postmortem.facts import Context, flags, metrics, strategy, strategy_declared
+from runbook_engine.postmortem.followups import followups_section, updates_section
 from runbook_engine.postmortem.review import QUESTIONS
 from runbook_engine.render.escape import markdown as md
 from runbook_engine.timeline.events import Event, EventType
@@ -119,7 +120,8 @@ def _approval(change: Change) -> str:
 def _change_decision(state: IncidentState, change: Change) -> tuple[datetime, str]:
     head = f"{change.change_id} ({change.action})"
     if change.status == "denied":
-        return change.proposed_at, f"{change.denied_by or '?'} denied {head}: {change.denial_reason}"
+        when = change.denied_at or change.proposed_at
+        return when, f"{change.denied_by or '?'} denied {head}: {change.denial_reason}"
     why = (
         change.approval_reason
         or f"tests {hypothesis_label(state, change.hypothesis) or 'no stated hypothesis'}"
@@ -176,6 +178,8 @@ def _metrics(ctx: Context) -> list[str]:
     ) + f"; {m.updates} update(s), longest gap {_mins(m.longest_update_gap_s)}"
     rows = [
         ("Time to incident commander (from impact start)", _mins(m.time_to_ic_s)),
+        ("Detection gap (impact start to declaration)", _mins(m.detection_gap_s)),
+        ("Mitigation gap (declaration to mitigation)", _mins(m.mitigation_gap_s)),
         ("Time to first status update (from declaration)", _mins(m.time_to_first_update_s)),
         ("Status update cadence", cadence),
         ("Time to mitigate (from impact start)", _mins(m.time_to_mitigate_s)),
@@ -225,6 +229,8 @@ SECTIONS: tuple[tuple[str, Callable[[Context], list[str]]], ...] = (
     ("Changes and their measured effect", _changes),
     ("Metrics", _metrics),
     ("Action items", _action_items),
+    ("Suggested follow-ups", followups_section),
+    ("Runbook and alert updates", updates_section),
     ("Flags", _flags),
     ("Review questions", _review),
 )

@@ -14,6 +14,7 @@ from itertools import pairwise
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.state import Change, IncidentState, severity_rule
+from runbook_engine.timeline.tasks import task_flags
 
 _ROLLBACK = re.compile(
     r"\b(roll(ed|ing)?[ -]?back|revert|downgrade|undo|previous (version|revision|release))", re.IGNORECASE
@@ -45,6 +46,10 @@ class Metrics:
     time_to_mitigate_s: float | None
     time_to_resolve_s: float | None
     command_to_mitigation_s: float | None
+    detection_gap_s: float | None = None
+    """Impact start to declaration: why did we notice late? (seed 000)"""
+    mitigation_gap_s: float | None = None
+    """Declaration to mitigation: why did we mitigate slowly? (seed 000)"""
 
 
 _PHRASES = {"rollback": "rollback", "fix-forward": "fix forward", "degrade": "degrade gracefully"}
@@ -79,6 +84,8 @@ def metrics(ctx: Context) -> Metrics:
         time_to_mitigate_s=span(start, s.mitigated_at),
         time_to_resolve_s=span(start, s.resolved_at),
         command_to_mitigation_s=span(ic_at, s.mitigated_at),
+        detection_gap_s=span(start, s.opened_at),
+        mitigation_gap_s=span(s.opened_at, s.mitigated_at),
     )
 
 
@@ -131,6 +138,14 @@ def flags(ctx: Context) -> list[str]:
         found.append(f"cleanup steps still owed: {', '.join(s.cleanup_owed)}")
     if s.phase == "resolved" and not any(u.kind == "resolution" for u in s.status_updates):
         found.append("no resolution status update was posted")
+    found += [
+        f"task {t.task_id} ({t.text}) was never acknowledged by {t.owner}"
+        for t in s.tasks.values()
+        if t.acked_at is None
+    ]
+    found += [f.detail for f in task_flags(s, ctx.policy, ctx.now) if f.kind != "unacknowledged"]
+    pending = [c for c in s.changes.values() if c.risky and c.status in ("proposed", "approved")]
+    found += [f"risky change {c.change_id} ({c.action}) was still pending ({c.status})" for c in pending]
     return found + _delivery_flags(s)
 
 

@@ -4,11 +4,12 @@ change's owner and risk, and replacing the pinned policy (mixed into `IncidentSe
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from runbook_engine.identity import normalise
 from runbook_engine.policy import Policy
-from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
+from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.values import IncidentState
 
 Builder = Callable[[IncidentState], NewEvent]
@@ -53,3 +54,33 @@ class AuthorityActions:
         payload = {"digest": policy.digest, "data": dict(policy.data), "reason": reason}
         return self._append(incident_id, EventType.POLICY_CHANGED, actor, **payload)
 
+    def assign_task(
+        self, incident_id: str, text: str, owner: str, eta: datetime, actor: Actor, task_id: str | None = None
+    ) -> Event:
+        """Delegate work to `owner` with an ETA (`T<n>` unless an id is given); it counts as
+        delegated once the owner acknowledges it."""
+
+        def build(state: IncidentState) -> NewEvent:
+            tid = task_id or f"T{len(state.tasks) + 1}"
+            payload = {"task_id": tid, "text": text, "owner": normalise(owner), "eta": iso_utc(eta)}
+            return NewEvent(EventType.TASK_ASSIGNED, actor, payload)
+
+        return self._append_built(incident_id, build)
+
+    def ack_task(self, incident_id: str, task_id: str, actor: Actor) -> Event:
+        return self._append(incident_id, EventType.TASK_ACKED, actor, task_id=task_id)
+
+    def finish_task(
+        self, incident_id: str, task_id: str, actor: Actor, outcome: str = "done", note: str = ""
+    ) -> Event:
+        """Close a task as `done` or `dropped` (its owner, or the IC)."""
+        return self._append(
+            incident_id, EventType.TASK_DONE, actor, task_id=task_id, outcome=outcome, note=note
+        )
+
+    def decide_followup(
+        self, incident_id: str, key: str, decision: str, actor: Actor, reason: str = ""
+    ) -> Event:
+        """Accept or dismiss a suggested follow-up (`timeline.followups`), logged."""
+        payload = {"key": key, "decision": decision, "reason": reason}
+        return self._append(incident_id, EventType.FOLLOWUP_DECIDED, actor, **payload)

@@ -13,9 +13,11 @@ from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import iso_utc
 from runbook_engine.timeline.four_eyes import approver_roles, decider
 from runbook_engine.timeline.posts import Post
+from runbook_engine.timeline.tasks import task_flags
 from runbook_engine.timeline.values import (
     Change,
     IncidentState,
+    Task,
     effective_policy,
     severity_rule,
     stakeholder_groups,
@@ -43,6 +45,12 @@ def checklist(state: IncidentState) -> tuple[ChecklistItem, ...]:
             state.recent_changes_at is not None,
         ),
     )
+
+
+def checklist_text(state: IncidentState) -> str:
+    """The checklist on one line, for the walk's first screen: `[x] ... [ ] ...`."""
+    marks = "  ".join(f"[{'x' if item.done else ' '}] {item.text}" for item in checklist(state))
+    return f"First ten minutes: {marks}"
 
 
 def time_to_ic_s(state: IncidentState) -> float | None:
@@ -87,9 +95,24 @@ def board(state: IncidentState, policy: Policy, now: datetime) -> dict[str, Any]
         "undelivered_posts": [_post(p) for p in state.undelivered_posts],
         "stakeholders": list(stakeholder_groups(state, policy)),
         "checklist": [{"key": i.key, "text": i.text, "done": i.done} for i in checklist(state)],
+        "tasks": [_task(task) for task in state.tasks.values() if task.open],
+        "flags": [
+            {"kind": f.kind, "task_id": f.task_id, "detail": f.detail} for f in task_flags(state, policy, now)
+        ],
         "cleanup_owed": list(state.cleanup_owed),
         "action_items": len(state.action_items),
         "policy_digest": policy.digest or None,
+    }
+
+
+def _task(task: Task) -> dict[str, Any]:
+    return {
+        "task_id": task.task_id,
+        "text": task.text,
+        "owner": task.owner,
+        "eta": iso_utc(task.eta),
+        "acknowledged": task.acked_at is not None,
+        "acked_at": iso_utc(task.acked_at) if task.acked_at else None,
     }
 
 

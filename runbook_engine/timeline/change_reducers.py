@@ -66,7 +66,9 @@ def _approval_granted(state: IncidentState, event: Event) -> IncidentState:
 
 def _approval_denied(state: IncidentState, event: Event) -> IncidentState:
     p = event.payload
-    return _update_change(state, p, status="denied", denied_by=str(p["by"]), denial_reason=str(p["reason"]))
+    return _update_change(
+        state, p, status="denied", denied_by=str(p["by"]), denial_reason=str(p["reason"]), denied_at=event.at
+    )
 
 
 def _change_started(state: IncidentState, event: Event) -> IncidentState:

@@ -14,6 +14,7 @@ from runbook_engine.timeline.authority_reducers import AUTHORITY_REDUCERS, pin
 from runbook_engine.timeline.change_reducers import CHANGE_REDUCERS, Reducer, owe
 from runbook_engine.timeline.events import Event, EventType, parse_utc
 from runbook_engine.timeline.post_reducers import POST_REDUCERS, queue_posts
+from runbook_engine.timeline.tasks import TASK_REDUCERS
 from runbook_engine.timeline.values import (
     ActionItem,
     Hypothesis,
@@ -251,6 +252,7 @@ _AFFECTS_DUE = frozenset(
 REDUCERS: dict[EventType, Reducer] = {
     **CHANGE_REDUCERS,
     **AUTHORITY_REDUCERS,
+    **TASK_REDUCERS,
     **POST_REDUCERS,
     EventType.INCIDENT_OPENED: _opened,
     EventType.ROLE_ASSIGNED: _role_assigned,

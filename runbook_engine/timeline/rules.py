@@ -23,6 +23,7 @@ from runbook_engine.timeline.refusal import (
     overridden_after,
     refuse_if,
 )
+from runbook_engine.timeline.tasks import TASK_CHECKS
 from runbook_engine.timeline.values import IncidentState, effective_policy, severity_rule
 
 __all__ = [
@@ -41,7 +42,14 @@ OVERRIDABLE = ("observation_window", "monitoring_window")
 """Rules an IC may set aside once with a logged `override` event; no other rule can be."""
 
 AFTER_RESOLVE = frozenset(
-    {EventType.NOTE, EventType.ACTION_ITEM, EventType.STATUS_UPDATE, EventType.REOPENED}
+    {
+        EventType.NOTE,
+        EventType.ACTION_ITEM,
+        EventType.STATUS_UPDATE,
+        EventType.REOPENED,
+        EventType.FOLLOWUP_DECIDED,
+        EventType.TASK_DONE,
+    }
 ) | AFTER_RESOLVE_POSTS
 """What may still be logged on a resolved incident (follow-ups, not changes)."""
 
@@ -63,6 +71,7 @@ def check(state: IncidentState, event: NewEvent, now: datetime, policy: Policy) 
         _CHECKS.get(event.type)
         or CHANGE_CHECKS.get(event.type)
         or AUTHORITY_CHECKS.get(event.type)
+        or TASK_CHECKS.get(event.type)
         or POST_CHECKS.get(event.type)
     )
     return rule(state, event, now, policy) if rule else None

@@ -78,6 +78,7 @@ class Change:
     approval_reason: str = ""
     denied_by: str | None = None
     denial_reason: str = ""
+    denied_at: datetime | None = None
     started_at: datetime | None = None
     started_seq: int | None = None
     started_by: Actor | None = None
@@ -189,6 +190,26 @@ class CommandClaim:
 
 
 @dataclass(frozen=True)
+class Task:
+    """Delegated work: delegated only once its owner acknowledged it (seed 002)."""
+
+    task_id: str
+    text: str
+    owner: str
+    eta: datetime
+    assigned_at: datetime
+    assigned_by: str
+    acked_at: datetime | None = None
+    done_at: datetime | None = None
+    outcome: str = ""
+    note: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None
+
+
+@dataclass(frozen=True)
 class AuditFlag:
     """Something the postmortem must point out (e.g. an approval from the change's own account)."""
 
@@ -214,6 +235,9 @@ class IncidentState:
     ic_since: datetime | None = None
     """When someone first took command (the opening, or the first `ic` assignment)."""
     claim: CommandClaim | None = None
+    tasks: Mapping[str, Task] = field(default_factory=dict)
+    followups: Mapping[str, str] = field(default_factory=dict)
+    """Suggested follow-up key -> `accepted` or `dismissed` (see `timeline.followups`)."""
     recent_changes_at: datetime | None = None
     """When "what changed in the last hour?" was answered (a note on it, or the policy's command)."""
     roles: Mapping[str, str] = field(default_factory=dict)

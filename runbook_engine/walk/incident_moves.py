@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from runbook_engine.comms import ActionLine, DraftInputs, build_draft, render_text
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
@@ -87,8 +88,9 @@ def status_update(
     values: dict[str, str],
     now: datetime,
     post_to: Sequence[str] = (),
+    policy: Policy | None = None,
 ) -> NewEvent:
-    """The status update event, with the message text rendered from the fields."""
+    """The status update event, its text drafted by the one template the CLI and drills use."""
     next_at = now + timedelta(seconds=parse_duration(values["next"]))
     actions = [_action(part) for part in values["actions"].split(";") if part.strip()]
     lines = [
@@ -98,6 +100,14 @@ def status_update(
         "Actions in progress: " + (", ".join(_action_text(a) for a in actions) or "none"),
         f"Next update: {next_at:%H:%M} UTC",
     ]
+    if policy is not None:
+        inputs = DraftInputs(
+            impact=values["impact"],
+            hypothesis=values["hypothesis"],
+            next_update_at=next_at,
+            actions=tuple(ActionLine(a["action"], a["owner"], a.get("eta", "")) for a in actions),
+        )
+        lines = [render_text(build_draft(state, policy, now, values["kind"], inputs)).rstrip("\n")]
     payload = {
         "kind": values["kind"],
         "impact": values["impact"],

@@ -108,7 +108,9 @@ class Orders:
             state = self.c.session.state
             policy = session.service.policy_for(session.incident_id)
             post_to = incident_moves.stakeholder_channels(state, policy)
-            event = incident_moves.status_update(state, session.walker.actor, values, session.now(), post_to)
+            event = incident_moves.status_update(
+                state, session.walker.actor, values, session.now(), post_to, policy
+            )
             if self.c.append([event], "status update recorded" + (", posting" if post_to else "")):
                 session.posts_queued()
 

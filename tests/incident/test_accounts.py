@@ -216,3 +216,12 @@ def test_the_board_is_data(team: Team) -> None:
     incident = team.open()
     board = json.loads(team.ok("carol", "status", incident, "--format", "json"))
     assert board["roles"] == {"ic": "ines", "ops": "bob"}
+
+
+def test_only_the_owner_acknowledges_delegated_work(team: Team) -> None:
+    incident = team.open()
+    team.ok("ines", "task", incident, "Check", "rollback", "feasibility", "--owner", "dave", "--eta", "10")
+    team.refused("carol", "task_owner", "ack", incident, "T1")
+    team.ok("dave", "ack", incident, "T1")
+    board = json.loads(team.ok("carol", "status", incident, "--format", "json"))
+    assert board["tasks"][0]["acknowledged"] is True

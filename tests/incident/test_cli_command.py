@@ -98,3 +98,56 @@ def test_a_policy_change_is_the_ics_and_is_pinned_from_then_on(cli: Cli, tmp_pat
     code, _, err = cli("incident", "note", incident, "hi", "--policy", str(night.parent / "none.yaml"))
     assert code == 2
     assert digest is not None and len(digest) == 64
+
+
+def test_delegated_work_counts_once_acknowledged_and_is_flagged_when_it_stalls(
+    cli: Cli, clock: FakeClock
+) -> None:
+    incident = cli.open("--ic", "lee")
+    code, out, _ = cli(
+        "incident", "task", incident, "Check", "rollback", "feasibility", "--owner", "sara", "--eta", "15"
+    )
+    assert code == 0 and "Task T1 for @sara (ETA 14:20 UTC)" in out and "ack" in out
+    board = _board(cli, incident)
+    assert board["tasks"][0]["acknowledged"] is False
+    assert "NOT YET DELEGATED" in cli("incident", "status", incident)[1]
+    clock.advance(3 * 60)
+    assert [f["kind"] for f in _board(cli, incident)["flags"]] == ["unacknowledged"]
+    code, _, err = cli("incident", "ack", incident, "T1", actor="ameer")
+    assert code == 1 and "[rule: task_owner]" in err and "who may: its owner (sara)" in err
+    assert cli("incident", "ack", incident, "T1", actor="sara")[0] == 0
+    assert _board(cli, incident)["flags"] == []
+    clock.advance(13 * 60)
+    assert [f["kind"] for f in _board(cli, incident)["flags"]] == ["eta_passed"]
+    assert cli("incident", "done", incident, "T1", "rollback", "is", "ready", actor="sara")[0] == 0
+    clock.advance(11 * 60)
+    flags = _board(cli, incident)["flags"]
+    assert [f["kind"] for f in flags] == ["nothing_in_progress"]
+    assert "FLAG: nothing in progress for 11 min" in cli("incident", "status", incident)[1]
+
+
+def test_only_the_ic_and_leads_delegate(cli: Cli) -> None:
+    incident = cli.open("--ic", "lee")
+    code, _, err = cli("incident", "task", incident, "x", "y", "--owner", "sara", "--eta", "5", actor="sara")
+    assert code == 1 and "[rule: authority_task]" in err
+
+
+def test_one_status_template_with_the_seeds_fields(cli: Cli, clock: FakeClock) -> None:
+    incident = cli.open("--ic", "lee")
+    args = ("--impact", "38% of checkouts fail", "--scope", "web shoppers in the EU", "--workaround", "retry")
+    code, out, _ = cli("incident", "update", incident, *args)
+    assert code == 0
+    for line in (
+        "Scope: web shoppers in the EU",
+        "Workaround: retry",
+        "Risky changes pending: none",
+        "Stakeholders: executives, support, status-page",
+    ):
+        assert line in out
+    cli("incident", "hypothesis", incident, "the", "release", "raised", "timeouts", actor="ameer")
+    cli("incident", "propose", incident, "Roll", "back", "--hypothesis", "H1", actor="ameer")
+    cli("incident", "task", incident, "Check", "the", "gateway", "--owner", "sara", "--eta", "14:15")
+    code, out, _ = cli("incident", "update", incident, "--dry-run")
+    assert "Decision needed now: approve or deny C1 Roll back: the IC (lee)" in out
+    assert "Risky changes pending: C1 Roll back (awaiting approval, owner ameer)" in out
+    assert "Plan for the next 10 min: Check the gateway (sara, ETA 14:15 UTC)" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from runbook_engine.timeline.board import checklist_text
 from runbook_engine.timeline.events import EventType
 from runbook_engine.walk import incident_moves
 from tests.walk.conftest import World
@@ -46,3 +47,24 @@ def test_action_item_due_date_follows_the_bucket(world: World) -> None:
     assert incident_moves.check_date("2026-13-01") is not None
     assert incident_moves.check_duration("10m") is None
     assert incident_moves.check_duration("soon") is not None
+
+
+def test_the_walk_drafts_with_the_cli_template(world: World) -> None:
+    state = world.service.state(world.incident_id)
+    values = {
+        "kind": "initial",
+        "impact": "5% of checkouts fail",
+        "hypothesis": "pool too small",
+        "actions": "raise the pool (alice, 14:40)",
+        "next": "10m",
+    }
+    event = incident_moves.status_update(state, world.alice, values, world.clock.now(), policy=world.policy)
+    text = str(event.payload["text"])
+    assert "INCIDENT SEV-2" in text and "Impact: 5% of checkouts fail" in text
+    assert "Risky changes pending: none" in text and "Stakeholders: support, status-page" in text
+
+
+def test_the_first_screen_shows_the_first_ten_minutes(world: World) -> None:
+    text = checklist_text(world.service.state(world.incident_id))
+    assert text.startswith("First ten minutes: [x] the incident is declared  [x] severity is set")
+    assert "[ ] the first status update is posted" in text
