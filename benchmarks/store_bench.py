@@ -97,7 +97,7 @@ def screen_latencies(location: str, count: int) -> list[float]:
             committed = time.perf_counter()
             _read_line_with(tail.stdout.fileno(), f"screen {number}".encode())
             timings.append(time.perf_counter() - committed)
-            time.sleep(0.05 + (number % 7) * 0.013)  # land at different moments of a poll
+            time.sleep(0.02 + (number * 0.137) % 0.5)  # spread over SQLite's half-second look
     tail.wait(timeout=30)
     return timings
 

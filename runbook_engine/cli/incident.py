@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from runbook_engine.cli.board_follow import follow_board
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
 from runbook_engine.cli.incident_authority import AUTHORITY_HANDLERS
 from runbook_engine.cli.incident_context import (
@@ -155,14 +156,22 @@ def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _status(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
+    seen = _draw_board(svc, args)
+    if getattr(args, "remind", False) and getattr(args, "format", "text") != "json":
+        send_reminder(svc, args.incident, actor)
+    if getattr(args, "follow", False):
+        follow_board(svc, args.incident, args.timeout, seen, lambda: _draw_board(svc, args))
+    return EXIT_OK
+
+
+def _draw_board(svc: IncidentService, args: argparse.Namespace) -> int:
+    """Print the board; returns the last seq it shows (what `--follow` compares against)."""
     state, now = svc.state(args.incident), svc.clock.now()
     if getattr(args, "format", "text") == "json":
         print(json.dumps(board(state, svc.policy, now), indent=2, ensure_ascii=False))
-        return EXIT_OK
-    print_board(state, svc.policy, now)
-    if getattr(args, "remind", False):
-        send_reminder(svc, args.incident, actor)
-    return EXIT_OK
+    else:
+        print_board(state, svc.policy, now)
+    return state.last_seq
 
 
 def _outbox(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:

@@ -141,6 +141,8 @@ def _args_outbox(p: argparse.ArgumentParser) -> None:
 def _args_status(p: argparse.ArgumentParser) -> None:
     p.add_argument("--remind", action="store_true", help="post an 'update overdue' note to the IC's channel")
     p.add_argument("--format", choices=("text", "json"), default="text", help="json: the board as data")
+    p.add_argument("--follow", action="store_true", help="redraw whenever the timeline grows (Ctrl-C stops)")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="--follow: stop then")
 
 
 def _args_action(p: argparse.ArgumentParser) -> None:
