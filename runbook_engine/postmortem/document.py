@@ -95,9 +95,17 @@ def _decisions(ctx: Context) -> list[str]:
             (s.resolved_at, f"resolved before the monitoring window ended: {s.resolve_override_reason}")
         )
     found += [(e.at, f"{e.actor.name}: {e.payload['text']}") for e in ctx.events if _is_decision_note(e)]
+    skipped = [e for e in ctx.events if e.type is EventType.NODE_ANSWERED and e.payload.get("skipped")]
+    found += [(e.at, _skipped(e)) for e in skipped]
     return [f"- {hhmm(at)} {md(text)}" for at, text in sorted(found, key=lambda f: f[0])] or [
         "_No decisions recorded._"
     ]
+
+
+def _skipped(event: Event) -> str:
+    """A ladder rung nobody tried is a decision too: which, by whom, and why."""
+    p = event.payload
+    return f"{p['runbook']}#{p['node']} not tried (skipped by {event.actor.name}): {p['skipped']}"
 
 
 def _is_decision_note(event: Event) -> bool:

@@ -180,7 +180,7 @@ class Controller:
             except ValueError as exc:
                 self.say(str(exc), "error")
                 return
-            self.append(events, f"skipped (not tried: {values['reason']}) -> {choice.target_title}")
+            self.append(events, f"skipped (not tried: {values['reason']}) -> {choice.target}")
 
         self.ask("skip", (Field("reason", "Not tried because: "),), finish)
 
@@ -222,11 +222,10 @@ class Controller:
         if node.irreversible is None:
             self._propose_with_hypothesis()
             return
-        precheck = node.irreversible.precheck or "(the runbook names no precheck: confirm it is safe)"
-        question = (
-            f"IRREVERSIBLE. Lost for good: {node.irreversible.consequence} Precheck: {precheck} "
-            "Precheck done, and you accept it cannot be undone? (y/n) "
-        )
+        # The consequence and the precheck are on screen above ("Cannot undo", "Precheck"); the
+        # question stays one short line so the input row shows all of it.
+        done = "Precheck done, and you" if node.irreversible.precheck else "You"
+        question = f"IRREVERSIBLE: {done} accept what is lost for good (above)? (y/n) "
 
         def accepted(values: dict[str, str]) -> None:
             if is_yes(values["confirm"]):

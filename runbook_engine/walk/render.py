@@ -8,6 +8,7 @@ from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node
 from runbook_engine.format.steps import Signal, Step
 from runbook_engine.terminal_text import visible
+from runbook_engine.timeline.format import role_name
 from runbook_engine.timeline.state import Change
 from runbook_engine.walk.view import Choice, Move, NodeView, Phase
 
@@ -85,7 +86,9 @@ def _heading(node: Node) -> Fragments:
 
 
 def _line(label: str, value: str, style: str = "") -> Fragments:
-    return [("class:label", label.ljust(LABEL_WIDTH)), (style, value + "\n")]
+    """A labelled line; a label as long as the column still gets a space before its value."""
+    return [("class:label", (label + " ").ljust(LABEL_WIDTH) if label else " " * LABEL_WIDTH),
+            (style, value + "\n")]
 
 
 def _gathers(view: NodeView) -> Fragments:
@@ -147,7 +150,9 @@ def _steps(node: Node, can_run: bool) -> Fragments:
     if node.repeat is not None:
         out += _line("Repeat", node.repeat.describe() + " (one approval covers every repetition)")
     if node.approval is not None:
-        out += _line("Approver", node.approval.describe())
+        who = ", else ".join(role_name(role) for role in node.approval.any_of)
+        count = node.approval.count
+        out += _line("Approver", who if count == 1 else f"{count} distinct approvers from {who}")
     if node.kind == "action" and node.effect == "coordination":
         out += _line("Owner", node.owner or "you (whoever walks)")
     return out

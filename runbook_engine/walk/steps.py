@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node, Runbook
+from runbook_engine.policy import Policy
 from runbook_engine.timeline.state import IncidentState
 from runbook_engine.walk.view import Choice, Move
 
@@ -106,3 +108,17 @@ def proposal(node: Node, runbook_id: str, change_id: str, hypothesis: str, owner
     if node.approval is not None:
         payload["approvers"] = {"any_of": list(node.approval.any_of), "count": node.approval.count}
     return payload
+
+
+def wait_nudge(node: Node, waited_s: float | None, policy: Policy, severity: str) -> str:
+    """At a wait with no bound, once it has lasted the policy's update cadence: say so."""
+    rule = policy.severities.get(severity)
+    cadence = rule.update_cadence_s if rule is not None else None
+    if node.kind != "wait" or node.duration_s is not None or waited_s is None or not cadence:
+        return ""
+    if waited_s < cadence:
+        return ""
+    return (
+        f"Waiting {format_duration(waited_s)} with no bound (the {severity} update cadence is "
+        f"{format_duration(cadence)}): post a status update, and decide whether to move on."
+    )

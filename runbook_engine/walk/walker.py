@@ -93,7 +93,8 @@ class Walker:
             choices=_numbered(self._choices(node, phase, state, can_run)),
             gate=gates.gate(node, state, change, self.name, self.policy, now) if gated else (),
             change=change,
-            notice=gates.notice(node, state, self.name, self.policy),
+            notice=gates.notice(node, state, self.name, self.policy)
+            or steps.wait_nudge(node, self._seconds_waited(node, state, now), self.policy, state.severity),
             trail=self.trail(state),
             asks_evidence=steps.asks_evidence(node) and phase is Phase.QUESTION,
             seconds_left=self._seconds_left(node, state, now),

@@ -30,7 +30,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    for name in ("NO_PROXY", "no_proxy"):  # urllib honours proxy variables: keep 127.0.0.1 direct
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -103,7 +103,7 @@ def test_an_irreversible_rung_is_accepted_then_approved_by_the_step_approver(des
     view = session.view()
     assert view.choices[0].label == "accept irreversible" and view.choices[0].move is Move.PROPOSE
     body = "".join(text for _, text in node_body(view))
-    assert "Cannot undo" in body and "Precheck" in body and "tech_lead, else ic" in body
+    assert "Cannot undo The query" in body and "Precheck" in body and "Tech lead, else IC" in body
     session.append(session.walker.propose(session.state))
     change = session.state.changes["C1"]
     assert change.irreversible and change.approver_role == "tech_lead"
@@ -226,6 +226,10 @@ def test_an_unbounded_wait_counts_up(desk: Desk) -> None:
     view = session.view()
     assert view.seconds_left is None and view.seconds_waited == 125
     assert "2m" in "".join(text for _, text in node_body(view))
+    assert view.notice == ""
+    desk.clock.advance(15 * 60)  # the SEV-2 update cadence
+    assert session.view().notice.startswith("Waiting 17m")
+    assert "post a status update" in session.view().notice
 
 
 def test_an_ending_with_owed_cleanup_offers_the_cleanup_and_names_the_document(desk: Desk) -> None:
@@ -279,8 +283,10 @@ def test_accepting_irreversibility_needs_a_yes_after_the_consequence_and_prechec
     controller.choose(session.view().choices[0])
     assert controller.form is not None
     question = controller.form.fields[0].prompt
-    assert "IRREVERSIBLE. Lost for good: The query's work is lost" in question
-    assert "Precheck: The pid is the oldest client backend" in question
+    assert question == "IRREVERSIBLE: Precheck done, and you accept what is lost for good (above)? (y/n) "
+    body = "".join(text for _, text in node_body(session.view()))
+    assert "Cannot undo The query's work is lost" in body
+    assert "Precheck  The pid is the oldest client backend" in body
     controller.submit("n")
     assert not session.state.changes
     assert ("info", "not proposed: the irreversible step was not accepted") in controller.messages
@@ -316,3 +322,17 @@ def test_the_paging_alert_sets_a_new_incidents_severity(tmp_path: Path) -> None:
         pipe.send_text("\r\r\r")  # accept the title, the severity and the IC offered
         opened = choose_incident(service, runbook, OMAR, input=pipe, output=DummyOutput(), severity="SEV-3")
         assert service.state(opened).severity == "SEV-3"
+
+
+def test_the_postmortem_lists_a_skipped_rung_as_a_decision(desk: Desk) -> None:
+    from runbook_engine.postmortem.document import render_postmortem
+
+    session = desk.session(ladder())
+    desk.answer(session, "growing", "done", "confirmed", "still-lagging")
+    session.append(session.walker.skip(session.state, "the export owner ends it herself"))
+    events = desk.service.events(desk.incident_id)
+    state = desk.service.state(desk.incident_id)
+    draft = render_postmortem(events, state, desk.service.policy, desk.clock.now())
+    decisions = draft.split("## Key decisions")[1].split("##")[0]
+    why = "the export owner ends it herself"
+    assert f"replica-lag-ladder#end-blocking-query not tried (skipped by omar): {why}" in decisions
