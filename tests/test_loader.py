@@ -193,3 +193,10 @@ def test_a_large_file_is_refused_after_reading_one_byte_past_the_limit(tmp_path:
     with pytest.raises(LoadError, match=f"limit of {MAX_FILE_BYTES} bytes") as caught:
         load_path(big)
     assert caught.value.code == "RB009"
+
+
+@pytest.mark.parametrize("value", ["!!int", "!!int abc", "!!float", "!!float x", "!!bool maybe", "!!bool"])
+def test_an_explicit_scalar_tag_on_a_bad_value_is_rb007(value: str) -> None:
+    with pytest.raises(LoadError) as caught:
+        load_text(f"id: demo\nx: {value}\n")
+    assert (caught.value.code, caught.value.position) == ("RB007", Position(2, 4))

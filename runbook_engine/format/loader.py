@@ -277,8 +277,17 @@ def _compose(text: str) -> yaml.Node | None:
         if "single document" in str(exc.context or ""):
             problem = "more than one YAML document in the file (remove the `---` separators)"
         raise LoadError("RB001", position, problem) from None
+    except yaml.reader.ReaderError as exc:
+        where = _position_at(text, exc.position)
+        raise LoadError("RB001", where, f"character U+{exc.character:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise LoadError("RB001", Position(), str(exc)) from None
+
+
+def _position_at(text: str, index: int) -> Position:
+    """The 1-based line and column of a character index (the reader reports only the index)."""
+    line = text.count("\n", 0, index) + 1
+    return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def _tab_in_indentation(text: str, near_line: int) -> Position | None:
@@ -332,7 +341,7 @@ class _Constructor:
         if tag == _NULL:
             return None
         if tag == _BOOL:
-            return self._scalars.construct_yaml_bool(node)
+            return self._bool(node)
         if tag in (_INT, _FLOAT):
             return self._number(node)
         if tag == _TIMESTAMP:
@@ -340,13 +349,28 @@ class _Constructor:
         raise _bad_tag(node)
 
     def _number(self, node: yaml.ScalarNode) -> int | float:
-        """An int or float; Python refuses ints past 4,300 digits with a ValueError of its own."""
+        """An int or float; Python refuses ints past 4,300 digits with a ValueError of its own.
+
+        Plain numbers always parse; only an explicit tag (`!!int ""`, `!!float x`) can carry a
+        value PyYAML's constructor fails on, with whatever exception it happens to raise."""
         try:
             if node.tag == _INT:
                 return int(self._scalars.construct_yaml_int(node))
             return float(self._scalars.construct_yaml_float(node))
-        except (ValueError, OverflowError):
+        except OverflowError:
             raise LoadError("RB013", position_of(node.start_mark), "number too large to read") from None
+        except ValueError as exc:
+            if "digits" in str(exc):
+                raise LoadError("RB013", position_of(node.start_mark), "number too large to read") from None
+            raise _bad_value(node) from None
+        except (IndexError, KeyError, TypeError):
+            raise _bad_value(node) from None
+
+    def _bool(self, node: yaml.ScalarNode) -> bool:
+        try:
+            return bool(self._scalars.construct_yaml_bool(node))
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise _bad_value(node) from None
 
     def _sequence(self, node: yaml.SequenceNode) -> list[Any]:
         if node.tag != _SEQ:
@@ -393,6 +417,12 @@ class _Constructor:
                 )
             for key, value in merged.items():
                 result.setdefault(key, value)
+
+
+def _bad_value(node: yaml.ScalarNode) -> LoadError:
+    shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+    kind = node.tag.rsplit(":", 1)[-1]
+    return LoadError("RB007", position_of(node.start_mark), f"{shown!r} is not a valid {kind}")
 
 
 def _bad_tag(node: yaml.Node) -> LoadError:

@@ -66,7 +66,8 @@ def approval_from(raw: Any) -> Approval | None:
         return Approval((raw,))
     if not isinstance(raw, dict):
         return None
-    roles = tuple(str(role) for role in raw.get("any_of") or () if isinstance(role, str))
+    listed = raw.get("any_of")  # the model is built before the schema's verdict: any shape can come
+    roles = tuple(role for role in listed if isinstance(role, str)) if isinstance(listed, list) else ()
     count = raw.get("count", 1)
     return Approval(roles, count if isinstance(count, int) and count > 0 else 1) if roles else None
 
