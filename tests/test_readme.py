@@ -62,28 +62,28 @@ def run_in_a_terminal(block: str, folder: Path) -> None:
         pytest.skip("tmux is not on PATH (scripts/setup installs it)")
     (folder / "block.sh").write_text("set -euo pipefail\n" + block, encoding="utf-8")
     socket = f"readme-{uuid.uuid4().hex[:8]}"
-    tmux = ["tmux", "-L", socket]
+    server = ["tmux", "-L", socket]  # a private tmux server
     command = "bash block.sh; echo $? > exit-code; sleep 60"
     env = {**clean_env(), "TERM": "xterm-256color"}
-    subprocess.run([*tmux, "new-session", "-d", "-s", "readme", "-x", "160", "-y", "40", "-c", str(folder),
+    subprocess.run([*server, "new-session", "-d", "-s", "readme", "-x", "160", "-y", "40", "-c", str(folder),
                     command], env=env, check=True, timeout=10)
     try:
-        wait_for_screen(tmux, "What next?")
-        subprocess.run([*tmux, "send-keys", "-t", "readme", "C-c"], check=True, timeout=10)
+        wait_for_screen(server, "What next?")
+        subprocess.run([*server, "send-keys", "-t", "readme", "C-c"], check=True, timeout=10)
         code = wait_for_file(folder / "exit-code")
-        screen = subprocess.run([*tmux, "capture-pane", "-p", "-S", "-200", "-t", "readme"],
+        screen = subprocess.run([*server, "capture-pane", "-p", "-S", "-200", "-t", "readme"],
                                 capture_output=True, text=True, check=False).stdout
         assert code == "0", screen
         assert (folder / "postmortem.md").is_file() and (folder / "path.svg").is_file()
     finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+        subprocess.run([*server, "kill-server"], capture_output=True, check=False)
 
 
-def wait_for_screen(tmux: list[str], text: str, timeout: float = 30.0) -> None:
+def wait_for_screen(server: list[str], text: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     shown = ""
     while time.monotonic() < deadline:
-        shown = subprocess.run([*tmux, "capture-pane", "-p", "-t", "readme"],
+        shown = subprocess.run([*server, "capture-pane", "-p", "-t", "readme"],
                                capture_output=True, text=True, check=False).stdout
         if text in shown:
             return
@@ -107,19 +107,19 @@ def test_the_first_command_lints_waits_for_enter_then_walks_a_demo(tmp_path: Pat
     if not (REPO / ".venv" / "bin" / "runbook").exists():
         pytest.skip("scripts/demo needs the checkout's .venv (scripts/setup makes it)")
     socket = f"demo-{uuid.uuid4().hex[:8]}"
-    tmux = ["tmux", "-L", socket]
+    server = ["tmux", "-L", socket]  # a private tmux server
     env = {**clean_env(), "TERM": "xterm-256color", "RUNBOOK_STORE": str(tmp_path / "demo.db")}
     command = f"{REPO / 'scripts' / 'demo'}; echo $? > {tmp_path / 'exit-code'}; sleep 60"
-    subprocess.run([*tmux, "new-session", "-d", "-s", "readme", "-x", "160", "-y", "40", command],
+    subprocess.run([*server, "new-session", "-d", "-s", "readme", "-x", "160", "-y", "40", command],
                    env=env, check=True, timeout=10)
     try:
-        wait_for_screen(tmux, "Press Enter to walk", timeout=120)
-        shown = subprocess.run([*tmux, "capture-pane", "-p", "-t", "readme"],
+        wait_for_screen(server, "Press Enter to walk", timeout=120)
+        shown = subprocess.run([*server, "capture-pane", "-p", "-t", "readme"],
                                capture_output=True, text=True, check=False).stdout
         assert "0 errors" in shown
-        subprocess.run([*tmux, "send-keys", "-t", "readme", "Enter"], check=True, timeout=10)
-        wait_for_screen(tmux, "DEMO")
-        subprocess.run([*tmux, "send-keys", "-t", "readme", "C-c"], check=True, timeout=10)
+        subprocess.run([*server, "send-keys", "-t", "readme", "Enter"], check=True, timeout=10)
+        wait_for_screen(server, "DEMO")
+        subprocess.run([*server, "send-keys", "-t", "readme", "C-c"], check=True, timeout=10)
         assert wait_for_file(tmp_path / "exit-code") == "0"
     finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+        subprocess.run([*server, "kill-server"], capture_output=True, check=False)

@@ -28,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
-from runbook_engine.lint.context import RunbookContext, descendants
+from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.rules._cleanup import skipped_cleanups
 
 CODE = "RB308"
 NAME = "cleanup-skippable"
@@ -37,14 +38,7 @@ SEVERITY = Severity.ERROR
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
-    resolves = {node.id for node in ctx.nodes("resolve")}
-    for node in ctx.nodes():
-        for index, owed in enumerate(node.cleanup):
-            if owed not in ctx.runbook.nodes or owed == node.id:
-                continue
-            skipped = descendants(ctx.graph, node.id, avoid=owed) & resolves
-            if skipped:
-                message = f"{min(skipped)!r} can be reached from {node.id!r} without cleanup {owed!r}"
-                hint = f"route every path from {node.id!r} to resolve through {owed!r}"
-                yield Issue((*node.path, "cleanup", index), message, hint)
-
+    for skip in skipped_cleanups(ctx, {node.id for node in ctx.nodes("resolve")}):
+        message = f"{skip.ending!r} can be reached from {skip.node.id!r} without cleanup {skip.owed!r}"
+        hint = f"route every path from {skip.node.id!r} to resolve through {skip.owed!r}"
+        yield Issue((*skip.node.path, "cleanup", skip.index), message, hint)

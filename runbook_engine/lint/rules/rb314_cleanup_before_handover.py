@@ -30,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
-from runbook_engine.lint.context import RunbookContext, descendants
+from runbook_engine.lint.context import RunbookContext
+from runbook_engine.lint.rules._cleanup import skipped_cleanups
 
 CODE = "RB314"
 NAME = "cleanup-before-handover"
@@ -40,12 +41,7 @@ SEVERITY = Severity.WARNING
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
     endings = {node.id for node in ctx.nodes() if node.is_terminal and node.kind != "resolve"}
-    for node in ctx.nodes():
-        for index, owed in enumerate(node.cleanup):
-            if owed not in ctx.runbook.nodes or owed == node.id:
-                continue
-            skipped = descendants(ctx.graph, node.id, avoid=owed) & endings
-            if skipped:
-                message = f"{min(skipped)!r} can be reached from {node.id!r} without cleanup {owed!r}"
-                hint = f"route the path through {owed!r}, or say in {min(skipped)!r} who takes it over"
-                yield Issue((*node.path, "cleanup", index), message, hint)
+    for skip in skipped_cleanups(ctx, endings):
+        message = f"{skip.ending!r} can be reached from {skip.node.id!r} without cleanup {skip.owed!r}"
+        hint = f"route the path through {skip.owed!r}, or say in {skip.ending!r} who takes it over"
+        yield Issue((*skip.node.path, "cleanup", skip.index), message, hint)
