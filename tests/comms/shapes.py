@@ -5,7 +5,7 @@ Slack (Block Kit reference): at most 50 blocks; a header block holds plain_text 
 characters; a section's text at most 3,000, its fields at most 10 of 2,000; a context block 1 to
 10 elements. Teams (Workflows webhook): a `message` whose single attachment has content type
 `application/vnd.microsoft.card.adaptive` and an AdaptiveCard of version 1.0 to 1.5, under
-28 KB. When an Adaptive Card JSON schema is provided in /work/shared/schemas-external/, the card
+28 KB. When an Adaptive Card JSON schema is provided in ../shared/schemas-external/, the card
 is also validated against it.
 """
 
@@ -15,7 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-SCHEMAS_EXTERNAL = Path("/work/shared/schemas-external")
+from tests.conftest import REPO
+
+SCHEMAS_EXTERNAL = REPO.parent / "shared" / "schemas-external"
+"""Official schemas laid beside the checkout (never copied in); tests skip when one is absent."""
 ADAPTIVE_CARD_SCHEMAS = ("adaptive-card.json", "adaptive-card-1.4.json", "adaptive-card.schema.json")
 
 _SLACK_BLOCK_KEYS = {

@@ -14,7 +14,7 @@ from runbook_engine.comms.message import Message, message_from_event, split_text
 from runbook_engine.policy import load_policy
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.state import fold
-from tests.comms.shapes import adaptive_card_schema, slack_problems, teams_problems
+from tests.comms.shapes import SCHEMAS_EXTERNAL, adaptive_card_schema, slack_problems, teams_problems
 from tests.timeline.build import INCIDENT, chain, opened
 from tests.timeline.conftest import BOB
 
@@ -120,7 +120,7 @@ def test_teams_card_has_the_documented_shape_and_fits_28_kb() -> None:
 def test_teams_card_against_the_adaptive_card_schema() -> None:
     schema_path = adaptive_card_schema()
     if schema_path is None:
-        pytest.skip("no Adaptive Card schema in /work/shared/schemas-external/")
+        pytest.skip(f"no Adaptive Card schema in {SCHEMAS_EXTERNAL}")
     import jsonschema
 
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
