@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from runbook_engine.policy import Policy, load_policy
+from runbook_engine.timeline.clock import FakeClock
 from tests.pg_server import PgServer, TeamDatabase, find_server, make_logins
 
 pytest_plugins = ["tests.os_accounts"]
@@ -60,3 +62,14 @@ def team_db(pg_server: PgServer) -> Iterator[TeamDatabase]:
     """A fresh database holding an initialised team store; dropped after the test."""
     with TeamDatabase(pg_server, pg_server.new_database()).session() as team:
         yield team
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    """The bundled policy, shared by the store and rule tests."""
+    return load_policy()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from runbook_engine.format.library import load_runbook
-from runbook_engine.policy import Policy, load_policy
+from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.pg_store import PostgresStore
@@ -16,16 +16,6 @@ from tests.pg_server import TeamDatabase
 from tests.walk.conftest import REDIS, World
 
 ALICE_LOGIN, BOB_LOGIN = "rbtest_alice", "rbtest_bob"
-
-
-@pytest.fixture(scope="session")
-def policy() -> Policy:
-    return load_policy()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

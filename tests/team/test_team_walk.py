@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from runbook_engine.timeline.events import EventType
-from runbook_engine.walk.view import Phase
 from tests.pg_server import PgServer
 from tests.team.conftest import ALICE_LOGIN, BOB_LOGIN
 from tests.walk.conftest import World
 from tests.walk.driver import Driver, drive
-from tests.walk.test_screen import to_rollback
+from tests.walk.test_screen import propose_and_see_it_approved
 
 
 def test_the_ic_approves_from_another_login_and_the_walk_shows_it(team_world: World) -> None:
@@ -19,12 +18,7 @@ def test_the_ic_approves_from_another_login_and_the_walk_shows_it(team_world: Wo
     session.begin()
 
     def script(d: Driver) -> None:
-        to_rollback(d)
-        d.type("1")
-        d.wait(lambda: session.view().phase is Phase.AWAITING_APPROVAL, "approval request")
-        world.approve("C1")
-        d.wait(lambda: session.view().phase is Phase.APPROVED, "the approval to show up")
-        d.wait(lambda: d.said("Approved change C1"), "the approval line on screen")
+        propose_and_see_it_approved(d, world, session)
 
     drive(session, script)
     events = world.service.events(world.incident_id)

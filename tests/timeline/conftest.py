@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.policy import Policy, load_policy
+from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.locate import open_store
@@ -19,16 +19,6 @@ ALICE = Actor("alice", "alice-os", "laptop-a")
 BOB = Actor("bob", "bob-os", "laptop-b")
 CAROL = Actor("carol", "carol-os", "laptop-c")
 DAVE = Actor("dave", "dave-os", "laptop-d")
-
-
-@pytest.fixture(scope="session")
-def policy() -> Policy:
-    return load_policy()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
 
 
 @pytest.fixture

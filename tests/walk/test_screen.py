@@ -27,17 +27,23 @@ def to_rollback(d: Driver) -> None:
     d.at("rollback-client")
 
 
+def propose_and_see_it_approved(d: Driver, world: World, session: WalkSession) -> None:
+    """Keys to the risky rollback, propose it, and wait until the IC's approval (given through a
+    connection of its own) shows on this screen."""
+    to_rollback(d)
+    d.type("1")
+    d.wait(lambda: session.view().phase is Phase.AWAITING_APPROVAL, "approval request")
+    world.approve("C1")
+    d.wait(lambda: session.view().phase is Phase.APPROVED, "the approval to show up")
+    d.wait(lambda: d.said("Approved change C1"), "the approval line on screen")
+
+
 def test_keys_walk_to_a_risky_change_that_waits_for_the_ics_approval(world: World) -> None:
     session = world.session()
     session.begin()
 
     def script(d: Driver) -> None:
-        to_rollback(d)
-        d.type("1")
-        d.wait(lambda: session.view().phase is Phase.AWAITING_APPROVAL, "approval request")
-        world.approve("C1")
-        d.wait(lambda: session.view().phase is Phase.APPROVED, "the approval to show up")
-        d.wait(lambda: d.said("Approved change C1"), "the approval line on screen")
+        propose_and_see_it_approved(d, world, session)
         d.type("1")
         d.wait(lambda: session.view().phase is Phase.IN_FLIGHT, "the change to start")
         d.type("1", "clients at 40%\r")
