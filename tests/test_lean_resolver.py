@@ -25,7 +25,7 @@ SCALARS = [
 ]
 
 
-def _compose(text: str, composer: type[yaml.SafeLoader]) -> yaml.Node | None:
+def _compose(text: str, composer: type[yaml.CSafeLoader]) -> yaml.Node | None:
     return yaml.compose(text, Loader=composer)
 
 
@@ -72,4 +72,4 @@ def test_every_node_of_every_runbook_and_fixture_has_the_stock_tag_and_position(
 
 def test_the_lean_resolver_is_what_the_loader_composes_with() -> None:
     assert issubclass(loader._Loader, yaml.CSafeLoader)
-    assert loader._Loader.resolve is not yaml.CSafeLoader.resolve
+    assert loader._Loader.resolve is not vars(yaml.resolver.BaseResolver)["resolve"]
