@@ -17,6 +17,7 @@ from pathlib import Path
 
 from runbook_engine.findings import Finding, Issue, Severity
 from runbook_engine.format.loader import Document, LoadError, load_path, load_text
+from runbook_engine.format.schema import fast_check
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
 from runbook_engine.lint.index import IndexEntry, Located, index_entry
@@ -62,14 +63,18 @@ def lint_file(path: Path, config: LintConfig) -> FileOutcome:
             document = load_path(path)
         except LoadError as exc:
             return FileOutcome((_load_finding(str(path), exc),))
-        return lint_document(document, config)
+        outcome = lint_document(document, config)
+        del document  # freed while collection is paused: see _gc_paused
+    return outcome
 
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """No cycle collection while one file is linted: its thousands of parser nodes are acyclic and
     freed by reference counting, so collector passes over them are pure cost (about a quarter of
-    the time). Collection resumes between files."""
+    the time). Collection resumes between files, once the file's objects are gone: the collector
+    counts allocations even while paused, so resuming with the document still alive ran a pass
+    over all of it at once."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -137,6 +142,7 @@ def _outcomes(files: Sequence[Path], config: LintConfig, jobs: int | None) -> It
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    fast_check("runbook")  # compiled once here: forked workers inherit it instead of each compiling
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield from pool.map(partial(lint_file, config=config), files, chunksize=CHUNK)
 
