@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline import pg_check, pg_rows, snapshot
-from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verified_events
 from runbook_engine.timeline.doorbell import Doorbell, NotifyDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -218,13 +218,17 @@ class PostgresStore:
 
         return [summary_of(self.state, incident, created) for incident, created in self._db.read(read)]
 
-    @_locked
     def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
         """The chain against itself, the head the server moved and an `anchor` kept elsewhere."""
+        return self.verified_events(incident_id, anchor)[0]
 
-        def read(conn: Connection) -> VerifyReport:
+    @_locked
+    def verified_events(
+        self, incident_id: str, anchor: tuple[int, str] | None = None
+    ) -> tuple[VerifyReport, list[Event]]:
+        def read(conn: Connection) -> tuple[VerifyReport, list[Event]]:
             head = self._head(conn, incident_id)
-            return verify_rows(incident_id, pg_rows.rows(conn, incident_id, 0), head, anchor)
+            return verified_events(incident_id, pg_rows.rows(conn, incident_id, 0), head, anchor)
 
         return self._db.read(read)
 

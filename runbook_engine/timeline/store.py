@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline import snapshot
-from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verified_events
 from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -80,6 +80,12 @@ class Store(Protocol):
     def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
         """The chain checked against itself, the recorded head and an `anchor` kept outside the
         store; an incident whose events exist without its incident record fails too."""
+        ...
+
+    def verified_events(
+        self, incident_id: str, anchor: tuple[int, str] | None = None
+    ) -> tuple[VerifyReport, list[Event]]:
+        """`verify` and the events it read, in one read: the events up to the break, if any."""
         ...
 
     def check_store(self) -> StoreCheck:
@@ -237,15 +243,20 @@ class SqliteStore:
         summaries = [summary_of(self.state, incident_id, created) for incident_id, created in found]
         return summaries + [IncidentSummary(orphan, "", "", "orphaned", None, None, 0) for orphan in orphans]
 
-    @_locked
     def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
+        return self.verified_events(incident_id, anchor)[0]
+
+    @_locked
+    def verified_events(
+        self, incident_id: str, anchor: tuple[int, str] | None = None
+    ) -> tuple[VerifyReport, list[Event]]:
         with self._reading():
             if incident_id in orphaned_incidents(self._db):
-                chain = verify_rows(incident_id, self._rows(incident_id, 0), None, anchor)
+                chain, events = verified_events(incident_id, self._rows(incident_id, 0), None, anchor)
                 reason = "its events remain but its incident record was deleted"
-                return VerifyReport(False, chain.first_bad_seq or 1, reason, chain.events_checked)
+                return VerifyReport(False, chain.first_bad_seq or 1, reason, chain.events_checked), events
             head = self._head(incident_id)
-            return verify_rows(incident_id, self._rows(incident_id, 0), head, anchor)
+            return verified_events(incident_id, self._rows(incident_id, 0), head, anchor)
 
     @_locked
     def check_store(self) -> StoreCheck:
