@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -48,9 +48,9 @@ class StoreCheck:
     notices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class RawRow:
-    """A stored event exactly as read, before any parsing (so corrupt rows can be reported)."""
+class RawRow(NamedTuple):
+    """A stored event exactly as read, before any parsing (so corrupt rows can be reported).
+    A named tuple: a store makes one per row read, ten thousand for a long incident's document."""
 
     seq: int
     type: str
@@ -76,13 +76,24 @@ def parse_row(incident_id: str, row: RawRow) -> Event:
     return Event(
         incident_id=incident_id,
         seq=row.seq,
-        type=EventType(row.type),
+        type=_event_type(row.type),
         at=_stored_time(row.at),
         actor=_actor(row.actor),
         payload=payload,
         prev_hash=row.prev_hash,
         hash=row.hash,
     )
+
+
+_EVENT_TYPES = {kind.value: kind for kind in EventType}
+"""Stored type names to types: a dict lookup, where `EventType(text)` goes through Enum's call."""
+
+
+def _event_type(text: str) -> EventType:
+    found = _EVENT_TYPES.get(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a known event type")
+    return found
 
 
 @lru_cache(maxsize=256)

@@ -251,7 +251,7 @@ class SqliteStore:
         self, incident_id: str, anchor: tuple[int, str] | None = None
     ) -> tuple[VerifyReport, list[Event]]:
         with self._reading():
-            if incident_id in orphaned_incidents(self._db):
+            if self._is_orphan(incident_id):
                 chain, events = verified_events(incident_id, self._rows(incident_id, 0), None, anchor)
                 reason = "its events remain but its incident record was deleted"
                 return VerifyReport(False, chain.first_bad_seq or 1, reason, chain.events_checked), events
@@ -284,6 +284,15 @@ class SqliteStore:
 
     def _still_has(self, state: IncidentState) -> bool:
         return self._hash_at(state.incident_id, state.last_seq) == state.last_hash
+
+    def _is_orphan(self, incident_id: str) -> bool:
+        """Events of this incident remain but its record was deleted (asked of this incident
+        only: the store-wide question scans every event of every incident)."""
+        recorded = self._db.execute("SELECT 1 FROM incidents WHERE incident_id = ?", (incident_id,))
+        if recorded.fetchone() is not None:
+            return False
+        events = self._db.execute("SELECT 1 FROM events WHERE incident_id = ? LIMIT 1", (incident_id,))
+        return events.fetchone() is not None
 
     def _hash_at(self, incident_id: str, seq: int) -> str | None:
         row = self._db.execute(
