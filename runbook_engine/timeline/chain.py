@@ -73,16 +73,9 @@ def parse_row(incident_id: str, row: RawRow) -> Event:
     payload: Mapping[str, Any] = json.loads(row.payload)
     if not isinstance(payload, dict):
         raise ValueError("actor and payload must be JSON objects")
-    return Event(
-        incident_id=incident_id,
-        seq=row.seq,
-        type=_event_type(row.type),
-        at=_stored_time(row.at),
-        actor=_actor(row.actor),
-        payload=payload,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    # positional: a third cheaper than keywords, in a loop over every stored event
+    at, actor = _stored_time(row.at), _actor(row.actor)
+    return Event(incident_id, row.seq, _event_type(row.type), at, actor, payload, row.prev_hash, row.hash)
 
 
 _EVENT_TYPES = {kind.value: kind for kind in EventType}
@@ -209,7 +202,7 @@ def _stored_hash(incident_id: str, row: RawRow, event: Event) -> str:
     if _texts_are_canonical(row, event):
         body = (
             f'{{"actor":{row.actor},"at":"{row.at}","incident_id":{_json_text(incident_id)},'
-            f'"payload":{row.payload},"prev_hash":{canonical_json(row.prev_hash)},"seq":{row.seq},'
+            f'"payload":{row.payload},"prev_hash":{_json_text(row.prev_hash)},"seq":{row.seq},'
             f'"type":"{event.type.value}"}}'
         )
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -222,10 +215,9 @@ def _texts_are_canonical(row: RawRow, event: Event) -> bool:
     return actor_ok and row.at == iso_utc(event.at) and canonical_json(event.payload) == row.payload
 
 
-@lru_cache(maxsize=64)
 def _json_text(text: str) -> str:
-    """An incident id as JSON, once per verify rather than once per row."""
-    return canonical_json(text)
+    """A JSON string: ids and hashes are letters, digits and dashes, which need no escaping."""
+    return f'"{text}"' if text.replace("-", "").isalnum() and text.isascii() else canonical_json(text)
 
 
 @lru_cache(maxsize=256)
