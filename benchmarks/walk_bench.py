@@ -48,7 +48,7 @@ def open_incident(store: Path) -> str:
 
 
 def walk_argv(runbook: Path, store: Path, incident: str | None) -> list[str]:
-    argv = [str(BIN / "runbook"), "walk", str(runbook), "--store", str(store), "--as", "alice"]
+    argv = [str(BIN / "runbook"), "walk", str(runbook), "--store", str(store)]
     return [*argv, "--incident", incident] if incident else [*argv, "--demo"]
 
 

@@ -63,12 +63,8 @@ class WalkSession:
         return fresh
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
-        """Append in order through the rules; stops at the first refusal and raises it."""
-        done = [self._append_one(new_event) for new_event in events]
-        self.refresh()
-        return done
-
-    def _append_one(self, new_event: NewEvent) -> Event:
+        """Append a move's events through the rules in one transaction: all of them, or none and
+        the refusal raised."""
         now = self.now()
         policy = self.service.policy
 
@@ -76,7 +72,7 @@ class WalkSession:
             return check(state, event, now, policy)
 
         try:
-            return self.service.store.append(self.incident_id, new_event, now, rules)
+            return self.service.store.append_many(self.incident_id, events, now, rules)
         finally:
             with suppress(StoreUnavailable):  # the append's own error says it better
                 self.refresh()
