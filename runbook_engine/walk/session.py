@@ -17,7 +17,7 @@ from runbook_engine.timeline.events import Event, NewEvent
 from runbook_engine.timeline.refusal import Refusal
 from runbook_engine.timeline.rules import check
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.state import IncidentState, apply
+from runbook_engine.timeline.state import IncidentState, apply, fold
 from runbook_engine.walk import runner
 from runbook_engine.walk.view import NodeView
 from runbook_engine.walk.walker import Walker
@@ -72,10 +72,16 @@ class WalkSession:
             return check(state, event, now, policy)
 
         try:
-            return self.service.store.append_many(self.incident_id, events, now, rules)
-        finally:
+            landed = self.service.store.append_many(self.incident_id, events, now, rules)
+        except BaseException:
             with suppress(StoreUnavailable):  # the append's own error says it better
                 self.refresh()
+            raise
+        if landed and landed[0].prev_hash == self.state.last_hash:  # nobody appended in between
+            self.state = fold(landed, self.service.policy, self.state)
+        else:
+            self.refresh()
+        return landed
 
     def begin(self) -> None:
         self.refresh()
