@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from runbook_engine.gc_pause import gc_paused
+
 
 def default_cache_dir() -> Path:
     """`$RUNBOOK_CACHE_DIR`, else the folder the platform expects: `$XDG_CACHE_HOME` or `~/.cache`
@@ -22,7 +24,9 @@ def default_cache_dir() -> Path:
 def read_marker(marker: Path) -> Any:
     """The JSON a marker holds, or None when it is missing or unreadable (then the caller works it out)."""
     try:
-        return json.loads(marker.read_text(encoding="utf-8"))
+        text = marker.read_text(encoding="utf-8")
+        with gc_paused():  # a big runbook's data is ~100,000 acyclic values
+            return json.loads(text)
     except (OSError, ValueError):
         return None
 

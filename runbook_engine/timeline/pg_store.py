@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from runbook_engine.errors import InputError
@@ -33,9 +34,15 @@ from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.pg_db import describe
 from runbook_engine.timeline.pg_schema import current_version, latest_version
 from runbook_engine.timeline.pg_session import PgSession
-from runbook_engine.timeline.refusal import refuse_if
 from runbook_engine.timeline.state import IncidentState, apply, fold
-from runbook_engine.timeline.store import AppendCheck, EventSource, IncidentSummary, summary_of, unreadable
+from runbook_engine.timeline.store import (
+    AppendCheck,
+    EventSource,
+    IncidentSummary,
+    ready,
+    summary_of,
+    unreadable,
+)
 
 if TYPE_CHECKING:
     import psycopg
@@ -128,34 +135,44 @@ class PostgresStore:
         self._cache[event.incident_id] = apply(IncidentState(), event, self.policy)
         return event
 
-    @_locked
     def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event:
         """Fold, check and insert in one transaction; raises `Refused` when `check` refuses."""
-        if isinstance(new_event, NewEvent):
-            validate_payload(new_event)
-        event_id = uuid.uuid4()
+        return self.append_many(incident_id, [new_event], at, check)[0]
+
+    @_locked
+    def append_many(
+        self, incident_id: str, new_events: Sequence[EventSource], at: datetime, check: AppendCheck
+    ) -> list[Event]:
+        """Fold, then check and insert each event in one transaction: all or none. Each event has
+        its own client-made id; a retry after a drop finds the batch if it was committed."""
+        if not new_events:
+            return []
+        for new_event in new_events:
+            if isinstance(new_event, NewEvent):
+                validate_payload(new_event)
+        event_ids = [uuid.uuid4() for _ in new_events]
         landed: list[IncidentState] = []
+        snapshot_seq = self._snapshot_seq.get(incident_id, 0)
 
-        def attempt(conn: Connection) -> Event:
-            found = self._event_by_id(conn, event_id)
-            if found is not None:  # the last try committed before its connection dropped
-                return found
+        def attempt(conn: Connection) -> list[Event]:
+            if self._event_by_id(conn, event_ids[0]) is not None:
+                # the last try committed (the whole batch: all or none) before its connection dropped
+                return [event for event in map(partial(self._event_by_id, conn), event_ids) if event]
+            self._snapshot_seq[incident_id] = snapshot_seq  # a rolled-back try's snapshot is gone
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (INCIDENT_LOCK, incident_id))
-            state = self._current(conn, incident_id)
-            ready = new_event if isinstance(new_event, NewEvent) else new_event(state)
-            if ready is not new_event:
-                validate_payload(ready)
-            refuse_if(check(state, ready))
-            event = seal(incident_id, state.last_seq + 1, state.last_hash, self._as_login(ready), at)
-            pg_rows.insert(conn, event, event_id)
-            landed.append(apply(state, event, self.policy))
-            self._snapshot_if_due(conn, landed[-1])
-            return event
+            batch = zip(new_events, event_ids, strict=True)
+            state, events = self._insert_all(conn, incident_id, batch, at, check)
+            landed.append(state)
+            return events
 
-        event = self._db.write(attempt)
-        if landed and landed[-1].last_seq == event.seq:
+        try:
+            events = self._db.write(attempt)
+        except BaseException:
+            self._snapshot_seq[incident_id] = snapshot_seq
+            raise
+        if events and landed and landed[-1].last_seq == events[-1].seq:
             self._cache[incident_id] = landed[-1]
-        return event
+        return events
 
     @_locked
     def adopt(self, events: Sequence[Event]) -> None:
@@ -233,6 +250,26 @@ class PostgresStore:
         return self._db.read(read)
 
     # -- inside a transaction --------------------------------------------------------------------
+
+    def _insert_all(
+        self,
+        conn: Connection,
+        incident_id: str,
+        batch: Iterable[tuple[EventSource, uuid.UUID]],
+        at: datetime,
+        check: AppendCheck,
+    ) -> tuple[IncidentState, list[Event]]:
+        """Each event checked on the state the ones before it made, sealed and inserted."""
+        state = self._current(conn, incident_id)
+        events: list[Event] = []
+        for new_event, event_id in batch:
+            as_login = self._as_login(ready(new_event, state, check))
+            event = seal(incident_id, state.last_seq + 1, state.last_hash, as_login, at)
+            pg_rows.insert(conn, event, event_id)
+            events.append(event)
+            state = apply(state, event, self.policy)
+            self._snapshot_if_due(conn, state)
+        return state, events
 
     def _as_login(self, new_event: NewEvent) -> NewEvent:
         """The event as this login records it: the server's word for who is connected."""

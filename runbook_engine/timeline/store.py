@@ -71,6 +71,13 @@ class Store(Protocol):
 
     def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event: ...
 
+    def append_many(
+        self, incident_id: str, new_events: Sequence[EventSource], at: datetime, check: AppendCheck
+    ) -> list[Event]:
+        """Append several events in ONE transaction, all or none: each is checked against the state
+        the ones before it made, and a refusal of any leaves the timeline as it was."""
+        ...
+
     def events(self, incident_id: str, after_seq: int = 0, until_seq: int | None = None) -> list[Event]: ...
 
     def state(self, incident_id: str) -> IncidentState: ...
@@ -177,27 +184,47 @@ class SqliteStore:
         self._cache[incident_id] = apply(IncidentState(), event, self.policy)
         return event
 
-    @_locked
     def append(self, incident_id: str, new_event: EventSource, at: datetime, check: AppendCheck) -> Event:
         """Fold, check and insert in one transaction; raises `Refused` when `check` refuses."""
-        if isinstance(new_event, NewEvent):
-            validate_payload(new_event)
-        with self._immediate():
-            state = self._current(incident_id)
-            ready = new_event if isinstance(new_event, NewEvent) else new_event(state)
-            if ready is not new_event:
-                validate_payload(ready)
-            refuse_if(check(state, ready))
-            event = seal(incident_id, state.last_seq + 1, state.last_hash, ready, at)
+        return self.append_many(incident_id, [new_event], at, check)[0]
+
+    @_locked
+    def append_many(
+        self, incident_id: str, new_events: Sequence[EventSource], at: datetime, check: AppendCheck
+    ) -> list[Event]:
+        """Fold, then check and insert each event in one transaction (one fsync): all or none."""
+        if not new_events:
+            return []
+        for new_event in new_events:
+            if isinstance(new_event, NewEvent):
+                validate_payload(new_event)
+        snapshot_seq = self._snapshot_seq.get(incident_id, 0)
+        try:
+            with self._immediate():
+                state, landed = self._insert_all(incident_id, new_events, at, check)
+        except BaseException:
+            self._snapshot_seq[incident_id] = snapshot_seq  # a snapshot taken in it was rolled back too
+            raise
+        self._cache[incident_id] = state
+        return landed
+
+    def _insert_all(
+        self, incident_id: str, new_events: Sequence[EventSource], at: datetime, check: AppendCheck
+    ) -> tuple[IncidentState, list[Event]]:
+        """Inside the write transaction: each event checked on the state the ones before made."""
+        state = self._current(incident_id)
+        landed: list[Event] = []
+        for new_event in new_events:
+            event = seal(incident_id, state.last_seq + 1, state.last_hash, ready(new_event, state, check), at)
             self._insert(event)
-            self._db.execute(
-                "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE incident_id = ?",
-                (event.seq, event.hash, incident_id),
-            )
-            new_state = apply(state, event, self.policy)
-            self._snapshot_if_due(new_state)
-        self._cache[incident_id] = new_state
-        return event
+            landed.append(event)
+            state = apply(state, event, self.policy)
+            self._snapshot_if_due(state)
+        self._db.execute(
+            "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE incident_id = ?",
+            (state.last_seq, state.last_hash, incident_id),
+        )
+        return state, landed
 
     @_locked
     def adopt(self, events: Sequence[Event]) -> None:
@@ -403,6 +430,16 @@ def unreadable(incident_id: str, detail: str) -> InputError:
         f"run: runbook timeline verify {incident_id}; to keep working, carry it on from its last good "
         f"event: runbook timeline continue {incident_id} --reason TEXT (docs/timeline.md)",
     )
+
+
+def ready(new_event: EventSource, state: IncidentState, check: AppendCheck) -> NewEvent:
+    """The event to append on `state`: built (and its payload checked) when it is a builder,
+    then put to `check`; raises `Refused` when the check refuses."""
+    event = new_event if isinstance(new_event, NewEvent) else new_event(state)
+    if event is not new_event:
+        validate_payload(event)
+    refuse_if(check(state, event))
+    return event
 
 
 def _summary(state: IncidentState) -> IncidentSummary:

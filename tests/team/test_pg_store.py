@@ -11,6 +11,7 @@ import pytest
 from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.clock import FakeClock
+from runbook_engine.timeline.events import EventType, NewEvent
 from runbook_engine.timeline.pg_store import PostgresStore
 from runbook_engine.timeline.service import IncidentService
 from tests.pg_server import TeamDatabase
@@ -91,6 +92,52 @@ def test_a_retry_after_a_lost_commit_reply_appends_nothing_twice(
     assert texts.count("exactly once") == 1
     assert event.seq == 2 and alices.store.verify(incident).ok
 
+
+
+def _lose_a_reply(store: PostgresStore, monkeypatch: pytest.MonkeyPatch, *, committed: bool) -> list[int]:
+    """The first write's connection 'drops': after its COMMIT (`committed`) or before it."""
+    real = store._db.transaction
+    tries: list[int] = []
+
+    def drop_once(attempt: Callable[[Any], Any]) -> Any:
+        tries.append(1)
+        if len(tries) > 1:
+            return real(attempt)
+        if committed:
+            real(attempt)
+            raise StoreUnavailable("connection lost after COMMIT")
+
+        def lost(conn: Any) -> Any:
+            attempt(conn)
+            raise StoreUnavailable("connection lost before COMMIT")  # rolls the transaction back
+
+        return real(lost)
+
+    monkeypatch.setattr(store._db, "transaction", drop_once)
+    return tries
+
+
+@pytest.mark.parametrize("committed", [True, False], ids=["after-commit", "before-commit"])
+def test_a_retried_batch_lands_exactly_once(
+    alices: IncidentService, monkeypatch: pytest.MonkeyPatch, committed: bool
+) -> None:
+    """Every event of a batch has its own id: the retry finds the whole batch, or writes it once."""
+    incident = alices.open("x", "SEV-3", "bob", ALICE).incident_id
+    store = alices.store
+    assert isinstance(store, PostgresStore)
+    at = store.state(incident).last_event_at
+    assert at is not None
+    batch = [NewEvent(EventType.NOTE, ALICE, {"text": text}) for text in ("one", "two", "three")]
+    tries = _lose_a_reply(store, monkeypatch, committed=committed)
+    landed = store.append_many(incident, batch, at, lambda state, event: None)
+    monkeypatch.undo()
+    assert len(tries) == 2
+    texts = [e.payload.get("text") for e in alices.events(incident)]
+    assert texts == [None, "one", "two", "three"]
+    assert [e.seq for e in landed] == [2, 3, 4] and [e.hash for e in landed] == [
+        e.hash for e in alices.events(incident, after_seq=1)
+    ]
+    assert alices.store.verify(incident).ok
 
 def test_a_dropped_connection_is_reconnected_for_the_next_append(
     alices: IncidentService, team_db: TeamDatabase
