@@ -198,11 +198,13 @@ def _sealed_event(incident_id: str, row: RawRow) -> tuple[Event | None, str | No
 def _stored_hash(incident_id: str, row: RawRow, event: Event) -> str:
     """`event_hash` of the event, computed from the row's own texts when they are the canonical
     ones the engine writes (the body is then those texts joined, so no re-serialising of the
-    actor and the whole body); any other row takes the long way, so both give the same verdict."""
+    actor and the whole body); any other row takes the long way, so both give the same verdict.
+    Called only once the row links: its prev_hash is then GENESIS_HASH or the hash of the row
+    before, which matched a sha256 hex digest, so it needs no JSON escaping."""
     if _texts_are_canonical(row, event):
         body = (
             f'{{"actor":{row.actor},"at":"{row.at}","incident_id":{_json_text(incident_id)},'
-            f'"payload":{row.payload},"prev_hash":{_json_text(row.prev_hash)},"seq":{row.seq},'
+            f'"payload":{row.payload},"prev_hash":"{row.prev_hash}","seq":{row.seq},'
             f'"type":"{event.type.value}"}}'
         )
         return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -215,9 +217,10 @@ def _texts_are_canonical(row: RawRow, event: Event) -> bool:
     return actor_ok and row.at == iso_utc(event.at) and canonical_json(event.payload) == row.payload
 
 
+@lru_cache(maxsize=8)
 def _json_text(text: str) -> str:
-    """A JSON string: ids and hashes are letters, digits and dashes, which need no escaping."""
-    return f'"{text}"' if text.replace("-", "").isalnum() and text.isascii() else canonical_json(text)
+    """An incident id as JSON: once per verify, not once per row."""
+    return canonical_json(text)
 
 
 @lru_cache(maxsize=256)
