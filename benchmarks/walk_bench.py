@@ -1,6 +1,7 @@
 """How fast `runbook walk` feels, through a terminal, against a floor prompt-toolkit app.
 
 Usage: .venv/bin/python benchmarks/walk_bench.py [--rounds 7] [--answers 60] [--sizes 513,2023,5113]
+       [--editable]
 
 1. First screen: every side is a fresh process in a pseudo-terminal (terminal.py, a pyte screen),
    timed from spawn until its screen shows its first view: the floor app (floor_app.py: import
@@ -12,6 +13,9 @@ Usage: .venv/bin/python benchmarks/walk_bench.py [--rounds 7] [--answers 60] [--
    terminals; samples alternate between them. A walk sample is Enter on an answer (after its
    number key and the evidence prompt) until the screen shows the next node; a floor sample is
    Enter until the screen shows the new count. p95 and median of each, and their ratio.
+Both sides run on a Python with runbook-engine installed from a wheel, as `pip install` gives it
+(render_bench.installed_python); `--editable` times this venv's editable install instead, whose
+import finder costs every start-up ~10 ms that users never pay.
 Targets (issue 16): first screen <= 1.5x the floor warm and <= 2x cold, every size and --demo;
 answer -> next screen p95 at 5,113 nodes <= 1.3x the floor's.
 """
@@ -29,7 +33,8 @@ from functools import partial
 from pathlib import Path
 
 from corpus import BUNDLED, write_big
-from paired import BIN, PYTHON, p95, ratio, rounds
+from paired import PYTHON, p95, ratio, rounds
+from render_bench import installed_python
 from terminal import Terminal, first_screen
 
 from runbook_engine.policy import load_policy
@@ -37,7 +42,7 @@ from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 
-FLOOR = [PYTHON, str(Path(__file__).with_name("floor_app.py"))]
+FLOOR_APP = str(Path(__file__).with_name("floor_app.py"))
 SMALL = BUNDLED / "redis-max-connections.yaml"
 
 
@@ -47,24 +52,25 @@ def open_incident(store: Path) -> str:
         return IncidentService(opened, policy).open("bench", "SEV-2", "bob", Actor.current("bob")).incident_id
 
 
-def walk_argv(runbook: Path, store: Path, incident: str | None) -> list[str]:
-    argv = [str(BIN / "runbook"), "walk", str(runbook), "--store", str(store), "--as", "alice"]
+def walk_argv(python: str, runbook: Path, store: Path, incident: str | None) -> list[str]:
+    argv = [python, "-m", "runbook_engine", "walk", str(runbook), "--store", str(store)]
     return [*argv, "--incident", incident] if incident else [*argv, "--demo"]
 
 
-def first_screens(work: Path, sizes: list[int], count: int) -> None:
+def first_screens(work: Path, sizes: list[int], count: int, python: str) -> None:
     store = work / "walk.db"
     incident = open_incident(store)
     warm_env = {**os.environ, "TERM": "xterm-256color", "RUNBOOK_CACHE_DIR": str(work / "cache")}
     cold_dir = work / "cold-cache"
     cold_env = {**warm_env, "RUNBOOK_CACHE_DIR": str(cold_dir)}
     cases: dict[str, tuple[list[str], tuple[str, ...]]] = {
-        "25 nodes": (walk_argv(SMALL, store, incident), ("What next?",))
+        "25 nodes": (walk_argv(python, SMALL, store, incident), ("What next?",))
     }
-    cases["--demo"] = (walk_argv(SMALL, work / "demo.db", None), ("What next?",))
+    cases["--demo"] = (walk_argv(python, SMALL, work / "demo.db", None), ("What next?",))
     for nodes in sizes:
         path = write_big(work, nodes)
-        cases[f"{nodes} nodes"] = (walk_argv(path, store, incident), ("Which part of triage?", "What next?"))
+        needles: tuple[str, ...] = ("Which part of triage?", "What next?")
+        cases[f"{nodes} nodes"] = (walk_argv(python, path, store, incident), needles)
     for argv, needles in cases.values():
         first_screen(argv, warm_env, *needles)  # fills the warm cache and writes bytecode
 
@@ -72,7 +78,8 @@ def first_screens(work: Path, sizes: list[int], count: int) -> None:
         shutil.rmtree(cold_dir, ignore_errors=True)
         return first_screen(argv, cold_env, *needles)
 
-    sides: dict[str, Callable[[], float]] = {"floor": lambda: first_screen(FLOOR, warm_env, "FLOOR 0")}
+    floor = [python, FLOOR_APP]
+    sides: dict[str, Callable[[], float]] = {"floor": lambda: first_screen(floor, warm_env, "FLOOR 0")}
     for name, (argv, needles) in cases.items():
         sides[f"{name}, warm"] = partial(first_screen, argv, warm_env, *needles)
         sides[f"{name}, cold"] = partial(cold, argv, needles)
@@ -88,12 +95,12 @@ def first_screens(work: Path, sizes: list[int], count: int) -> None:
               f"cold {cold_ratio:.2f}x (target <= 2x)")
 
 
-def answers(work: Path, nodes: int, count: int) -> None:
+def answers(work: Path, nodes: int, count: int, python: str) -> None:
     store = work / "answers.db"
     incident = open_incident(store)
     env = {**os.environ, "TERM": "xterm-256color", "RUNBOOK_CACHE_DIR": str(work / "cache")}
-    walk = Terminal(walk_argv(write_big(work, nodes), store, incident), env)
-    floor = Terminal(FLOOR, env)
+    walk = Terminal(walk_argv(python, write_big(work, nodes), store, incident), env)
+    floor = Terminal([python, FLOOR_APP], env)
     try:
         walk.wait(walk.shows("Which part of triage?", "What next?"))
         floor.wait(floor.shows("FLOOR 0"))
@@ -131,13 +138,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--answers", type=int, default=60)
     parser.add_argument("--sizes", default="513,2023,5113")
+    parser.add_argument("--editable", action="store_true",
+                        help="time this venv's editable install instead of a wheel install")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="walk-bench-") as tmp:
+        python = PYTHON if args.editable else installed_python(Path(tmp) / "install")
+        print(f"runbook-engine from {'this venv (editable)' if args.editable else 'a wheel install'}")
         if args.rounds:
-            first_screens(Path(tmp), sizes, args.rounds)
+            first_screens(Path(tmp), sizes, args.rounds, python)
         if args.answers:
-            answers(Path(tmp), max(sizes), args.answers)
+            answers(Path(tmp), max(sizes), args.answers, python)
     return 0
 
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from runbook_engine.gc_pause import gc_paused
+
 
 def default_cache_dir() -> Path:
     """`$RUNBOOK_CACHE_DIR`, else the folder the platform expects: `$XDG_CACHE_HOME` or `~/.cache`
@@ -39,7 +41,9 @@ def _linux_cache_dir() -> Path | None:
 def read_marker(marker: Path) -> Any:
     """The JSON a marker holds, or None when it is missing or unreadable (then the caller works it out)."""
     try:
-        return json.loads(marker.read_text(encoding="utf-8"))
+        text = marker.read_text(encoding="utf-8")
+        with gc_paused():  # a big runbook's data is ~100,000 acyclic values
+            return json.loads(text)
     except (OSError, ValueError):
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shlex
 import shutil
@@ -85,6 +86,10 @@ def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
     setup = _setup(args)
     try:
         incident_id = _incident(args, setup, terminal or Terminal())
+        if terminal is None:
+            # The runbook, policy and modules live as long as the walk: keep the collector from
+            # walking them again on every full collection (a pause in the middle of an answer).
+            gc.freeze()
         return _walk(args, setup, incident_id, terminal or Terminal())
     finally:
         setup.store.close()

@@ -16,6 +16,7 @@ from runbook_engine.format.files import (
 )
 from runbook_engine.format.loader import Document, LoadError, load_path
 from runbook_engine.format.model import Runbook, runbook_from_data
+from runbook_engine.gc_pause import gc_paused
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.engine import lint_document
 from runbook_engine.lint.rules import BLOCKING
@@ -106,11 +107,12 @@ def checked_document(path: str | Path) -> Document:
     severity) with their default severities, so `lint` and `walk` never disagree about them.
     """
     name = str(path)
-    try:
-        document = load_path(path)
-    except LoadError as exc:
-        raise RunbookInvalid([Finding(name, exc.position, exc.code, exc.message, exc.hint)]) from None
-    outcome = lint_document(document, LintConfig(), codes=BLOCKING)
+    with gc_paused():
+        try:
+            document = load_path(path)
+        except LoadError as exc:
+            raise RunbookInvalid([Finding(name, exc.position, exc.code, exc.message, exc.hint)]) from None
+        outcome = lint_document(document, LintConfig(), codes=BLOCKING)
     errors = [finding for finding in outcome.findings if finding.severity is Severity.ERROR]
     if errors:
         raise RunbookInvalid(errors)

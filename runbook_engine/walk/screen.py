@@ -24,21 +24,23 @@ from prompt_toolkit.layout import (
     FloatContainer,
     HSplit,
     Layout,
-    VSplit,
     Window,
 )
 from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
 from prompt_toolkit.layout.dimension import Dimension
 from prompt_toolkit.layout.menus import CompletionsMenu
+from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
 
 from runbook_engine.errors import EngineError
 from runbook_engine.terminal_text import visible_line
+from runbook_engine.timeline.state import IncidentState
 from runbook_engine.walk import commands, render
 from runbook_engine.walk.bindings import load_walk_bindings, panel_open
 from runbook_engine.walk.controller import Controller
 from runbook_engine.walk.toolbar import toolbar
+from runbook_engine.walk.view import NodeView
 
 POLL_INTERVAL_S = 0.5
 MESSAGE_LINES = 2
@@ -107,6 +109,7 @@ class WalkScreen:
         self._scroll = 0
         self._field: tuple[int, int] | None = None
         self._place: tuple[int, str] | None = None
+        self._drawn: tuple[int, IncidentState, NodeView] | None = None
         """The panel and node shown: scrolling starts again at the top when either changes."""
         self.app: Application[None] = Application(
             layout=self._layout(),
@@ -214,13 +217,9 @@ class WalkScreen:
                     height=Dimension(max=MESSAGE_LINES),
                     dont_extend_height=True,
                 ),
-                VSplit(
-                    [
-                        Window(FormattedTextControl(self._prompt), dont_extend_width=True),
-                        Window(BufferControl(self.buffer)),
-                    ],
-                    height=1,
-                ),
+                # The prompt is drawn before the input by the buffer's own window: a row of two
+                # windows would make prompt-toolkit share out its width column by column per draw.
+                Window(BufferControl(self.buffer, input_processors=[BeforeInput(self._prompt)]), height=1),
                 Window(
                     FormattedTextControl(self._toolbar),
                     wrap_lines=True,
@@ -252,7 +251,7 @@ class WalkScreen:
             fragments += [("", line + "\n") for line in lines]
         else:
             session = self.controller.session
-            fragments = list(render.node_body(session.view(), session.can_run, self._width()))
+            fragments = list(render.node_body(self._view(), session.can_run, self._width()))
         rows = list(split_lines(render.wrap(fragments, self._width())))
         self._scroll = min(self._scroll, max(0, len(rows) - 1))
         visible: StyleAndTextTuples = []
@@ -261,7 +260,15 @@ class WalkScreen:
         return visible
 
     def _choices(self) -> StyleAndTextTuples:
-        return list(render.wrap(render.choices_block(self.controller.session.view()), self._width()))
+        return list(render.wrap(render.choices_block(self._view()), self._width()))
+
+    def _view(self) -> NodeView:
+        """The node view, worked out once per drawing (the body and the choices both show it)."""
+        counter, state = self.app.render_counter, self.controller.session.state
+        drawn = self._drawn
+        if drawn is None or drawn[0] != counter or drawn[1] is not state:
+            drawn = self._drawn = (counter, state, self.controller.session.view())
+        return drawn[2]
 
     def _width(self) -> int:
         return max(20, self.app.output.get_size().columns - 1)

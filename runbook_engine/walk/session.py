@@ -17,7 +17,7 @@ from runbook_engine.timeline.events import Event, NewEvent
 from runbook_engine.timeline.refusal import Refusal
 from runbook_engine.timeline.rules import check
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.state import IncidentState, apply
+from runbook_engine.timeline.state import IncidentState, apply, fold
 from runbook_engine.walk import runner
 from runbook_engine.walk.view import NodeView
 from runbook_engine.walk.walker import Walker
@@ -63,12 +63,8 @@ class WalkSession:
         return fresh
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
-        """Append in order through the rules; stops at the first refusal and raises it."""
-        done = [self._append_one(new_event) for new_event in events]
-        self.refresh()
-        return done
-
-    def _append_one(self, new_event: NewEvent) -> Event:
+        """Append a move's events through the rules in one transaction: all of them, or none and
+        the refusal raised."""
         now = self.now()
         policy = self.service.policy
 
@@ -76,10 +72,16 @@ class WalkSession:
             return check(state, event, now, policy)
 
         try:
-            return self.service.store.append(self.incident_id, new_event, now, rules)
-        finally:
+            landed = self.service.store.append_many(self.incident_id, events, now, rules)
+        except BaseException:
             with suppress(StoreUnavailable):  # the append's own error says it better
                 self.refresh()
+            raise
+        if landed and landed[0].prev_hash == self.state.last_hash:  # nobody appended in between
+            self.state = fold(landed, self.service.policy, self.state)
+        else:
+            self.refresh()
+        return landed
 
     def begin(self) -> None:
         self.refresh()

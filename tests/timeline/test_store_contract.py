@@ -14,6 +14,7 @@ from runbook_engine.timeline.events import GENESIS_HASH, EventType, NewEvent
 from runbook_engine.timeline.locate import open_store
 from runbook_engine.timeline.refusal import Refusal
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.snapshot import EVERY
 from runbook_engine.timeline.state import IncidentState
 from runbook_engine.timeline.store import Store
 from tests.timeline.conftest import ALICE, BOB
@@ -131,3 +132,78 @@ def _now(store: Store, incident: str) -> datetime:
 
 def _note(text: str) -> NewEvent:
     return NewEvent(EventType.NOTE, BOB, {"text": text})
+
+
+def test_a_batch_lands_in_order_on_one_chain(
+    any_store: Store, opened: str, location: str, policy: Policy
+) -> None:
+    seen: list[int] = []
+
+    def note_seq(state: IncidentState, event: NewEvent) -> None:
+        seen.append(state.last_seq)
+
+    batch = [_note("a"), _note("b"), _note("c")]
+    landed = any_store.append_many(opened, batch, _now(any_store, opened), note_seq)
+    assert [e.seq for e in landed] == [2, 3, 4] and seen == [1, 2, 3]
+    assert [e.prev_hash for e in landed[1:]] == [e.hash for e in landed[:-1]]
+    assert any_store.verify(opened).ok
+    with open_store(location, policy) as other:
+        assert [e.hash for e in other.events(opened)][1:] == [e.hash for e in landed]
+        assert other.state(opened).last_hash == landed[-1].hash
+
+
+def test_a_builder_in_a_batch_sees_the_events_before_it(any_store: Store, opened: str) -> None:
+    def numbered(state: IncidentState) -> NewEvent:
+        return _note(f"after {state.last_seq}")
+
+    at = _now(any_store, opened)
+    landed = any_store.append_many(opened, [_note("first"), numbered], at, lambda s, e: None)
+    assert [e.payload["text"] for e in landed] == ["first", "after 2"]
+
+
+def test_a_refused_event_in_a_batch_writes_none_of_it(
+    any_store: Store, opened: str, location: str, policy: Policy
+) -> None:
+    def refuse_the_second(state: IncidentState, event: NewEvent) -> Refusal | None:
+        return Refusal("test", "not the second", "never") if event.payload["text"] == "second" else None
+
+    at = _now(any_store, opened)
+    with pytest.raises(Refused, match="not the second"):
+        any_store.append_many(opened, [_note("first"), _note("second"), _note("3rd")], at, refuse_the_second)
+    assert len(any_store.events(opened)) == 1 and any_store.state(opened).last_seq == 1
+    with open_store(location, policy) as other:
+        assert other.state(opened).events_count == 1 and other.verify(opened).ok
+    assert any_store.append(opened, _note("later"), at, lambda s, e: None).seq == 2
+    assert any_store.verify(opened).ok
+
+
+def test_a_refused_batch_past_a_snapshot_leaves_no_snapshot_behind(
+    any_store: Store, opened: str, location: str, policy: Policy
+) -> None:
+    """The batch crosses the snapshot interval, then is refused: the snapshot is rolled back
+    with it, and a fresh store folds exactly the events that are there."""
+    at = _now(any_store, opened)
+    batch = [_note(str(n)) for n in range(EVERY + 5)] + [_note("refused")]
+
+    def refuse_last(state: IncidentState, event: NewEvent) -> Refusal | None:
+        return Refusal("test", "refused", "never") if event.payload["text"] == "refused" else None
+
+    with pytest.raises(Refused):
+        any_store.append_many(opened, batch, at, refuse_last)
+    any_store.append_many(opened, [_note(str(n)) for n in range(EVERY + 1)], at, lambda s, e: None)
+    with open_store(location, policy) as other:
+        state = other.state(opened)
+        assert (state.events_count, state.last_seq) == (EVERY + 2, EVERY + 2)
+        assert other.verify(opened).ok
+
+
+def test_a_batch_with_an_invalid_payload_writes_nothing(any_store: Store, opened: str) -> None:
+    bad = NewEvent(EventType.NOTE, BOB, {"txt": "typo"})
+    with pytest.raises(UsageError, match="note"):
+        any_store.append_many(opened, [_note("fine"), bad], _now(any_store, opened), lambda s, e: None)
+    assert len(any_store.events(opened)) == 1
+
+
+def test_an_empty_batch_appends_nothing(any_store: Store, opened: str) -> None:
+    assert any_store.append_many(opened, [], _now(any_store, opened), lambda s, e: None) == []
+    assert any_store.state(opened).last_seq == 1
