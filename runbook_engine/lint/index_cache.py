@@ -115,7 +115,10 @@ def _folder_entries(
     current, skipped = _signatures(folder, skip)
     if current != signatures:
         files = _update(db, key, folder, (signatures, files), current, skipped)
-    found = [name for name, (runbook_id, _) in files.items() if runbook_id in ids and name not in skipped]
+    found = _wanted(files, ids, skipped)
+    if found is None:  # a damaged listing: read the whole folder again
+        files = _update(db, key, folder, ({}, {}), current, skipped)
+        found = _wanted(files, ids, skipped) or []
     for name in sorted(found):
         entry = _entry(db, folder, name, files[name])
         if entry is not None and entry.id in ids:
@@ -139,9 +142,17 @@ def _listing(db: sqlite3.Connection, key: str) -> tuple[dict[str, Signature | No
         return {}, {}
     if not isinstance(signatures, dict) or not isinstance(files, dict):
         return {}, {}
-    if not all(map(_is_file, files.values())):
-        return {}, {}
     return signatures, files
+
+
+def _wanted(files: Files, ids: frozenset[str], skipped: set[str]) -> list[str] | None:
+    """Names of the files whose id is wanted, or None when the stored files are damaged (only those
+    used are checked in full: checking 4,000 entries cost as much as their signatures' tuples)."""
+    try:
+        found = [name for name, (runbook_id, _) in files.items() if runbook_id in ids and name not in skipped]
+    except (TypeError, ValueError):
+        return None
+    return found if all(_is_file(files[name]) for name in found) else None
 
 
 def _is_file(value: object) -> bool:
