@@ -170,17 +170,19 @@ def _signatures(folder: Path, skip: set[tuple[int, int]]) -> tuple[dict[str, Sig
     the comparison, so linting another file of the folder next time does not look like a change)."""
     current: dict[str, Signature | None] = {}
     skipped: set[str] = set()
+    inodes = {inode for _, inode in skip}  # an int test per file; the device only for a match
     with os.scandir(folder) as listing:
         for item in listing:
-            if not is_runbook_name(item.name) or not item.is_file():
+            name = item.name
+            if not is_runbook_name(name) or not item.is_file():
                 continue
             try:
                 stat = item.stat()
             except OSError:
                 continue
-            current[item.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-            if skip and (stat.st_dev, stat.st_ino) in skip:
-                skipped.add(item.name)
+            current[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            if stat.st_ino in inodes and (stat.st_dev, stat.st_ino) in skip:
+                skipped.add(name)
     return current, skipped
 
 
