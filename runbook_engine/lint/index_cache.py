@@ -30,18 +30,21 @@ from pathlib import Path
 
 from runbook_engine.cache_dir import default_cache_dir
 from runbook_engine.findings import Position
-from runbook_engine.format.files import is_runbook_name
+from runbook_engine.format.files import DRILL_SUFFIXES, NOT_RUNBOOKS, YAML_SUFFIXES, is_runbook_name
 from runbook_engine.format.loader import LoadError, load_bytes
 from runbook_engine.lint.context import RunbookContext
 from runbook_engine.lint.index import IndexEntry
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000
 """Two seconds: the coarsest file-time granularity in common use (FAT)."""
 SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, signatures BLOB, files BLOB)",
+    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, listing BLOB)",
     "CREATE TABLE IF NOT EXISTS contents (digest TEXT PRIMARY KEY, id TEXT, node_ids TEXT)",
 )
+
+NAME_RULES = (YAML_SUFFIXES, tuple(sorted(NOT_RUNBOOKS)), DRILL_SUFFIXES)
+"""What makes a name a runbook's, stored with each listing: its names are not tested again."""
 
 Signature = tuple[int, int, int, int]
 """size, mtime_ns, ctime_ns, inode."""
@@ -112,7 +115,7 @@ def _folder_entries(
 ) -> Iterator[IndexEntry]:
     key = str(folder.resolve())
     signatures, files = _listing(db, key)
-    current, skipped = _signatures(folder, skip)
+    current, skipped = _signatures(folder, skip, signatures)
     if current != signatures:
         files = _update(db, key, folder, (signatures, files), current, skipped)
     found = _wanted(files, ids, skipped)
@@ -126,21 +129,19 @@ def _folder_entries(
 
 
 def _listing(db: sqlite3.Connection, key: str) -> tuple[dict[str, Signature | None], Files]:
-    """The folder's stored signatures and files.
+    """The folder's stored signatures and files, one marshalled pair (each name is stored once).
 
-    They are marshalled: as JSON, reading them back cost more than stat'ing 4,000 files (every
-    nanosecond time is a 19-digit number parsed from text). Only runbook-engine writes them, into
-    the user's own cache folder, as the interpreter writes its bytecode cache (also marshal) into
-    __pycache__; nothing read back is ever run, and damaged data only makes the folder read again.
+    As JSON, reading them back cost more than stat'ing 4,000 files (every nanosecond time is a
+    19-digit number parsed from text). Only runbook-engine writes them, into the user's own cache
+    folder, as the interpreter writes its bytecode cache (also marshal) into __pycache__; nothing
+    read back is ever run, and damaged data only makes the folder read again.
     """
-    row = db.execute("SELECT signatures, files FROM folders WHERE folder = ?", (key,)).fetchone()
-    if row is None:
-        return {}, {}
+    row = db.execute("SELECT listing FROM folders WHERE folder = ?", (key,)).fetchone()
     try:
-        signatures, files = marshal.loads(row[0]), marshal.loads(row[1])  # noqa: S302 - see above
-    except (ValueError, EOFError, TypeError):  # damaged: it is only a cache
+        rules, signatures, files = marshal.loads(row[0]) if row else (None, {}, {})  # noqa: S302
+    except (ValueError, EOFError, TypeError):  # damaged (or not a triple): it is only a cache
         return {}, {}
-    if not isinstance(signatures, dict) or not isinstance(files, dict):
+    if rules != NAME_RULES or not isinstance(signatures, dict) or not isinstance(files, dict):
         return {}, {}
     return signatures, files
 
@@ -165,16 +166,20 @@ def _is_file(value: object) -> bool:
     )
 
 
-def _signatures(folder: Path, skip: set[tuple[int, int]]) -> tuple[dict[str, Signature | None], set[str]]:
+def _signatures(
+    folder: Path, skip: set[tuple[int, int]], known: Collection[str]
+) -> tuple[dict[str, Signature | None], set[str]]:
     """Every runbook file's signature (the linted ones' too: they are left out of the results, not of
-    the comparison, so linting another file of the folder next time does not look like a change)."""
+    the comparison, so linting another file of the folder next time does not look like a change).
+    A `known` name was a runbook's name when it was stored, so only new names are tested (the test
+    cost as much as a quarter of the loop)."""
     current: dict[str, Signature | None] = {}
     skipped: set[str] = set()
     inodes = {inode for _, inode in skip}  # an int test per file; the device only for a match
     with os.scandir(folder) as listing:
         for item in listing:
             name = item.name
-            if not is_runbook_name(name) or not item.is_file():
+            if not (name in known or is_runbook_name(name)) or not item.is_file():
                 continue
             try:
                 stat = item.stat()
@@ -209,8 +214,8 @@ def _update(
         if read is not None:
             kept[name], new_files[name] = read[0], (read[1], read[2])
     if kept != signatures or new_files != files:
-        stored_now = (key, marshal.dumps(kept), marshal.dumps(new_files))
-        db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", stored_now)
+        listing = marshal.dumps((NAME_RULES, kept, new_files))
+        db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?)", (key, listing))
         _forget(db, files, new_files)
     return new_files
 

@@ -31,16 +31,17 @@ def library(folder: Path) -> tuple[Path, Path]:
 
 def listing(cache: Path, folder: Path) -> dict[str, Any]:
     """The folder's stored signatures and files."""
-    query = "SELECT signatures, files FROM folders WHERE folder = ?"
+    query = "SELECT listing FROM folders WHERE folder = ?"
     with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db:
-        signatures, files = db.execute(query, (str(folder.resolve()),)).fetchone()
-    return {"signatures": marshal.loads(signatures), "files": marshal.loads(files)}
+        (blob,) = db.execute(query, (str(folder.resolve()),)).fetchone()
+    _, signatures, files = marshal.loads(blob)
+    return {"signatures": signatures, "files": files}
 
 
 def store(cache: Path, folder: Path, changed: dict[str, Any]) -> None:
     """Write a listing as a stale cache would leave it."""
-    blobs = marshal.dumps(changed["signatures"]), marshal.dumps(changed["files"])
-    sql(cache, "UPDATE folders SET signatures = ?, files = ? WHERE folder = ?", *blobs, str(folder.resolve()))
+    blob = marshal.dumps((index_cache.NAME_RULES, changed["signatures"], changed["files"]))
+    sql(cache, "UPDATE folders SET listing = ? WHERE folder = ?", blob, str(folder.resolve()))
 
 
 def sql(cache: Path, statement: str, *values: object) -> None:
@@ -164,7 +165,9 @@ def test_a_damaged_listing_or_an_older_format_is_read_again(tmp_path: Path) -> N
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
     list(library_entries([other.parent], IDS, cache))
-    sql(cache, "UPDATE folders SET signatures = x'00ff', files = 'not marshalled'")
+    sql(cache, "UPDATE folders SET listing = x'00ff'")
+    assert other_id(other, cache) == "other"
+    sql(cache, "UPDATE folders SET listing = ?", marshal.dumps([1, 2, 3]))
     assert other_id(other, cache) == "other"
     store(cache, other.parent, {"signatures": {}, "files": {"other.yaml": ["other", 7]}})
     assert other_id(other, cache) == "other"
@@ -185,3 +188,21 @@ def test_the_linted_file_is_not_its_own_duplicate_however_spelt(
     assert lint_out(roundabout, capsys)[0] == 0
     (tmp_path / "copy.yaml").write_text(demo.read_text(), encoding="utf-8")
     assert "RB207 runbook id 'demo' is already used" in lint_out(roundabout, capsys)[1]
+
+
+def test_a_listing_stored_under_other_name_rules_is_read_again(tmp_path: Path) -> None:
+    """Names in a listing are not tested again, so a listing is trusted only under the rules that
+    chose them: here one that counted `policy.yaml` as a runbook."""
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    (other.parent / "policy.yaml").write_text(patched("id: demo", "id: other"), encoding="utf-8")
+    assert other_id(other, cache) == "other"
+    stored = listing(cache, other.parent)
+    policy = (other.parent / "policy.yaml").stat()
+    signature = (policy.st_size, policy.st_mtime_ns, policy.st_ctime_ns, policy.st_ino)
+    stored["signatures"]["policy.yaml"] = signature
+    stored["files"]["policy.yaml"] = stored["files"]["other.yaml"]
+    blob = marshal.dumps((("other rules",), stored["signatures"], stored["files"]))
+    sql(cache, "UPDATE folders SET listing = ?", blob)
+    paths = [entry.path for entry in library_entries([other.parent], IDS, cache)]
+    assert str(other.parent / "policy.yaml") not in paths
