@@ -167,12 +167,14 @@ def _is_file(value: object) -> bool:
 
 
 def _signatures(
-    folder: Path, skip: set[tuple[int, int]], known: Collection[str]
+    folder: Path, skip: set[tuple[int, int]], known: dict[str, Signature | None]
 ) -> tuple[dict[str, Signature | None], set[str]]:
-    """Every runbook file's signature (the linted ones' too: they are left out of the results, not of
-    the comparison, so linting another file of the folder next time does not look like a change).
-    A `known` name was a runbook's name when it was stored, so only new names are tested (the test
-    cost as much as a quarter of the loop)."""
+    """Every runbook file's signature, and the names of the linted files among them.
+
+    A linted file stands in with its stored signature, or not at all: it is left out of the
+    results and never read for the index (pre-commit lints files that just changed), and linting
+    it must not make the folder look changed. A `known` name was a runbook's name when it was
+    stored, so only new names are tested (the test cost a quarter of the loop)."""
     current: dict[str, Signature | None] = {}
     skipped: set[str] = set()
     inodes = {inode for _, inode in skip}  # an int test per file; the device only for a match
@@ -185,9 +187,12 @@ def _signatures(
                 stat = item.stat()
             except OSError:
                 continue
-            current[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
             if stat.st_ino in inodes and (stat.st_dev, stat.st_ino) in skip:
                 skipped.add(name)
+                if name in known:
+                    current[name] = known[name]
+                continue
+            current[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
     return current, skipped
 
 
@@ -199,15 +204,10 @@ def _update(
     current: dict[str, Signature | None],
     skipped: set[str],
 ) -> Files:
-    """Read again every file whose signature changed, forget the files that are gone, and store the
-    listing whole when it changed. A linted file keeps its old entry (it is not used for itself):
-    reading it here would parse it twice."""
+    """Read again every file whose signature changed (a linted one keeps its old entry, see
+    _signatures), forget the files that are gone, and store the listing whole when it changed."""
     signatures, files = stored
-    kept = {
-        name: signatures[name]
-        for name, signature in current.items()
-        if name in signatures and (name in skipped or signatures[name] == signature)
-    }
+    kept = {name: signature for name, signature in current.items() if signatures.get(name, ()) == signature}
     new_files: Files = {name: files[name] for name in kept if name in files}
     for name in sorted(current.keys() - kept.keys() - skipped):
         read = _read(db, os.path.join(folder, name))  # noqa: PTH118 - see _stat

@@ -206,3 +206,20 @@ def test_a_listing_stored_under_other_name_rules_is_read_again(tmp_path: Path) -
     sql(cache, "UPDATE folders SET listing = ?", blob)
     paths = [entry.path for entry in library_entries([other.parent], IDS, cache)]
     assert str(other.parent / "policy.yaml") not in paths
+
+
+def test_linting_a_file_again_finds_its_folder_unchanged(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The linted file was never stored (it is skipped): the next run must still see nothing changed
+    and read nothing, as the pre-commit case does on every run."""
+    cache = tmp_path / "cache"
+    demo, other = library(tmp_path / "lib")
+    assert [e.path for e in library_entries([other.parent], IDS, cache, skip=[demo])] == [str(other)]
+    assert "demo.yaml" not in listing(cache, other.parent)["signatures"]
+
+    def changed(*args: object) -> None:
+        raise AssertionError("the folder looked changed")
+
+    monkeypatch.setattr(index_cache, "_update", changed)
+    assert [e.path for e in library_entries([other.parent], IDS, cache, skip=[demo])] == [str(other)]
