@@ -24,13 +24,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from pg import postgres  # noqa: E402
 
 from runbook_engine.policy import load_policy  # noqa: E402
 from runbook_engine.timeline.clock import SystemClock  # noqa: E402
@@ -142,33 +143,6 @@ def appends_per_second(location: str, per_writer: int) -> float:
     with open_store(location) as store:
         assert store.verify(incident).ok and store.state(incident).events_count == WRITERS * per_writer + 1
     return WRITERS * per_writer / elapsed
-
-
-@contextmanager
-def postgres() -> Iterator[str]:
-    """A database URL: RUNBOOK_BENCH_PG, or a fresh throw-away cluster with default settings."""
-    given = os.environ.get("RUNBOOK_BENCH_PG")
-    if given:
-        yield given
-        return
-    directory = tempfile.mkdtemp(prefix="runbook-bench-pg.")
-    cluster = str(REPO / "scripts" / "pg_cluster")
-    try:
-        url = subprocess.run(
-            [cluster, "start", directory], check=True, capture_output=True, text=True
-        ).stdout.strip()
-        _init(url)
-        yield url
-    finally:
-        subprocess.run([cluster, "remove", directory], check=False, capture_output=True)
-
-
-def _init(url: str) -> None:
-    from runbook_engine.timeline.pg_db import connect
-    from runbook_engine.timeline.pg_schema import migrate
-
-    with connect(url) as conn:
-        migrate(conn)
 
 
 @dataclass(frozen=True)

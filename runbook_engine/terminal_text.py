@@ -31,17 +31,19 @@ def _table(keep: str) -> dict[int, str]:
 
 
 _LINES = _table("\n\t")
+# Every character these tables change is a control (Cc) or format (Cf) character, which
+# `str.isprintable` rejects: printable text (nearly all) skips the per-character table lookup.
 _ONE_LINE = _table("")
 
 
 def visible(text: str) -> str:
     """`text` with every control character shown, keeping newlines and tabs."""
-    return text.translate(_LINES)
+    return text if text.isprintable() else text.translate(_LINES)
 
 
 def visible_line(text: str) -> str:
     """`text` with every control character shown, newlines and tabs too (for one-line fields)."""
-    return text.translate(_ONE_LINE)
+    return text if text.isprintable() else text.translate(_ONE_LINE)
 
 
 def has_bidi_override(text: str) -> bool:

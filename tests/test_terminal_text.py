@@ -25,3 +25,11 @@ def test_ordinary_text_is_unchanged(text: str) -> None:
 def test_one_line_form_shows_newlines_and_carriage_returns() -> None:
     assert visible_line("a\nb\r\tc") == "a^Jb^M^Ic"
     assert visible("a\r\nb\x7f") == "a^M\nb^?"
+
+
+def test_every_character_shown_differently_is_one_that_isprintable_rejects() -> None:
+    """`visible` and `visible_line` return printable text untouched without looking it up: that
+    shortcut holds only while every character the tables rewrite is non-printable."""
+    from runbook_engine.terminal_text import _LINES, _ONE_LINE
+
+    assert [chr(code) for code in {**_LINES, **_ONE_LINE} if chr(code).isprintable()] == []

@@ -29,7 +29,7 @@ from runbook_engine.cli.incident_posts import (
     sender_for,
 )
 from runbook_engine.cli.incident_status import print_board, print_incidents
-from runbook_engine.cli.integrity import broken_line, checked_chain, markdown_banner
+from runbook_engine.cli.integrity import broken_line, checked_events, markdown_banner
 from runbook_engine.comms import (
     ActionLine,
     DraftInputs,
@@ -145,12 +145,13 @@ def _list(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _show(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    report = svc.store.verify(args.incident)
+    report, events = svc.store.verified_events(args.incident)
     if not report.ok:
         sys.stderr.write(visible(f"warning: {broken_line(args.incident, report)}\n"))
+        events = svc.events(args.incident)
     _status(svc, args, actor)
     print()
-    for event in svc.events(args.incident):
+    for event in events:
         print(human_line(event))
     return EXIT_OK
 
@@ -245,9 +246,9 @@ def _deny(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
 
 
 def _update(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> int:
-    broken = checked_chain(svc.store, args.incident, args.allow_broken)
+    broken, events = checked_events(svc.store, args.incident, args.allow_broken)
     state, now = svc.state(args.incident), svc.clock.now()
-    inputs = with_last_impact(_draft_inputs(args, now), svc.events(args.incident))
+    inputs = with_last_impact(_draft_inputs(args, now), events)
     draft = build_draft(state, svc.policy, now, args.kind or default_kind(state), inputs)
     posting = args.post or bool(args.groups)
     if posting and args.dry_run:

@@ -17,7 +17,6 @@ from runbook_engine.timeline.followups import suggestion
 from runbook_engine.timeline.format import human_line
 from runbook_engine.timeline.reducers import RECENT_CHANGES
 from runbook_engine.timeline.service import IncidentService
-from runbook_engine.walk.runner import DEFAULT_TIMEOUT_S, CommandPlan, execute
 
 Handler = Callable[[IncidentService, argparse.Namespace, Actor], int]
 
@@ -60,6 +59,8 @@ def _changed(svc: IncidentService, args: argparse.Namespace, actor: Actor) -> in
     if not argv:
         hint = "answer it yourself: --answer 'release 2.4.1 at 13:41'"
         raise UsageError("the policy names no recent_changes_command", hint)
+    from runbook_engine.walk.runner import DEFAULT_TIMEOUT_S, CommandPlan, execute  # runs a command: rare
+
     result = execute(CommandPlan(tuple(argv), DEFAULT_TIMEOUT_S, part=RECENT_CHANGES), dry_run=False)
     sys.stdout.write(clean(result.output) + ("" if result.output.endswith("\n") else "\n"))
     return _echo(

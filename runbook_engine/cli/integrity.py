@@ -12,6 +12,7 @@ import sys
 
 from runbook_engine.errors import Refused
 from runbook_engine.timeline.chain import VerifyReport
+from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.store import Store
 
 
@@ -23,11 +24,15 @@ def add_allow_broken(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def checked_chain(store: Store, incident: str, allow_broken: bool) -> VerifyReport | None:
-    """None when the chain verifies; the failing report when `allow_broken`; else raises Refused."""
-    report = store.verify(incident)
+Checked = tuple[VerifyReport | None, list[Event]]
+
+
+def checked_events(store: Store, incident: str, allow_broken: bool) -> Checked:
+    """(None, the events) when the chain verifies, read and parsed once; (the failing report, every
+    event) when `allow_broken`; else raises Refused."""
+    report, events = store.verified_events(incident)
     if report.ok:
-        return None
+        return None, events
     if not allow_broken:
         raise Refused(
             f"the timeline of {incident} fails verification at seq {report.first_bad_seq}: {report.reason}",
@@ -35,7 +40,7 @@ def checked_chain(store: Store, incident: str, allow_broken: bool) -> VerifyRepo
             "carries the incident on from the last good event; --allow-broken writes a marked document",
         )
     sys.stderr.write(f"warning: {broken_line(incident, report)}\n")
-    return report
+    return report, store.events(incident)
 
 
 def broken_line(incident: str, report: VerifyReport) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import add_common_options, open_service
-from runbook_engine.cli.integrity import add_allow_broken, checked_chain, markdown_banner
+from runbook_engine.cli.integrity import add_allow_broken, checked_events, markdown_banner
 from runbook_engine.errors import EXIT_OK
 from runbook_engine.postmortem import render_postmortem
 
@@ -26,9 +26,9 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     service = open_service(args)
     try:
-        broken = checked_chain(service.store, args.incident, args.allow_broken)
+        broken, events = checked_events(service.store, args.incident, args.allow_broken)
         state = service.state(args.incident)
-        text = render_postmortem(service.events(args.incident), state, service.policy, service.clock.now())
+        text = render_postmortem(events, state, service.policy, service.clock.now())
         text = markdown_banner(args.incident, broken) + text
     finally:
         service.store.close()

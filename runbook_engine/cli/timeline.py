@@ -12,7 +12,7 @@ from pathlib import Path
 from runbook_engine.cli.args import emit
 from runbook_engine.cli.incident_context import actor_of, add_common_options, open_store, policy_of
 from runbook_engine.cli.incident_posts import send_reminder
-from runbook_engine.cli.integrity import add_allow_broken, broken_line, checked_chain, markdown_banner
+from runbook_engine.cli.integrity import add_allow_broken, broken_line, checked_events, markdown_banner
 from runbook_engine.cli.recovery import add_recovery_parser, continue_chain
 from runbook_engine.comms.reminders import update_notice
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, StoreUnavailable, UsageError
@@ -151,8 +151,7 @@ def _say_when_due(store: Store, incident: str, said: str | None, args: argparse.
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
-    broken = checked_chain(store, args.incident, args.allow_broken)
-    events = store.events(args.incident)
+    broken, events = checked_events(store, args.incident, args.allow_broken)
     text = EXPORTERS[args.format](args.incident, events, broken)
     emit(args.output, lambda stream: stream.write(text))
     if args.output is not None:

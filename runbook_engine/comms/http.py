@@ -16,25 +16,13 @@ import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.message import Message as Headers
 from typing import Any
 
+from runbook_engine.comms.response import Response
+
 MAX_READ = 64 * 1024
 """Bytes of an answer read (webhooks answer `ok` or a short error)."""
-
-
-@dataclass(frozen=True)
-class Response:
-    """What one request came to: a status (None when no answer came), Retry-After, or a reason."""
-
-    status: int | None
-    reason: str = ""
-    retry_after_s: float | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -13,14 +13,13 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from runbook_engine.channels import Channel
 from runbook_engine.comms.formats import FORMATS
-from runbook_engine.comms.http import Response, post_json
 from runbook_engine.comms.message import message_from_event
+from runbook_engine.comms.response import Response
 from runbook_engine.comms.retry import Outcome, RetryPolicy, backoff_s, deliver
 from runbook_engine.comms.secrets import SecretError, webhook_url
 from runbook_engine.errors import Refused
@@ -32,6 +31,13 @@ MAX_PARALLEL = 8
 PostFn = Callable[[str, bytes, Mapping[str, str], float], Response]
 
 
+def _post_json(url: str, body: bytes, headers: Mapping[str, str], timeout_s: float) -> Response:
+    """The real request; the HTTP stack is imported only when something is sent."""
+    from runbook_engine.comms.http import post_json
+
+    return post_json(url, body, headers, timeout_s)
+
+
 @dataclass(frozen=True)
 class Sender:
     """Where URLs come from and how requests are made and retried (tests inject `sleep`)."""
@@ -39,7 +45,7 @@ class Sender:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
-    post: PostFn = post_json
+    post: PostFn = _post_json
     timeout_s: float | None = None
     """Overrides the policy's request timeout (None: the policy's `comms: timeout`)."""
 
@@ -78,6 +84,8 @@ def flush(
         due = [p for p in due if channels.by_name(p.channel) is not None]
     if len(due) <= 1:
         return [send_post(service, incident_id, post, actor, sender) for post in due]
+    from concurrent.futures import ThreadPoolExecutor  # several channels at once: rare, so loaded here
+
     with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(due)), thread_name_prefix="post") as pool:
         return list(pool.map(lambda post: send_post(service, incident_id, post, actor, sender), due))
 

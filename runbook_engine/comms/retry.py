@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from runbook_engine.comms.http import Response
+from runbook_engine.comms.response import Response
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,13 @@ recorded head consistently is not caught without an anchor kept elsewhere (see d
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -21,7 +22,9 @@ from runbook_engine.timeline.events import (
     Event,
     EventType,
     NewEvent,
+    canonical_json,
     event_hash,
+    iso_utc,
     parse_utc,
 )
 
@@ -45,9 +48,9 @@ class StoreCheck:
     notices: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class RawRow:
-    """A stored event exactly as read, before any parsing (so corrupt rows can be reported)."""
+class RawRow(NamedTuple):
+    """A stored event exactly as read, before any parsing (so corrupt rows can be reported).
+    A named tuple: a store makes one per row read, ten thousand for a long incident's document."""
 
     seq: int
     type: str
@@ -70,16 +73,20 @@ def parse_row(incident_id: str, row: RawRow) -> Event:
     payload: Mapping[str, Any] = json.loads(row.payload)
     if not isinstance(payload, dict):
         raise ValueError("actor and payload must be JSON objects")
-    return Event(
-        incident_id=incident_id,
-        seq=row.seq,
-        type=EventType(row.type),
-        at=_stored_time(row.at),
-        actor=_actor(row.actor),
-        payload=payload,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    # positional: a third cheaper than keywords, in a loop over every stored event
+    at, actor = _stored_time(row.at), _actor(row.actor)
+    return Event(incident_id, row.seq, _event_type(row.type), at, actor, payload, row.prev_hash, row.hash)
+
+
+_EVENT_TYPES = {kind.value: kind for kind in EventType}
+"""Stored type names to types: a dict lookup, where `EventType(text)` goes through Enum's call."""
+
+
+def _event_type(text: str) -> EventType:
+    found = _EVENT_TYPES.get(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a known event type")
+    return found
 
 
 @lru_cache(maxsize=256)
@@ -113,19 +120,34 @@ def verify_rows(
     the team kept outside the store (`--expect-head`): it catches a truncated tail whose recorded
     head was rewritten to match, and a chain rewritten from some seq on.
     """
-    prev_hash, expected, checked = GENESIS_HASH, 1, 0
+    return verified_events(incident_id, rows, head, anchor)[0]
+
+
+def verified_events(
+    incident_id: str,
+    rows: Iterable[RawRow],
+    head: tuple[int, str] | None = None,
+    anchor: tuple[int, str] | None = None,
+) -> tuple[VerifyReport, list[Event]]:
+    """`verify_rows`, keeping each event it parsed on the way: a document written from a verified
+    timeline reads and parses its rows once. On a broken chain the events stop before the break."""
+    prev_hash, expected = GENESIS_HASH, 1
+    events: list[Event] = []
     for row in rows:
-        problem = _row_problem(incident_id, row, expected, prev_hash) or _anchor_problem(row, anchor)
-        if problem is not None:
-            return VerifyReport(False, expected, problem, checked)
-        prev_hash, expected, checked = row.hash, expected + 1, checked + 1
+        problem = _link_problem(row, expected, prev_hash) or _anchor_problem(row, anchor)
+        event, problem = (None, problem) if problem else _sealed_event(incident_id, row)
+        if event is None:
+            return VerifyReport(False, expected, problem or "", len(events)), events
+        events.append(event)
+        prev_hash, expected = row.hash, expected + 1
+    checked = len(events)
     if head is not None and head != (checked, prev_hash):
-        return _head_mismatch(head, checked)
+        return _head_mismatch(head, checked), events
     if anchor is not None and anchor[0] > checked:
         reason = (f"the chain ends at seq {checked}, but seq {anchor[0]} was seen outside the store: "
                   f"events {checked + 1}..{anchor[0]} were removed")
-        return VerifyReport(False, checked + 1, reason, checked)
-    return VerifyReport(True, None, f"{checked} events, chain intact", checked)
+        return VerifyReport(False, checked + 1, reason, checked), events
+    return VerifyReport(True, None, f"{checked} events, chain intact", checked), events
 
 
 def _anchor_problem(row: RawRow, anchor: tuple[int, str] | None) -> str | None:
@@ -152,23 +174,62 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return int(seq), digest
 
 
-def _row_problem(incident_id: str, row: RawRow, expected: int, prev_hash: str) -> str | None:
+def _link_problem(row: RawRow, expected: int, prev_hash: str) -> str | None:
     if row.seq != expected:
         if row.seq > expected:
             return f"seq {expected} is missing (next stored seq is {row.seq})"
         return f"seq {row.seq} appears where seq {expected} should be"
     if row.prev_hash != prev_hash:
         return f"seq {expected} does not link to seq {expected - 1} (prev_hash differs)"
+    return None
+
+
+def _sealed_event(incident_id: str, row: RawRow) -> tuple[Event | None, str | None]:
+    """The row's event when it reads and its content matches its hash, else why not."""
     try:
         event = parse_row(incident_id, row)
     except (ValueError, KeyError, TypeError) as exc:
-        return f"seq {expected} cannot be read: {exc}"
-    digest = event_hash(
-        event.prev_hash, incident_id, event.seq, event.type, event.at, event.actor, event.payload
-    )
-    if digest != row.hash:
-        return f"seq {expected} was altered: its content does not match its hash"
-    return None
+        return None, f"seq {row.seq} cannot be read: {exc}"
+    if _stored_hash(incident_id, row, event) != row.hash:
+        return None, f"seq {row.seq} was altered: its content does not match its hash"
+    return event, None
+
+
+def _stored_hash(incident_id: str, row: RawRow, event: Event) -> str:
+    """`event_hash` of the event, computed from the row's own texts when they are the canonical
+    ones the engine writes (the body is then those texts joined, so no re-serialising of the
+    actor and the whole body); any other row takes the long way, so both give the same verdict.
+    Called only once the row links: its prev_hash is then GENESIS_HASH or the hash of the row
+    before, which matched a sha256 hex digest, so it needs no JSON escaping."""
+    if _texts_are_canonical(row, event):
+        body = (
+            f'{{"actor":{row.actor},"at":"{row.at}","incident_id":{_json_text(incident_id)},'
+            f'"payload":{row.payload},"prev_hash":"{row.prev_hash}","seq":{row.seq},'
+            f'"type":"{event.type.value}"}}'
+        )
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    e = event
+    return event_hash(e.prev_hash, incident_id, e.seq, e.type, e.at, e.actor, e.payload)
+
+
+def _texts_are_canonical(row: RawRow, event: Event) -> bool:
+    actor_ok = _canonical_actor(row.actor)
+    return actor_ok and row.at == iso_utc(event.at) and canonical_json(event.payload) == row.payload
+
+
+@lru_cache(maxsize=8)
+def _json_text(text: str) -> str:
+    """An incident id as JSON: once per verify, not once per row."""
+    return canonical_json(text)
+
+
+@lru_cache(maxsize=256)
+def _canonical_actor(text: str) -> bool:
+    """Whether an actor's stored text is its canonical JSON (actors repeat: asked once per text)."""
+    try:
+        return canonical_json(json.loads(text)) == text
+    except ValueError:
+        return False
 
 
 def _head_mismatch(head: tuple[int, str], checked: int) -> VerifyReport:

@@ -155,9 +155,13 @@ class Event:
         )
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+"""Built once: `json.dumps` with options builds a new encoder on every call, a third of its cost."""
+
+
 def canonical_json(obj: Any) -> str:
     """One fixed text for a JSON value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return _CANONICAL.encode(obj)
 
 
 def event_hash(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from runbook_engine.timeline.chain import RawRow
 from runbook_engine.timeline.events import Event, canonical_json, iso_utc
@@ -29,7 +29,7 @@ def rows(conn: Connection, incident_id: str, after: int) -> list[RawRow]:
         f"SELECT {COLUMNS} FROM runbook.events WHERE incident_id = %s AND seq > %s ORDER BY seq",  # noqa: S608
         (incident_id, after),
     )
-    return [_raw(row) for row in cursor]
+    return [_raw(row) for row in cursor.fetchall()]
 
 
 def hash_at(conn: Connection, incident_id: str, seq: int) -> str | None:
@@ -111,5 +111,8 @@ def orphans(conn: Connection) -> list[str]:
 
 
 def _raw(row: tuple[object, ...]) -> RawRow:
+    """The row as read: the columns are integer and text, which psycopg gives as int and str
+    (converted only when not, so a long timeline is not copied string by string)."""
     seq, *rest = row
-    return RawRow(int(str(seq)), *(str(value) for value in rest))
+    texts = rest if all(type(value) is str for value in rest) else [str(value) for value in rest]
+    return RawRow(seq if type(seq) is int else int(str(seq)), *cast("list[str]", texts))

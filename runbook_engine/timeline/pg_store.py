@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from runbook_engine.errors import InputError
 from runbook_engine.policy import Policy, load_policy
-from runbook_engine.timeline import pg_check, pg_rows, snapshot
-from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline import pg_check, pg_rows
+from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verified_events
 from runbook_engine.timeline.doorbell import Doorbell, NotifyDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -34,6 +34,7 @@ from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.pg_db import describe
 from runbook_engine.timeline.pg_schema import current_version, latest_version
 from runbook_engine.timeline.pg_session import PgSession
+from runbook_engine.timeline.snapshot_cache import PrivateSnapshots
 from runbook_engine.timeline.state import IncidentState, apply, fold
 from runbook_engine.timeline.store import (
     AppendCheck,
@@ -75,8 +76,7 @@ class PostgresStore:
         self.policy = policy if policy is not None else load_policy()
         self._cache: dict[str, IncidentState] = {}
         self._lock = threading.RLock()
-        self._snapshot_seq: dict[str, int] = {}
-        self._fingerprint = snapshot.fingerprint(self.policy)
+        self._snapshots = PrivateSnapshots(f"postgresql:{self.path}", self.policy)
         self._db = PgSession(url)
         try:
             self.session_user = self._db.read(self._check_schema)
@@ -104,6 +104,7 @@ class PostgresStore:
     @_locked
     def close(self) -> None:
         self._db.close()
+        self._snapshots.close()
 
     def login(self) -> str | None:
         """The database login (`session_user`): the server's word, recorded on every event."""
@@ -152,26 +153,21 @@ class PostgresStore:
                 validate_payload(new_event)
         event_ids = [uuid.uuid4() for _ in new_events]
         landed: list[IncidentState] = []
-        snapshot_seq = self._snapshot_seq.get(incident_id, 0)
 
         def attempt(conn: Connection) -> list[Event]:
             if self._event_by_id(conn, event_ids[0]) is not None:
                 # the last try committed (the whole batch: all or none) before its connection dropped
                 return [event for event in map(partial(self._event_by_id, conn), event_ids) if event]
-            self._snapshot_seq[incident_id] = snapshot_seq  # a rolled-back try's snapshot is gone
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (INCIDENT_LOCK, incident_id))
             batch = zip(new_events, event_ids, strict=True)
             state, events = self._insert_all(conn, incident_id, batch, at, check)
             landed.append(state)
             return events
 
-        try:
-            events = self._db.write(attempt)
-        except BaseException:
-            self._snapshot_seq[incident_id] = snapshot_seq
-            raise
+        events = self._db.write(attempt)
         if events and landed and landed[-1].last_seq == events[-1].seq:
             self._cache[incident_id] = landed[-1]
+            self._snapshots.keep(landed[-1])  # committed: only now may it become a snapshot
         return events
 
     @_locked
@@ -235,13 +231,17 @@ class PostgresStore:
 
         return [summary_of(self.state, incident, created) for incident, created in self._db.read(read)]
 
-    @_locked
     def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
         """The chain against itself, the head the server moved and an `anchor` kept elsewhere."""
+        return self.verified_events(incident_id, anchor)[0]
 
-        def read(conn: Connection) -> VerifyReport:
+    @_locked
+    def verified_events(
+        self, incident_id: str, anchor: tuple[int, str] | None = None
+    ) -> tuple[VerifyReport, list[Event]]:
+        def read(conn: Connection) -> tuple[VerifyReport, list[Event]]:
             head = self._head(conn, incident_id)
-            return verify_rows(incident_id, pg_rows.rows(conn, incident_id, 0), head, anchor)
+            return verified_events(incident_id, pg_rows.rows(conn, incident_id, 0), head, anchor)
 
         return self._db.read(read)
 
@@ -264,7 +264,6 @@ class PostgresStore:
             pg_rows.insert(conn, event, event_id)
             events.append(event)
             state = apply(state, event, self.policy)
-            self._snapshot_if_due(conn, state)
         return state, events
 
     def _as_login(self, new_event: NewEvent) -> NewEvent:
@@ -279,7 +278,7 @@ class PostgresStore:
         if cached is not None and (cached.last_seq, cached.last_hash) == head:
             return cached
         if cached is None or cached.last_seq > head[0] or not self._still_has(conn, cached):
-            cached = self._from_snapshot(conn, incident_id, head[0])
+            cached = self._snapshots.resume(incident_id, head[0], partial(pg_rows.hash_at, conn, incident_id))
         after = cached.last_seq if cached else 0
         rows = pg_rows.rows(conn, incident_id, after)
         try:
@@ -287,27 +286,11 @@ class PostgresStore:
         except (KeyError, ValueError, TypeError) as exc:
             raise unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
+        self._snapshots.keep(state)
         return state
 
     def _still_has(self, conn: Connection, state: IncidentState) -> bool:
         return pg_rows.hash_at(conn, state.incident_id, state.last_seq) == state.last_hash
-
-    def _from_snapshot(self, conn: Connection, incident_id: str, head_seq: int) -> IncidentState | None:
-        """The newest snapshot of this fold code and policy, when it still matches the chain."""
-        kept = pg_rows.latest_snapshot(conn, incident_id, self._fingerprint, head_seq)
-        if kept is None:
-            return None
-        self._snapshot_seq[incident_id] = kept.seq
-        return snapshot.resume(kept, pg_rows.hash_at(conn, incident_id, kept.seq), self._fingerprint)
-
-    def _snapshot_if_due(self, conn: Connection, state: IncidentState) -> None:
-        """Inside the append's transaction: a new snapshot every few events."""
-        if not snapshot.due(state, self._snapshot_seq.get(state.incident_id, 0)):
-            return
-        taken = snapshot.take(state, self._fingerprint)
-        if taken is not None:
-            pg_rows.insert_snapshot(conn, taken)
-            self._snapshot_seq[state.incident_id] = taken.seq
 
     def _head(self, conn: Connection, incident_id: str) -> tuple[int, str]:
         found = pg_rows.head(conn, incident_id)

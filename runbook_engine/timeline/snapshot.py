@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import datetime
 from enum import Enum
@@ -100,59 +100,83 @@ def _encode(value: Any) -> Any:
 
 def _decode(hint: Any, raw: Any) -> Any:
     """`raw` (from JSON) as the type `hint` names; raises TypeError for anything unexpected."""
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        return _decode_union(get_args(hint), raw)
-    if origin is tuple:
-        return _decode_tuple(get_args(hint), raw)
-    if origin in (Mapping, dict) or hint in (Mapping, dict):
-        key, item = get_args(hint) or (Any, Any)
-        return {_decode(key, k): _decode(item, v) for k, v in _list(raw)}
-    if isinstance(hint, type) and is_dataclass(hint):
-        return _decode_dataclass(hint, raw)
-    if hint is datetime:
-        return datetime.fromisoformat(_typed(str, raw))
-    if isinstance(hint, type) and issubclass(hint, Enum):
-        return hint(raw)
-    if hint in (str, int, float, bool) or hint is type(None):
-        return _typed(hint, raw)
-    raise TypeError(f"a snapshot cannot decode {hint!r}")
+    return _decoder(hint)(raw)
 
 
-def _decode_union(options: tuple[Any, ...], raw: Any) -> Any:
-    if raw is None and type(None) in options:
-        return None
-    for option in options:
-        if option is not type(None):
-            try:
-                return _decode(option, raw)
-            except (TypeError, ValueError, KeyError):
-                continue
-    raise TypeError(f"no type fits {raw!r}")
-
-
-def _decode_tuple(args: tuple[Any, ...], raw: Any) -> tuple[Any, ...]:
-    items = _list(raw)
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_decode(args[0], item) for item in items)
-    if len(args) != len(items):
-        raise TypeError("tuple of the wrong length")
-    return tuple(_decode(arg, item) for arg, item in zip(args, items, strict=True))
-
-
-def _decode_dataclass(cls: type, raw: Any) -> Any:
-    if not isinstance(raw, dict):
-        raise TypeError(f"{cls.__name__} is not an object")
-    hints = _hints(cls)
-    names = [item.name for item in fields(cls)]
-    if sorted(names) != sorted(raw):
-        raise KeyError(f"{cls.__name__} fields differ")
-    return cls(**{name: _decode(hints[name], raw[name]) for name in names})
+Decoder = Callable[[Any], Any]
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return get_type_hints(cls)
+def _decoder(hint: Any) -> Decoder:
+    """The decoding function for one type, worked out once: a state holds thousands of values of
+    a few dozen types, and asking `typing` about each value's type was most of a resume."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return _union_decoder(get_args(hint))
+    if origin is tuple:
+        return _tuple_decoder(get_args(hint))
+    if origin in (Mapping, dict) or hint in (Mapping, dict):
+        key, item = (_decoder(arg) for arg in (get_args(hint) or (Any, Any)))
+        return lambda raw: {key(k): item(v) for k, v in _list(raw)}
+    if isinstance(hint, type) and is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    if hint is datetime:
+        return lambda raw: datetime.fromisoformat(_typed(str, raw))
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint
+    if hint in (str, int, float, bool) or hint is type(None):
+        return lambda raw: _typed(hint, raw)
+    raise TypeError(f"a snapshot cannot decode {hint!r}")
+
+
+def _union_decoder(options: tuple[Any, ...]) -> Decoder:
+    optional = type(None) in options
+    decoders = [_decoder(option) for option in options if option is not type(None)]
+
+    def decode(raw: Any) -> Any:
+        if raw is None and optional:
+            return None
+        for decoder in decoders:
+            try:
+                return decoder(raw)
+            except (TypeError, ValueError, KeyError):
+                continue
+        raise TypeError(f"no type fits {raw!r}")
+
+    return decode
+
+
+def _tuple_decoder(args: tuple[Any, ...]) -> Decoder:
+    if len(args) == 2 and args[1] is Ellipsis:
+        each = _decoder(args[0])
+        return lambda raw: tuple(each(item) for item in _list(raw))
+    decoders = [_decoder(arg) for arg in args]
+
+    def decode(raw: Any) -> tuple[Any, ...]:
+        items = _list(raw)
+        if len(decoders) != len(items):
+            raise TypeError("tuple of the wrong length")
+        return tuple(decoder(item) for decoder, item in zip(decoders, items, strict=True))
+
+    return decode
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = get_type_hints(cls)
+    names = [item.name for item in fields(cls)]
+    expected = set(names)
+    decoders: list[tuple[str, Decoder]] = []
+
+    def decode(raw: Any) -> Any:
+        if not isinstance(raw, dict):
+            raise TypeError(f"{cls.__name__} is not an object")
+        if raw.keys() != expected:
+            raise KeyError(f"{cls.__name__} fields differ")
+        if not decoders:  # filled on first use: a dataclass may hold its own type
+            decoders.extend((name, _decoder(hints[name])) for name in names)
+        return cls(**{name: decoder(raw[name]) for name, decoder in decoders})
+
+    return decode
 
 
 def _list(raw: Any) -> list[Any]:

@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
-from runbook_engine.timeline import snapshot
-from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verify_rows
+from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verified_events
 from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
@@ -33,7 +33,7 @@ from runbook_engine.timeline.events import (
 )
 from runbook_engine.timeline.payloads import validate_payload
 from runbook_engine.timeline.refusal import Refusal, refuse_if
-from runbook_engine.timeline.snapshot import Snapshot
+from runbook_engine.timeline.snapshot_cache import PrivateSnapshots
 from runbook_engine.timeline.sqlite_db import (
     connect,
     missing_triggers,
@@ -89,6 +89,12 @@ class Store(Protocol):
         store; an incident whose events exist without its incident record fails too."""
         ...
 
+    def verified_events(
+        self, incident_id: str, anchor: tuple[int, str] | None = None
+    ) -> tuple[VerifyReport, list[Event]]:
+        """`verify` and the events it read, in one read: the events up to the break, if any."""
+        ...
+
     def check_store(self) -> StoreCheck:
         """Store-wide checks: append-only guards in place, no events without an incident record,
         and what the store repaired by itself."""
@@ -137,9 +143,8 @@ class SqliteStore:
         self.path = Path(path)
         self.policy = policy if policy is not None else load_policy()
         self._cache: dict[str, IncidentState] = {}
-        self._snapshot_seq: dict[str, int] = {}
-        self._fingerprint = snapshot.fingerprint(self.policy)
         self._db = connect(self.path)
+        self._snapshots = PrivateSnapshots(f"sqlite:{self.path.resolve()}", self.policy)
         self._lock = threading.RLock()
 
     def __enter__(self) -> SqliteStore:
@@ -151,6 +156,7 @@ class SqliteStore:
     @_locked
     def close(self) -> None:
         self._db.close()
+        self._snapshots.close()
 
     def doorbell(self) -> Doorbell:
         """SQLite cannot ring: readers look again every half second."""
@@ -192,14 +198,10 @@ class SqliteStore:
         for new_event in new_events:
             if isinstance(new_event, NewEvent):
                 validate_payload(new_event)
-        snapshot_seq = self._snapshot_seq.get(incident_id, 0)
-        try:
-            with self._immediate():
-                state, landed = self._insert_all(incident_id, new_events, at, check)
-        except BaseException:
-            self._snapshot_seq[incident_id] = snapshot_seq  # a snapshot taken in it was rolled back too
-            raise
+        with self._immediate():
+            state, landed = self._insert_all(incident_id, new_events, at, check)
         self._cache[incident_id] = state
+        self._snapshots.keep(state)  # committed: only now may it become a snapshot
         return landed
 
     def _insert_all(
@@ -213,7 +215,6 @@ class SqliteStore:
             self._insert(event)
             landed.append(event)
             state = apply(state, event, self.policy)
-            self._snapshot_if_due(state)
         self._db.execute(
             "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE incident_id = ?",
             (state.last_seq, state.last_hash, incident_id),
@@ -264,15 +265,20 @@ class SqliteStore:
         summaries = [summary_of(self.state, incident_id, created) for incident_id, created in found]
         return summaries + [IncidentSummary(orphan, "", "", "orphaned", None, None, 0) for orphan in orphans]
 
-    @_locked
     def verify(self, incident_id: str, anchor: tuple[int, str] | None = None) -> VerifyReport:
+        return self.verified_events(incident_id, anchor)[0]
+
+    @_locked
+    def verified_events(
+        self, incident_id: str, anchor: tuple[int, str] | None = None
+    ) -> tuple[VerifyReport, list[Event]]:
         with self._reading():
-            if incident_id in orphaned_incidents(self._db):
-                chain = verify_rows(incident_id, self._rows(incident_id, 0), None, anchor)
+            if self._is_orphan(incident_id):
+                chain, events = verified_events(incident_id, self._rows(incident_id, 0), None, anchor)
                 reason = "its events remain but its incident record was deleted"
-                return VerifyReport(False, chain.first_bad_seq or 1, reason, chain.events_checked)
+                return VerifyReport(False, chain.first_bad_seq or 1, reason, chain.events_checked), events
             head = self._head(incident_id)
-            return verify_rows(incident_id, self._rows(incident_id, 0), head, anchor)
+            return verified_events(incident_id, self._rows(incident_id, 0), head, anchor)
 
     @_locked
     def check_store(self) -> StoreCheck:
@@ -289,48 +295,33 @@ class SqliteStore:
         if cached is not None and (cached.last_seq, cached.last_hash) == (head_seq, head_hash):
             return cached
         if cached is None or cached.last_seq > head_seq or not self._still_has(cached):
-            cached = self._from_snapshot(incident_id, head_seq)
+            cached = self._snapshots.resume(incident_id, head_seq, partial(self._hash_at, incident_id))
         after = cached.last_seq if cached else 0
         try:
             state = fold(self.events(incident_id, after), self.policy, cached)
         except (KeyError, ValueError, TypeError) as exc:
             raise unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
+        self._snapshots.keep(state)
         return state
 
     def _still_has(self, state: IncidentState) -> bool:
         return self._hash_at(state.incident_id, state.last_seq) == state.last_hash
+
+    def _is_orphan(self, incident_id: str) -> bool:
+        """Events of this incident remain but its record was deleted (asked of this incident
+        only: the store-wide question scans every event of every incident)."""
+        recorded = self._db.execute("SELECT 1 FROM incidents WHERE incident_id = ?", (incident_id,))
+        if recorded.fetchone() is not None:
+            return False
+        events = self._db.execute("SELECT 1 FROM events WHERE incident_id = ? LIMIT 1", (incident_id,))
+        return events.fetchone() is not None
 
     def _hash_at(self, incident_id: str, seq: int) -> str | None:
         row = self._db.execute(
             "SELECT hash FROM events WHERE incident_id = ? AND seq = ?", (incident_id, seq)
         ).fetchone()
         return None if row is None else str(row[0])
-
-    def _from_snapshot(self, incident_id: str, head_seq: int) -> IncidentState | None:
-        """The stored snapshot's state when it still matches the chain and this code, else None."""
-        row = self._db.execute(
-            "SELECT incident_id, seq, hash, fingerprint, state FROM snapshots WHERE incident_id = ?",
-            (incident_id,),
-        ).fetchone()
-        if row is None or int(row[1]) > head_seq:
-            return None
-        kept = Snapshot(*row)
-        self._snapshot_seq[incident_id] = kept.seq
-        return snapshot.resume(kept, self._hash_at(incident_id, kept.seq), self._fingerprint)
-
-    def _snapshot_if_due(self, state: IncidentState) -> None:
-        """Inside the append's transaction: replace the incident's snapshot every few events."""
-        if not snapshot.due(state, self._snapshot_seq.get(state.incident_id, 0)):
-            return
-        taken = snapshot.take(state, self._fingerprint)
-        if taken is None:
-            return
-        self._db.execute(
-            "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-            (taken.incident_id, taken.seq, taken.hash, taken.fingerprint, taken.state),
-        )
-        self._snapshot_seq[state.incident_id] = taken.seq
 
     def _head(self, incident_id: str) -> tuple[int, str]:
         row = self._db.execute(

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.comms import DraftInputs
-from runbook_engine.comms.http import Response, post_json
+from runbook_engine.comms.http import post_json
 from runbook_engine.comms.outbox import flush
+from runbook_engine.comms.response import Response
 from runbook_engine.policy import load_policy
 from runbook_engine.timeline.events import EventType
 from tests.comms.conftest import HOOK, MM, SECRET_TOKEN, SLACK, TEAMS

@@ -167,3 +167,24 @@ def test_a_database_without_the_schema_says_to_run_store_init(
 def test_an_unreachable_server_is_a_plain_error(policy: Policy) -> None:
     with pytest.raises(StoreUnavailable, match=r"cannot reach the team store at 127\.0\.0\.1:1/nothing"):
         PostgresStore("postgresql://nobody:secret@127.0.0.1:1/nothing", policy)
+
+
+def test_a_state_a_login_writes_beside_the_chain_is_never_believed(
+    alices: IncidentService, team_db: TeamDatabase, policy: Policy, clock: FakeClock
+) -> None:
+    """The snapshots table of schema 4 is writable by every login and not covered by the chain:
+    a state put there (here: bob made IC) must not reach anyone's rules."""
+    from runbook_engine.timeline import snapshot
+
+    incident = alices.open("x", "SEV-3", "carol", ALICE).incident_id
+    for number in range(snapshot.EVERY + 2):
+        alices.note(incident, f"note {number}", ALICE)
+    state = alices.state(incident)
+    taken = snapshot.take(state, snapshot.fingerprint(policy))
+    assert taken is not None and state.ic == "carol"
+    forged = taken.state.replace('"carol"', '"bob"')
+    with psycopg.connect(team_db.url_as(BOB_LOGIN), autocommit=True) as conn:
+        row = (incident, taken.seq, taken.hash, taken.fingerprint, forged)
+        conn.execute("INSERT INTO runbook.snapshots VALUES (%s, %s, %s, %s, %s)", row)
+    with PostgresStore(team_db.url_as(BOB_LOGIN), policy) as bobs:
+        assert IncidentService(bobs, policy, clock).state(incident).ic == "carol"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import tempfile
 from contextlib import closing
@@ -16,6 +17,7 @@ from runbook_engine.timeline import snapshot
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.refusal import RuleRefused
 from runbook_engine.timeline.service import IncidentService
+from runbook_engine.timeline.snapshot_cache import FILE_NAME
 from runbook_engine.timeline.state import fold
 from runbook_engine.timeline.store import SqliteStore
 from tests.timeline.conftest import ALICE, BOB
@@ -52,8 +54,13 @@ def filled(path: Path, policy: Policy, notes: int) -> str:
         return incident
 
 
-def snapshot_row(path: Path) -> tuple[int, str]:
-    with closing(sqlite3.connect(path)) as db:
+def cache() -> Path:
+    """This test's private snapshot cache (RUNBOOK_CACHE_DIR is per test, see tests/conftest.py)."""
+    return Path(os.environ["RUNBOOK_CACHE_DIR"]) / FILE_NAME
+
+
+def snapshot_row(path: Path | None = None) -> tuple[int, str]:
+    with closing(sqlite3.connect(path or cache())) as db:
         seq, state = db.execute("SELECT seq, state FROM snapshots").fetchone()
         return int(seq), str(state)
 
@@ -61,16 +68,16 @@ def snapshot_row(path: Path) -> tuple[int, str]:
 def test_a_new_store_starts_from_the_snapshot_and_agrees_with_the_full_fold(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     incident = filled(path, POLICY, snapshot.EVERY * 2 + 5)
-    assert snapshot_row(path)[0] == snapshot.EVERY * 2
+    assert snapshot_row()[0] == snapshot.EVERY * 2
     with SqliteStore(path, POLICY) as store:
         assert store.state(incident) == fold(store.events(incident), POLICY)
-        assert store._snapshot_seq[incident] == snapshot.EVERY * 2
+        assert store._snapshots.kept_seq[incident] == snapshot.EVERY * 2
 
 
 def test_a_snapshot_that_disagrees_with_the_chain_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     incident = filled(path, POLICY, snapshot.EVERY + 3)
-    with closing(sqlite3.connect(path)) as db, db:
+    with closing(sqlite3.connect(cache())) as db, db:
         forged = "UPDATE snapshots SET hash = ?, state = replace(state, 'a bad deploy', 'forged')"
         db.execute(forged, ("0" * 64,))
     with SqliteStore(path, POLICY) as store:
@@ -82,15 +89,14 @@ def test_a_snapshot_that_disagrees_with_the_chain_is_ignored(tmp_path: Path) -> 
 def test_a_snapshot_from_other_code_or_policy_or_beyond_the_head_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     incident = filled(path, POLICY, snapshot.EVERY + 3)
-    with closing(sqlite3.connect(path)) as db, db:
+    with closing(sqlite3.connect(cache())) as db, db:
         db.execute("UPDATE snapshots SET state = replace(state, 'a bad deploy', 'forged')")
         db.execute("UPDATE snapshots SET fingerprint = 'older code'")
     with SqliteStore(path, POLICY) as store:
         assert [h.text for h in store.state(incident).hypotheses.values()] == ["a bad deploy"]
-    seq, _ = snapshot_row(path)
-    with closing(sqlite3.connect(path)) as db, db:
-        ahead = (snapshot.fingerprint(POLICY), seq + 1000)
-        db.execute("UPDATE snapshots SET fingerprint = ?, seq = ?", ahead)
+    with closing(sqlite3.connect(cache())) as db, db:  # the read kept one of this code: move it ahead
+        db.execute("DELETE FROM snapshots WHERE fingerprint = 'older code'")
+        db.execute("UPDATE snapshots SET seq = seq + 1000, state = replace(state, 'a bad deploy', 'forged')")
     with SqliteStore(path, POLICY) as store:
         assert [h.text for h in store.state(incident).hypotheses.values()] == ["a bad deploy"]
 
@@ -98,7 +104,7 @@ def test_a_snapshot_from_other_code_or_policy_or_beyond_the_head_is_ignored(tmp_
 def test_damaged_snapshot_text_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     incident = filled(path, POLICY, snapshot.EVERY + 3)
-    with closing(sqlite3.connect(path)) as db, db:
+    with closing(sqlite3.connect(cache())) as db, db:
         db.execute("UPDATE snapshots SET state = '{\"incident_id\": 1}'")
     with SqliteStore(path, POLICY) as store:
         assert store.state(incident) == fold(store.events(incident), POLICY)
@@ -107,3 +113,50 @@ def test_damaged_snapshot_text_is_ignored(tmp_path: Path) -> None:
 def test_a_changed_policy_changes_the_fingerprint() -> None:
     other = Policy({name: rule for name, rule in POLICY.severities.items() if name != "SEV-4"})
     assert snapshot.fingerprint(other) != snapshot.fingerprint(POLICY)
+
+
+def _forged_state_text(path: Path, incident: str) -> tuple[int, str, str]:
+    """(seq, hash, state) of a snapshot that names mallory IC and is otherwise right: the seq and
+    hash of a real event, this code's fingerprint, a state that decodes."""
+    seq, state = snapshot_row()
+    with SqliteStore(path, POLICY) as store:
+        hash_at = store.events(incident, until_seq=seq)[-1].hash
+    return seq, hash_at, state.replace('"bob"', '"mallory"')
+
+
+def test_a_state_written_into_the_shared_store_is_never_believed(tmp_path: Path) -> None:
+    """Anyone who may write the store could put a state beside the chain (IC: themselves), which
+    verify cannot see: states are only ever read from this account's own cache."""
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    seq, hash_at, forged = _forged_state_text(path, incident)
+    cache().unlink()
+    with closing(sqlite3.connect(path)) as db, db:
+        row = (incident, seq, hash_at, snapshot.fingerprint(POLICY), forged)
+        db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)", row)
+    with SqliteStore(path, POLICY) as store:
+        assert store.state(incident).ic == "bob"
+
+
+def test_a_cache_that_others_may_write_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    _, _, forged = _forged_state_text(path, incident)
+    with closing(sqlite3.connect(cache())) as db, db:
+        db.execute("UPDATE snapshots SET state = ?", (forged,))
+    with SqliteStore(path, POLICY) as store:  # this account's own cache is believed
+        assert store.state(incident).ic == "mallory"
+    cache().chmod(0o660)
+    with SqliteStore(path, POLICY) as store:
+        assert store.state(incident).ic == "bob"
+
+
+def test_a_read_keeps_a_snapshot_too(tmp_path: Path) -> None:
+    """After an upgrade (new fingerprint) or on a new machine, the first read keeps one."""
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    cache().unlink()
+    with SqliteStore(path, POLICY) as store:
+        store.state(incident)
+    assert snapshot_row()[0] == snapshot.EVERY + 5
+    assert cache().stat().st_mode & 0o777 == 0o600

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -185,3 +186,50 @@ def test_a_store_made_before_the_guards_gets_them_when_opened(
         assert store.verify(six).ok
     with sqlite3.connect(store_path) as db, pytest.raises(sqlite3.IntegrityError, match="append-only"):
         _edit_payload(db, six)
+
+
+def _reformat_payload(db: sqlite3.Connection, incident: str) -> None:
+    """Same value, other spelling: not canonical text, but the hash covers the value."""
+    db.execute("UPDATE events SET payload = '{ \"text\" : \"note at seq 3\" }' WHERE seq = 3")
+
+
+def _hash_the_stored_text(db: sqlite3.Connection, incident: str) -> None:
+    """A forger who hashes the row's own (non-canonical) text rather than the canonical body."""
+    prev_hash, at, actor = db.execute("SELECT prev_hash, at, actor FROM events WHERE seq = 3").fetchone()
+    payload = '{"text": "forged"}'
+    body = (f'{{"actor":{actor},"at":"{at}","incident_id":"{incident}","payload":{payload},'
+            f'"prev_hash":"{prev_hash}","seq":3,"type":"note"}}')
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    db.execute("UPDATE events SET payload = ?, hash = ? WHERE seq = 3", (payload, digest))
+
+
+def test_a_reformatted_but_equal_row_still_verifies(six: str, store_path: Path, policy: Policy) -> None:
+    with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
+        _reformat_payload(db, six)
+    with SqliteStore(store_path, policy) as store:
+        assert store.verify(six).ok
+
+
+def test_a_hash_over_non_canonical_text_is_an_alteration(six: str, store_path: Path, policy: Policy) -> None:
+    with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
+        _hash_the_stored_text(db, six)
+    with SqliteStore(store_path, policy) as store:
+        report = store.verify(six)
+    assert (report.ok, report.first_bad_seq) == (False, 3)
+    assert "altered" in report.reason
+
+
+def test_verified_events_are_the_stored_events(six: str, store: SqliteStore) -> None:
+    report, events = store.verified_events(six)
+    assert report.ok and events == store.events(six)
+
+
+def test_verified_events_stop_before_the_break(six: str, store_path: Path, policy: Policy) -> None:
+    with sqlite3.connect(store_path) as db:
+        _drop_guards(db)
+        _edit_payload(db, six)
+    with SqliteStore(store_path, policy) as store:
+        report, events = store.verified_events(six)
+    assert report.first_bad_seq == 3 and [e.seq for e in events] == [1, 2]

@@ -1,0 +1,50 @@
+"""Verification hashes a row's stored texts directly when they are canonical: for any event the
+engine seals and stores, that shortcut must give exactly the hash `event_hash` gives."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from runbook_engine.timeline.chain import RawRow, _texts_are_canonical, parse_row, seal, verify_rows
+from runbook_engine.timeline.events import GENESIS_HASH, Actor, EventType, NewEvent, canonical_json, iso_utc
+
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=12,
+)
+ACTOR = st.builds(Actor, TEXT, TEXT, TEXT)
+WHEN = st.datetimes(datetime(2000, 1, 1), datetime(2100, 1, 1), timezones=st.just(timezone.utc))
+Sealed = tuple[EventType, Actor, dict[str, object], datetime]
+INCIDENT = st.sampled_from(["INC-20260101-0001", "DEMO-20261128-0042", "ops_2026-01-01-7"])
+
+
+def _stored(incident: str, seq: int, prev_hash: str, new: NewEvent, at: datetime) -> RawRow:
+    """The row as both stores write it."""
+    event = seal(incident, seq, prev_hash, new, at)
+    actor, payload = canonical_json(event.actor.to_dict()), canonical_json(dict(event.payload))
+    return RawRow(seq, event.type.value, iso_utc(event.at), actor, payload, event.prev_hash, event.hash)
+
+
+@given(
+    incident=INCIDENT,
+    events=st.lists(
+        st.tuples(st.sampled_from(list(EventType)), ACTOR, st.dictionaries(TEXT, JSON, max_size=4), WHEN),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_every_sealed_and_stored_chain_verifies(incident: str, events: list[Sealed]) -> None:
+    rows, prev_hash = [], GENESIS_HASH
+    for seq, (kind, actor, payload, at) in enumerate(events, start=1):
+        row = _stored(incident, seq, prev_hash, NewEvent(kind, actor, payload), at)
+        rows.append(row)
+        prev_hash = row.hash
+    report = verify_rows(incident, rows, (len(rows), prev_hash))
+    assert report.ok, report.reason
+    parsed = [parse_row(incident, row) for row in rows]
+    assert all(_texts_are_canonical(row, event) for row, event in zip(rows, parsed, strict=True))
