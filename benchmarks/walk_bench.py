@@ -58,6 +58,8 @@ def open_incident(store: Path) -> str:
 
 
 def walk_argv(python: str, runbook: Path, store: Path, incident: str | None) -> list[str]:
+    """The walk through `python -m`: run it in a folder without a runbook_engine of its own (the
+    work folder), or `-m` imports the checkout instead of the installed package."""
     argv = [python, "-m", "runbook_engine", "walk", str(runbook), "--store", str(store)]
     return [*argv, "--incident", incident] if incident else [*argv, "--demo"]
 
@@ -78,16 +80,18 @@ def first_screens(work: Path, sizes: list[int], count: int, python: str) -> None
         needles: tuple[str, ...] = ("Which part of triage?", "What next?")
         cases[f"{nodes} nodes"] = (walk_argv(python, path, store, incident), needles)
     for argv, needles in cases.values():
-        first_screen(argv, warm_env, *needles)  # fills the warm cache and writes bytecode
+        first_screen(argv, warm_env, *needles, cwd=work)  # fills the warm cache and writes bytecode
 
     def cold(argv: list[str], needles: tuple[str, ...]) -> float:
         shutil.rmtree(cold_dir, ignore_errors=True)
-        return first_screen(argv, cold_env, *needles)
+        return first_screen(argv, cold_env, *needles, cwd=work)
 
     floor = [python, FLOOR_APP]
-    sides: dict[str, Callable[[], float]] = {"floor": lambda: first_screen(floor, warm_env, "FLOOR 0")}
+    sides: dict[str, Callable[[], float]] = {
+        "floor": lambda: first_screen(floor, warm_env, "FLOOR 0", cwd=work)
+    }
     for name, (argv, needles) in cases.items():
-        sides[f"{name}, warm"] = partial(first_screen, argv, warm_env, *needles)
+        sides[f"{name}, warm"] = partial(first_screen, argv, warm_env, *needles, cwd=work)
         sides[f"{name}, cold"] = partial(cold, argv, needles)
     sides["bare parse"] = partial(wall, [python, "-c", BARE_PARSE, str(path)])
     times = rounds(sides, count)
@@ -109,8 +113,8 @@ def answers(work: Path, nodes: int, count: int, python: str) -> None:
     store = work / "answers.db"
     incident = open_incident(store)
     env = {**os.environ, "TERM": "xterm-256color", "RUNBOOK_CACHE_DIR": str(work / "cache")}
-    walk = Terminal(walk_argv(python, write_big(work, nodes), store, incident), env)
-    floor = Terminal([python, FLOOR_APP], env)
+    walk = Terminal(walk_argv(python, write_big(work, nodes), store, incident), env, work)
+    floor = Terminal([python, FLOOR_APP], env, work)
     try:
         walk.wait(walk.shows("Which part of triage?", "What next?"))
         floor.wait(floor.shows("FLOOR 0"))
