@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,25 @@ def default_cache_dir() -> Path:
     explicit = os.environ.get("RUNBOOK_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    import platformdirs  # only without RUNBOOK_CACHE_DIR; it costs a few ms of start-up
+    common = _linux_cache_dir()
+    if common is not None:
+        return common
+    import platformdirs  # everywhere else: it costs ~6 % of a single-file lint's start-up
 
     return Path(platformdirs.user_cache_dir("runbook-engine", appauthor=False))
+
+
+def _linux_cache_dir() -> Path | None:
+    """platformdirs' answer on Linux in the common cases (an absolute $XDG_CACHE_HOME, else an
+    absolute $HOME), without importing it; None for anything else (other systems, Android, relative
+    or missing variables), which platformdirs decides."""
+    if sys.platform != "linux" or "ANDROID_DATA" in os.environ:
+        return None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg:
+        return Path(xdg, "runbook-engine") if os.path.isabs(xdg) else None  # noqa: PTH117
+    home = os.environ.get("HOME", "")
+    return Path(home.rstrip("/") or "/", ".cache", "runbook-engine") if os.path.isabs(home) else None  # noqa: PTH117
 
 
 def read_marker(marker: Path) -> Any:

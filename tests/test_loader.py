@@ -200,3 +200,11 @@ def test_an_explicit_scalar_tag_on_a_bad_value_is_rb007(value: str) -> None:
     with pytest.raises(LoadError) as caught:
         load_text(f"id: demo\nx: {value}\n")
     assert (caught.value.code, caught.value.position) == ("RB007", Position(2, 4))
+
+
+def test_many_shallow_flow_collections_load_and_a_deep_one_among_them_does_not() -> None:
+    """More openers than the depth limit send the text to the bracket-depth scan; only real depth
+    refuses it (a quoted `[` counts too, which errs on the side of the exact count)."""
+    shallow = "a: [" + ", ".join(["{k: [x]}"] * 60) + "]\nb: '[[[['\n"
+    assert len(load_text(shallow).data["a"]) == 60
+    assert error_of(shallow + "c: " + "[" * 51 + "]" * 51 + "\n") == ("RB012", Position(3, 53))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.cache_dir import default_cache_dir
+from runbook_engine.cache_dir import _linux_cache_dir, default_cache_dir
 from runbook_engine.format import library
 from runbook_engine.format.library import RunbookInvalid
 from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated
@@ -84,8 +84,29 @@ def test_without_an_explicit_folder_the_platforms_cache_folder_is_used(
         return str(tmp_path / "Library" / "Caches" / "runbook-engine")
 
     monkeypatch.setattr(platformdirs, "user_cache_dir", user_cache_dir)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # not a case the Linux shortcut decides
     assert default_cache_dir() == tmp_path / "Library" / "Caches" / "runbook-engine"
     assert asked == [("runbook-engine", False)]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the shortcut is for Linux")
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [("/x/cache", "/home/a"), ("/x/cache/", "/home/a"), (None, "/home/a"), ("", "/home/a/"), (None, "/")],
+)
+def test_on_linux_the_cache_folder_is_platformdirs_own_without_importing_it(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("RUNBOOK_CACHE_DIR", raising=False)
+    monkeypatch.delenv("ANDROID_DATA", raising=False)
+    monkeypatch.setenv("HOME", home)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert _linux_cache_dir() == Path(platformdirs.user_cache_dir("runbook-engine", appauthor=False))
 
 
 def test_a_warm_load_never_imports_the_yaml_parser(runbook: Path, tmp_path: Path) -> None:

@@ -83,6 +83,8 @@ STRATEGIES = ("rollback", "fix-forward", "degrade")
 
 @dataclass(frozen=True)
 class Node:
+    """One node of the decision tree: what it says, where it leads and what it runs."""
+
     id: str
     kind: str
     text: str
@@ -157,6 +159,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Symptom:
+    """What pages: the summary, the alerts and their variants, the impact."""
+
     summary: str
     alerts: tuple[str, ...] = ()
     impact: str = ""
@@ -166,6 +170,8 @@ class Symptom:
 
 @dataclass(frozen=True)
 class Runbook:
+    """A whole runbook: its identity, its owners and severity, its symptom and its nodes."""
+
     id: str
     title: str
     service: str

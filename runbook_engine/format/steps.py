@@ -57,6 +57,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Stage:
+    """One stage of a staged action: its name, its step and how to verify it."""
+
     name: str
     step: Step | None
     verify: str = ""
@@ -64,12 +66,16 @@ class Stage:
 
 @dataclass(frozen=True)
 class Rollback:
+    """How to undo a risky action: what to do, and the step that does it."""
+
     text: str
     step: Step | None = None
 
 
 @dataclass(frozen=True)
 class Irreversible:
+    """What cannot be undone after an action, and what to check before it."""
+
     consequence: str
     precheck: str = ""
 

@@ -16,11 +16,13 @@ import contextlib
 import fnmatch
 import importlib
 import sys
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
 from runbook_engine.errors import UsageError
 from runbook_engine.findings import Severity
 from runbook_engine.format.loader import LoadError, load_data_text
@@ -137,15 +139,38 @@ def _percent(raw: Any, source: str) -> float | None:
 def _raw_config(path: Path) -> Any:
     text = _read(path)
     if path.name == "pyproject.toml":
-        toml = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
-        try:
-            return toml.loads(text).get("tool", {}).get("runbook")
-        except toml.TOMLDecodeError as exc:
-            raise UsageError(f"{path}: invalid TOML: {exc}") from None
+        return _tool_table(path, text)
     try:
         return load_data_text(text, str(path))
     except LoadError as exc:
         raise UsageError(f"{path}:{exc.position.line}:{exc.position.column}: {exc.message}") from None
+
+
+TOML_TABLES = "pyproject-tables"
+"""Cache folder of parsed `[tool.runbook]` tables: one small JSON file per pyproject.toml."""
+
+
+def _tool_table(path: Path, text: str) -> Any:
+    """`[tool.runbook]` of a pyproject.toml, kept in the user cache with the file's exact text and
+    used only while the text is the same: importing tomllib costs a single-file lint about a tenth of
+    its time, comparing a few kilobytes nothing. The file name only spreads paths over files; the
+    path and text inside decide."""
+    name = str(path.resolve())
+    marker = default_cache_dir() / TOML_TABLES / f"{zlib.crc32(name.encode()):08x}.json"
+    kept = read_marker(marker)
+    if isinstance(kept, dict) and kept.get("path") == name and kept.get("text") == text and "table" in kept:
+        return kept["table"]
+    table = _parse_tool_table(path, text)
+    write_marker(marker, {"path": name, "text": text, "table": table})
+    return table
+
+
+def _parse_tool_table(path: Path, text: str) -> Any:
+    toml = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
+    try:
+        return toml.loads(text).get("tool", {}).get("runbook")
+    except toml.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
 
 
 def _read(path: Path) -> str:

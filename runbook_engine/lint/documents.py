@@ -7,10 +7,7 @@ each within a timeout. `wiki:` paths are the team wiki's and are not checked.
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +62,10 @@ def _refs_in(document: Document) -> Iterator[DocumentRef]:
 
 def problem(url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> str | None:
     """Why `url` is unreachable ("HTTP 404", "connection refused"...), or None when it answers."""
+    # Imported here: urllib.request brings http, ssl and email, ~30 ms of every lint's start-up,
+    # and the rule registry imports this module for RB210's description.
+    import urllib.error
+
     try:
         return _status_problem(_request(url, "HEAD", timeout_s))
     except urllib.error.HTTPError as exc:
@@ -81,6 +82,8 @@ def problem(url: str, timeout_s: float = DEFAULT_TIMEOUT_S) -> str | None:
 
 
 def _request(url: str, method: str, timeout_s: float) -> int:
+    import urllib.request
+
     # Only http(s) URLs get here (`_refs_in` filters them), never file: or custom schemes.
     request = urllib.request.Request(url, method=method, headers={"User-Agent": "runbook-lint"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
@@ -98,6 +101,8 @@ def _reason(exc: BaseException) -> str:
 
 def document_findings(files: Sequence[Path], timeout_s: float = DEFAULT_TIMEOUT_S) -> list[Finding]:
     """One finding per reference to a document that does not answer; each URL is asked once."""
+    from concurrent.futures import ThreadPoolExecutor
+
     refs = document_refs(files)
     urls = sorted({ref.url for ref in refs})
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:

@@ -1,17 +1,26 @@
 """Ids and node ids of the runbooks beside the linted files, kept between runs and checked before use.
 
 Linting one file (the pre-commit case) resolves its links against every runbook in its folder;
-parsing them all made a single-file lint grow with the size of the repository. Each file's id
-and node ids are kept in a small SQLite database in the user cache folder, and a row is used only
-when the file's size, mtime_ns, ctime_ns and inode are what they were when it was read. A file
-changed within RACY_NS of that read may still show the same stat (coarse clocks), so such rows
-are used only after the content hash matches too. Anything that does not match is parsed again,
-so a stale row never hides a finding. Every file is still stat'ed: only that proves it unchanged.
+parsing them all made a single-file lint grow with the size of the repository. The cache
+(`library-index.sqlite3` in the user cache folder) keeps one listing per folder, written whole:
+each runbook file's stat signature (size, mtime_ns, ctime_ns, inode) and the runbook id and content
+digest read at that signature; beside it, per content digest, the id and node ids.
+
+A listing entry is used only while the file's stat is exactly its signature. A file changed within
+RACY_NS of being read may still show the same stat after another change (coarse clocks), so such
+an entry is kept without a signature and the file is hashed again next time. Anything that does not
+match is read again, so a stale listing never hides a finding; a listing is replaced whole, so one
+run's entries are never paired with another run's signatures.
+
+Every file is still stat'ed on every run: a folder's mtime changes when names are added, removed or
+renamed, not when a file is rewritten in place (`>`, many editors, `git checkout`), so it cannot
+vouch for its files. What the listing saves is the rest: when every stat matches (one comparison of
+two dicts) nothing is read per file.
 """
 
 from __future__ import annotations
 
-import hashlib
+import marshal
 import os
 import sqlite3
 import time
@@ -26,27 +35,30 @@ from runbook_engine.format.loader import LoadError, load_bytes
 from runbook_engine.lint.context import RunbookContext
 from runbook_engine.lint.index import IndexEntry
 
-FORMAT = 1
+FORMAT = 3
 RACY_NS = 2_000_000_000
 """Two seconds: the coarsest file-time granularity in common use (FAT)."""
-SCHEMA = """CREATE TABLE IF NOT EXISTS files (
-    folder TEXT, name TEXT, size INT, mtime_ns INT, ctime_ns INT, ino INT, read_at_ns INT,
-    digest TEXT, id TEXT, node_ids TEXT, PRIMARY KEY (folder, name))"""
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, signatures BLOB, files BLOB)",
+    "CREATE TABLE IF NOT EXISTS contents (digest TEXT PRIMARY KEY, id TEXT, node_ids TEXT)",
+)
 
-Row = tuple[str, int, int, int, int, int, str | None]
-"""name, size, mtime_ns, ctime_ns, inode, settled-before time, id (see _KNOWN)."""
+Signature = tuple[int, int, int, int]
+"""size, mtime_ns, ctime_ns, inode."""
+Files = dict[str, tuple[str | None, str]]
+"""file name -> (runbook id or None, content digest)."""
 
 
 def library_entries(
     folders: Iterable[Path], ids: Collection[str], cache_dir: Path | None = None, *, skip: Iterable[Path] = ()
 ) -> Iterator[IndexEntry]:
     """Entries of the runbooks in `folders` whose id is one of `ids`, but the files `skip` names (the
-    linted ones, however spelt): from the cache where provably current, else parsed."""
+    linted ones, however spelt): from the cache where provably current, else read."""
     path = (default_cache_dir() if cache_dir is None else cache_dir) / "library-index.sqlite3"
     skipped = {(stat.st_dev, stat.st_ino) for stat in map(_stat, skip) if stat is not None}
     with _database(path) as db:
         for folder in folders:
-            yield from _folder_entries(db, folder, set(ids), skipped)
+            yield from _folder_entries(db, folder, frozenset(ids), skipped)
 
 
 def _stat(path: Path | str) -> os.stat_result | None:
@@ -83,10 +95,12 @@ def _open(name: str) -> sqlite3.Connection:
     db = sqlite3.connect(name, timeout=5, isolation_level="DEFERRED")
     try:
         if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-            db.execute("DROP TABLE IF EXISTS files")
+            for table in ("files", "folders", "contents"):  # `files` was format 1's
+                db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute(f"PRAGMA user_version = {FORMAT}")
         db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is only a re-read
-        db.execute(SCHEMA)
+        for statement in SCHEMA:
+            db.execute(statement)
     except sqlite3.Error:
         db.close()
         raise
@@ -94,57 +108,110 @@ def _open(name: str) -> sqlite3.Connection:
 
 
 def _folder_entries(
-    db: sqlite3.Connection, folder: Path, ids: set[str], skip: set[tuple[int, int]]
+    db: sqlite3.Connection, folder: Path, ids: frozenset[str], skip: set[tuple[int, int]]
 ) -> Iterator[IndexEntry]:
     key = str(folder.resolve())
-    known = {row[0]: row for row in db.execute(_KNOWN, (RACY_NS, key))}
-    found: list[IndexEntry] = []
+    signatures, files = _listing(db, key)
+    current, skipped = _signatures(folder, skip)
+    if current != signatures:
+        files = _update(db, key, folder, (signatures, files), current, skipped)
+    found = [name for name, (runbook_id, _) in files.items() if runbook_id in ids and name not in skipped]
+    for name in sorted(found):
+        entry = _entry(db, folder, name, files[name])
+        if entry is not None and entry.id in ids:
+            yield entry
+
+
+def _listing(db: sqlite3.Connection, key: str) -> tuple[dict[str, Signature | None], Files]:
+    """The folder's stored signatures and files.
+
+    They are marshalled: as JSON, reading them back cost more than stat'ing 4,000 files (every
+    nanosecond time is a 19-digit number parsed from text). Only runbook-engine writes them, into
+    the user's own cache folder, as the interpreter writes its bytecode cache (also marshal) into
+    __pycache__; nothing read back is ever run, and damaged data only makes the folder read again.
+    """
+    row = db.execute("SELECT signatures, files FROM folders WHERE folder = ?", (key,)).fetchone()
+    if row is None:
+        return {}, {}
+    try:
+        signatures, files = marshal.loads(row[0]), marshal.loads(row[1])  # noqa: S302 - see above
+    except (ValueError, EOFError, TypeError):  # damaged: it is only a cache
+        return {}, {}
+    if not isinstance(signatures, dict) or not isinstance(files, dict):
+        return {}, {}
+    if not all(map(_is_file, files.values())):
+        return {}, {}
+    return signatures, files
+
+
+def _is_file(value: object) -> bool:
+    """Whether a stored file entry has its shape: (id or None, digest)."""
+    return (
+        type(value) is tuple
+        and len(value) == 2
+        and (value[0] is None or type(value[0]) is str)
+        and type(value[1]) is str
+    )
+
+
+def _signatures(folder: Path, skip: set[tuple[int, int]]) -> tuple[dict[str, Signature | None], set[str]]:
+    """Every runbook file's signature (the linted ones' too: they are left out of the results, not of
+    the comparison, so linting another file of the folder next time does not look like a change)."""
+    current: dict[str, Signature | None] = {}
+    skipped: set[str] = set()
     with os.scandir(folder) as listing:
-        names = [(item.name, item.path) for item in listing if is_runbook_name(item.name) and item.is_file()]
-    for name, path in names:
-        runbook_id = _current_id(db, key, path, name, known.get(name), skip)
-        if runbook_id in ids:
-            found.append(_entry(db, key, path, name, runbook_id))
-    gone = known.keys() - {name for name, _ in names}
-    db.executemany("DELETE FROM files WHERE folder = ? AND name = ?", [(key, name) for name in gone])
-    yield from sorted(found, key=lambda entry: entry.path)
+        for item in listing:
+            if not is_runbook_name(item.name) or not item.is_file():
+                continue
+            try:
+                stat = item.stat()
+            except OSError:
+                continue
+            current[item.name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+            if skip and (stat.st_dev, stat.st_ino) in skip:
+                skipped.add(item.name)
+    return current, skipped
 
 
-_KNOWN = "SELECT name, size, mtime_ns, ctime_ns, ino, read_at_ns - ?, id FROM files WHERE folder = ?"
-"""Each row with the time before which its file's times prove it settled (read_at - RACY_NS)."""
+def _update(
+    db: sqlite3.Connection,
+    key: str,
+    folder: Path,
+    stored: tuple[dict[str, Signature | None], Files],
+    current: dict[str, Signature | None],
+    skipped: set[str],
+) -> Files:
+    """Read again every file whose signature changed, forget the files that are gone, and store the
+    listing whole when it changed. A linted file keeps its old entry (it is not used for itself):
+    reading it here would parse it twice."""
+    signatures, files = stored
+    kept = {
+        name: signatures[name]
+        for name, signature in current.items()
+        if name in signatures and (name in skipped or signatures[name] == signature)
+    }
+    new_files: Files = {name: files[name] for name in kept if name in files}
+    for name in sorted(current.keys() - kept.keys() - skipped):
+        read = _read(db, os.path.join(folder, name))  # noqa: PTH118 - see _stat
+        if read is not None:
+            kept[name], new_files[name] = read[0], (read[1], read[2])
+    if kept != signatures or new_files != files:
+        stored_now = (key, marshal.dumps(kept), marshal.dumps(new_files))
+        db.execute("INSERT OR REPLACE INTO folders VALUES (?, ?, ?)", stored_now)
+        _forget(db, files, new_files)
+    return new_files
 
 
-def _entry(db: sqlite3.Connection, key: str, path: str, name: str, runbook_id: str) -> IndexEntry:
-    query = "SELECT node_ids FROM files WHERE folder = ? AND name = ?"
-    (node_ids,) = db.execute(query, (key, name)).fetchone()
-    return IndexEntry(path, runbook_id, Position(), node_ids=node_ids)
+def _forget(db: sqlite3.Connection, old: Files, new: Files) -> None:
+    """Drop the contents no file of the folder has any more (another folder with the same content
+    only reads its file again)."""
+    gone = {file[1] for file in old.values()} - {file[1] for file in new.values()}
+    db.executemany("DELETE FROM contents WHERE digest = ?", [(digest,) for digest in gone])
 
 
-def _current_id(
-    db: sqlite3.Connection, key: str, path: str, name: str, row: Row | None, skip: set[tuple[int, int]]
-) -> str | None:
-    """The file's runbook id, from its row when provably current, else read (and the row updated).
-
-    Runs once per file of the folder, so the checks are spelt out rather than built as tuples."""
-    stat = _stat(path)
-    if stat is None or (stat.st_dev, stat.st_ino) in skip:
-        return None
-    if (
-        row is not None
-        and row[1] == stat.st_size
-        and row[2] == stat.st_mtime_ns
-        and row[3] == stat.st_ctime_ns
-        and row[4] == stat.st_ino
-        and stat.st_mtime_ns < row[5]
-        and stat.st_ctime_ns < row[5]
-    ):
-        return row[6]
-    return _refresh(db, key, path, name, row is not None)
-
-
-def _refresh(db: sqlite3.Connection, key: str, path: str, name: str, known: bool) -> str | None:
-    """Read the file (stat first, so a change during the read shows as a new stat later); parse it
-    only when its content hash differs from the row's."""
+def _read(db: sqlite3.Connection, path: str) -> tuple[Signature | None, str | None, str] | None:
+    """(signature, or None while the file's last change is too recent to vouch for it; id; digest)
+    of the file as read now. Stat first: a change during the read shows as a new stat next time."""
     read_at = time.time_ns()
     try:
         stat = os.stat(path)  # noqa: PTH116
@@ -152,18 +219,33 @@ def _refresh(db: sqlite3.Connection, key: str, path: str, name: str, known: bool
             raw = file.read()
     except OSError:
         return None
+    import hashlib  # only when a file is read again: a warm index never hashes
+
     digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-    fresh = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, read_at)
-    query = "SELECT id FROM files WHERE folder = ? AND name = ? AND digest = ?"
-    row = db.execute(query, (key, name, digest)).fetchone() if known else None
-    if row is not None:
-        db.execute("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ?, read_at_ns = ? "
-                   "WHERE folder = ? AND name = ?", (*fresh, key, name))
-        return None if row[0] is None else str(row[0])
-    runbook_id, node_ids = _ids(raw, path)
-    db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               (key, name, *fresh, digest, runbook_id, node_ids))
-    return runbook_id
+    row = db.execute("SELECT id FROM contents WHERE digest = ?", (digest,)).fetchone()
+    if row is None:
+        runbook_id, node_ids = _ids(raw, path)
+        db.execute("INSERT OR REPLACE INTO contents VALUES (?, ?, ?)", (digest, runbook_id, node_ids))
+    else:
+        runbook_id = row[0]
+    settled = read_at - RACY_NS
+    racy = stat.st_mtime_ns >= settled or stat.st_ctime_ns >= settled
+    signature = None if racy else (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    return signature, runbook_id, digest
+
+
+def _entry(db: sqlite3.Connection, folder: Path, name: str, file: tuple[str | None, str]) -> IndexEntry | None:  # noqa: E501
+    """The index entry of a current file; its node ids come by digest, so they are the content's
+    whose id the listing holds (a missing row, e.g. another folder's update removed it, is read)."""
+    path = os.path.join(folder, name)  # noqa: PTH118
+    row = db.execute("SELECT id, node_ids FROM contents WHERE digest = ?", (file[1],)).fetchone()
+    if row is None:
+        read = _read(db, path)
+        if read is None:
+            return None
+        row = db.execute("SELECT id, node_ids FROM contents WHERE digest = ?", (read[2],)).fetchone()
+    runbook_id, node_ids = row
+    return None if runbook_id is None else IndexEntry(path, runbook_id, Position(), node_ids=node_ids)
 
 
 def _ids(raw: bytes, name: str) -> tuple[str | None, str | None]:

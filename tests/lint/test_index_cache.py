@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import marshal
+import os
 import sqlite3
-from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from runbook_engine.cli.main import main
-from runbook_engine.lint.index_cache import RACY_NS, library_entries
+from runbook_engine.lint import index_cache
+from runbook_engine.lint.index_cache import library_entries
 from tests.lint.common import patched
 
 TEAM = "    team: platform-oncall\n"
@@ -26,17 +29,23 @@ def library(folder: Path) -> tuple[Path, Path]:
     return demo, other
 
 
-def row(cache: Path, name: str) -> dict[str, object]:
+def listing(cache: Path, folder: Path) -> dict[str, Any]:
+    """The folder's stored signatures and files."""
+    query = "SELECT signatures, files FROM folders WHERE folder = ?"
     with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db:
-        db.row_factory = sqlite3.Row
-        return dict(db.execute("SELECT * FROM files WHERE name = ?", (name,)).fetchone())
+        signatures, files = db.execute(query, (str(folder.resolve()),)).fetchone()
+    return {"signatures": marshal.loads(signatures), "files": marshal.loads(files)}
 
 
-def rewrite(cache: Path, name: str, change: Mapping[str, object]) -> None:
-    """Edit a row as a coarse clock or a stale cache would leave it."""
+def store(cache: Path, folder: Path, changed: dict[str, Any]) -> None:
+    """Write a listing as a stale cache would leave it."""
+    blobs = marshal.dumps(changed["signatures"]), marshal.dumps(changed["files"])
+    sql(cache, "UPDATE folders SET signatures = ?, files = ? WHERE folder = ?", *blobs, str(folder.resolve()))
+
+
+def sql(cache: Path, statement: str, *values: object) -> None:
     with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db, db:
-        for column, value in change.items():
-            db.execute(f"UPDATE files SET {column} = ? WHERE name = ?", (value, name))
+        db.execute(statement, values)
 
 
 def other_id(other: Path, cache: Path) -> str:
@@ -47,6 +56,12 @@ def other_id(other: Path, cache: Path) -> str:
 def lint_out(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["lint", str(path)])
     return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file counts as read long after its last change (its stat alone then vouches for it)."""
+    monkeypatch.setattr(index_cache, "RACY_NS", 0)
 
 
 def test_a_removed_node_is_found_though_the_index_had_it(
@@ -60,27 +75,71 @@ def test_a_removed_node_is_found_though_the_index_had_it(
     assert "RB206 runbook 'other' has no node 'watch'" in out
 
 
-def test_same_size_same_stat_change_is_caught_by_the_content_hash(tmp_path: Path) -> None:
-    """A coarse clock can leave size and times unchanged; a recent entry is checked by hash."""
+def test_a_file_read_soon_after_its_change_has_no_signature_and_is_hashed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coarse clock can leave a second change with the same size and times; such an entry is never
+    trusted on its stat, so a same-size change is seen."""
+    monkeypatch.setattr(index_cache, "RACY_NS", 10**18)
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
     assert other_id(other, cache) == "other"
+    assert listing(cache, other.parent)["signatures"]["other.yaml"] is None
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
-    stat = other.stat()
-    same = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "ctime_ns": stat.st_ctime_ns}
-    rewrite(cache, "other.yaml", same)
     assert other_id(other, cache) == "ohter"
 
 
-def test_a_settled_entry_is_used_without_reading_the_file(tmp_path: Path) -> None:
+def test_a_settled_entry_is_used_without_reading_the_file(tmp_path: Path, settled: None) -> None:
     cache = tmp_path / "cache"
     _, other = library(tmp_path / "lib")
     list(library_entries([other.parent], IDS, cache))
-    settled = int(str(row(cache, "other.yaml")["read_at_ns"])) + 2 * RACY_NS  # read long after a change
-    rewrite(cache, "other.yaml", {"read_at_ns": settled, "id": "from-the-index"})
+    stat = other.stat()
+    assert listing(cache, other.parent)["signatures"]["other.yaml"] == (
+        stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+    )
+    changed = listing(cache, other.parent)
+    changed["files"]["other.yaml"] = ("from-the-index", changed["files"]["other.yaml"][1])
+    store(cache, other.parent, changed)
+    digest = changed["files"]["other.yaml"][1]
+    sql(cache, "UPDATE contents SET id = 'from-the-index' WHERE digest = ?", digest)
     assert other_id(other, cache) == "from-the-index"
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
     assert other_id(other, cache) == "ohter"
+
+
+def test_a_rewrite_in_place_that_puts_the_old_mtime_back_is_seen(tmp_path: Path, settled: None) -> None:
+    """Rewritten through the same inode, same size, mtime restored: only ctime tells, and it does."""
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    assert other_id(other, cache) == "other"
+    before = other.stat()
+    with other.open("r+b") as file:
+        file.write(other.read_bytes().replace(b"id: other", b"id: ohter"))
+    os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (other.stat().st_size, other.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert other_id(other, cache) == "ohter"
+
+
+def test_node_ids_come_from_the_content_the_listing_names(tmp_path: Path, settled: None) -> None:
+    """A listing's file and node ids are one content's (by digest); a missing content row is read."""
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    list(library_entries([other.parent], IDS, cache))
+    sql(cache, "DELETE FROM contents")
+    (entry,) = [e for e in library_entries([other.parent], IDS, cache) if e.path == str(other)]
+    assert entry.has_node("watch") and not entry.has_node("wotch")
+
+
+def test_linting_a_changed_file_leaves_the_listing_alone(tmp_path: Path, settled: None) -> None:
+    """The linted file is left out of the results, not read for the index: pre-commit lints files
+    that just changed, and reading them here too would parse them twice."""
+    cache = tmp_path / "cache"
+    demo, other = library(tmp_path / "lib")
+    list(library_entries([other.parent], IDS, cache))
+    before = listing(cache, other.parent)
+    demo.write_text(demo.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert [e.path for e in library_entries([other.parent], IDS, cache, skip=[demo])] == [str(other)]
+    assert listing(cache, other.parent) == before
 
 
 def test_new_and_deleted_neighbours(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,7 +157,23 @@ def test_a_damaged_index_is_replaced(tmp_path: Path) -> None:
     list(library_entries([other.parent], IDS, cache))
     (cache / "library-index.sqlite3").write_bytes(b"not a database" * 100)
     assert other_id(other, cache) == "other"
-    assert row(cache, "other.yaml")["id"] == "other"
+    assert listing(cache, other.parent)["files"]["other.yaml"][0] == "other"
+
+
+def test_a_damaged_listing_or_an_older_format_is_read_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    list(library_entries([other.parent], IDS, cache))
+    sql(cache, "UPDATE folders SET signatures = x'00ff', files = 'not marshalled'")
+    assert other_id(other, cache) == "other"
+    store(cache, other.parent, {"signatures": {}, "files": {"other.yaml": ["other", 7]}})
+    assert other_id(other, cache) == "other"
+    sql(cache, "PRAGMA user_version = 1")
+    sql(cache, "CREATE TABLE files (folder TEXT, name TEXT)")
+    assert other_id(other, cache) == "other"
+    with closing(sqlite3.connect(cache / "library-index.sqlite3")) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"folders", "contents"}
 
 
 def test_the_linted_file_is_not_its_own_duplicate_however_spelt(

@@ -11,6 +11,8 @@ from runbook_engine.lint.context import RunbookContext, descendants
 
 @dataclass(frozen=True)
 class SkippedCleanup:
+    """A cleanup owed at `node` (its `index`-th) that a path to `ending` never passes."""
+
     node: Node
     index: int
     owed: str

@@ -21,7 +21,6 @@ Passing:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from runbook_engine.findings import Issue, Severity
@@ -47,5 +46,7 @@ def check(ctx: RunbookContext) -> Iterator[Issue]:
 
 
 def _hint(ctx: RunbookContext, target: str) -> str:
+    import difflib  # only for a finding: the clean files of a pre-commit run never pay its import
+
     close = difflib.get_close_matches(target, list(ctx.runbook.nodes), n=1)
     return f"did you mean {close[0]!r}?" if close else "add the node or point at an existing one"

@@ -29,14 +29,15 @@ NAME = "placeholder-text"
 SUMMARY = "placeholder text such as TODO, TBD or FIXME"
 SEVERITY = Severity.WARNING
 
+WORDS = ("TODO", "TBD", "FIXME", "XXX")
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b")
-ANYWHERE = re.compile(r"TODO|TBD|FIXME|XXX")
 
 
 def check(ctx: RunbookContext) -> Iterator[Issue]:
-    # One C-speed scan of the whole source first: most files have no placeholder at all.
+    # A substring search of the whole source first: most files have no placeholder at all. Four
+    # `in` tests are C string searches; one regex alternation tries every position in Python's re.
     source = ctx.document.text or json.dumps(ctx.data, ensure_ascii=False, default=str)
-    if not ANYWHERE.search(source):
+    if not any(word in source for word in WORDS):
         return
     for path, text in strings(ctx.data):
         found = PLACEHOLDER.search(text)
