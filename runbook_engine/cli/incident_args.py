@@ -8,7 +8,7 @@ from datetime import date
 
 from runbook_engine.cli.integrity import add_allow_broken
 from runbook_engine.comms import KINDS
-from runbook_engine.format.model import STRATEGIES
+from runbook_engine.format.strategies import STRATEGIES
 
 ROLES = ("ic", "comms", "ops", "scribe", "tech_lead", "primary", "owner")
 

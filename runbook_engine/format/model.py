@@ -77,8 +77,6 @@ class Edge:
     path: DocPath
 
 
-STRATEGIES = ("rollback", "fix-forward", "degrade")
-"""The ways an action can mitigate, as the runbook schema's `strategy` names them."""
 
 
 @dataclass(frozen=True)
