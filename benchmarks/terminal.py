@@ -92,9 +92,11 @@ class Terminal:
         os.close(self.fd)
 
 
-def first_screen(argv: Sequence[str], env: Mapping[str, str], *needles: str) -> float:
-    """Seconds from spawning `argv` until its screen shows every needle."""
-    terminal = Terminal(argv, env)
+def first_screen(
+    argv: Sequence[str], env: Mapping[str, str], *needles: str, cwd: Path | None = None
+) -> float:
+    """Seconds from spawning `argv` (in `cwd`) until its screen shows every needle."""
+    terminal = Terminal(argv, env, cwd)
     try:
         return terminal.wait(terminal.shows(*needles)) - terminal.started
     finally:

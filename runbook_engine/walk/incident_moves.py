@@ -10,7 +10,6 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from runbook_engine.comms import ActionLine, DraftInputs, build_draft, render_text
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
@@ -101,6 +100,9 @@ def status_update(
         f"Next update: {next_at:%H:%M} UTC",
     ]
     if policy is not None:
+        # Drafting is only needed when an update is written: its modules stay off the walk's start.
+        from runbook_engine.comms import ActionLine, DraftInputs, build_draft, render_text
+
         inputs = DraftInputs(
             impact=values["impact"],
             hypothesis=values["hypothesis"],
