@@ -167,7 +167,7 @@ class PostgresStore:
         events = self._db.write(attempt)
         if events and landed and landed[-1].last_seq == events[-1].seq:
             self._cache[incident_id] = landed[-1]
-            self._snapshots.keep(landed[-1])  # committed: only now may it become a snapshot
+            self._snapshots.offer(landed[-1])  # committed: now it may become a snapshot
         return events
 
     @_locked
@@ -286,7 +286,7 @@ class PostgresStore:
         except (KeyError, ValueError, TypeError) as exc:
             raise unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
-        self._snapshots.keep(state)
+        self._snapshots.offer(state)
         return state
 
     def _still_has(self, conn: Connection, state: IncidentState) -> bool:

@@ -34,13 +34,15 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS snapshots (
 
 
 class PrivateSnapshots:
-    """One store's snapshots in this account's cache: `resume` before folding, `keep` after."""
+    """One store's snapshots in this account's cache: `resume` before folding, `offer` each state
+    folded, and the newest is kept when the store closes (a walk's answers never wait for it)."""
 
     def __init__(self, store: str, policy: Policy, cache_dir: Path | None = None) -> None:
         self.store = store
         self.path = (default_cache_dir() if cache_dir is None else cache_dir) / FILE_NAME
         self.fingerprint = snapshot.fingerprint(policy)
         self.kept_seq: dict[str, int] = {}
+        self._offered: dict[str, IncidentState] = {}
         self._db: sqlite3.Connection | None = None
         self._opened = False
 
@@ -56,8 +58,23 @@ class PrivateSnapshots:
         self.kept_seq[incident_id] = kept.seq
         return snapshot.resume(kept, hash_at(kept.seq), self.fingerprint)
 
-    def keep(self, state: IncidentState) -> None:
-        """Replace the incident's snapshot when enough events came since the last one."""
+    def offer(self, state: IncidentState) -> None:
+        """A state as committed in the store (folded from it, or appended and committed)."""
+        self._offered[state.incident_id] = state
+
+    def keep_due(self) -> None:
+        """Keep each offered state that is far enough past its incident's last snapshot."""
+        for state in self._offered.values():
+            self._keep(state)
+        self._offered.clear()
+
+    def close(self) -> None:
+        self.keep_due()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _keep(self, state: IncidentState) -> None:
         if not snapshot.due(state, self.kept_seq.get(state.incident_id, 0)):
             return
         taken = snapshot.take(state, self.fingerprint)
@@ -66,11 +83,6 @@ class PrivateSnapshots:
         self.kept_seq[state.incident_id] = taken.seq
         row = (self.store, taken.incident_id, taken.fingerprint, taken.seq, taken.hash, taken.state)
         self._write("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?, ?)", row)
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
 
     def _query(self, sql: str, params: tuple[object, ...]) -> tuple[object, ...] | None:
         db = self._connection()

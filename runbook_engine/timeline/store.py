@@ -201,7 +201,7 @@ class SqliteStore:
         with self._immediate():
             state, landed = self._insert_all(incident_id, new_events, at, check)
         self._cache[incident_id] = state
-        self._snapshots.keep(state)  # committed: only now may it become a snapshot
+        self._snapshots.offer(state)  # committed: now it may become a snapshot
         return landed
 
     def _insert_all(
@@ -302,7 +302,7 @@ class SqliteStore:
         except (KeyError, ValueError, TypeError) as exc:
             raise unreadable(incident_id, f"an event does not fit its type ({exc})") from None
         self._cache[incident_id] = state
-        self._snapshots.keep(state)
+        self._snapshots.offer(state)
         return state
 
     def _still_has(self, state: IncidentState) -> bool:

@@ -68,10 +68,11 @@ def snapshot_row(path: Path | None = None) -> tuple[int, str]:
 def test_a_new_store_starts_from_the_snapshot_and_agrees_with_the_full_fold(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     incident = filled(path, POLICY, snapshot.EVERY * 2 + 5)
-    assert snapshot_row()[0] == snapshot.EVERY * 2
+    last_seq = snapshot.EVERY * 2 + 7  # opened, a hypothesis, the notes
+    assert snapshot_row()[0] == last_seq  # kept once, when the store closed
     with SqliteStore(path, POLICY) as store:
         assert store.state(incident) == fold(store.events(incident), POLICY)
-        assert store._snapshots.kept_seq[incident] == snapshot.EVERY * 2
+        assert store._snapshots.kept_seq[incident] == last_seq
 
 
 def test_a_snapshot_that_disagrees_with_the_chain_is_ignored(tmp_path: Path) -> None:
@@ -160,3 +161,19 @@ def test_a_read_keeps_a_snapshot_too(tmp_path: Path) -> None:
         store.state(incident)
     assert snapshot_row()[0] == snapshot.EVERY + 5
     assert cache().stat().st_mode & 0o777 == 0o600
+
+
+def test_a_damaged_or_linked_cache_file_only_means_folding_from_the_start(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    incident = filled(path, POLICY, snapshot.EVERY + 3)
+    cache().unlink()
+    cache().write_bytes(b"not a database \x00\xff" * 64)
+    cache().chmod(0o600)
+    with SqliteStore(path, POLICY) as store:
+        assert store.state(incident) == fold(store.events(incident), POLICY)
+    cache().unlink()
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    cache().symlink_to(elsewhere)
+    with SqliteStore(path, POLICY) as store:
+        assert store.state(incident) == fold(store.events(incident), POLICY)
+    assert not elsewhere.exists()
