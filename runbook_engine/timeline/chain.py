@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -70,12 +70,28 @@ def seal(incident_id: str, seq: int, prev_hash: str, new: NewEvent, at: datetime
 
 def parse_row(incident_id: str, row: RawRow) -> Event:
     """An Event from a stored row; raises ValueError (or KeyError) on a corrupt one."""
-    payload: Mapping[str, Any] = json.loads(row.payload)
-    if not isinstance(payload, dict):
-        raise ValueError("actor and payload must be JSON objects")
+    payload = _json_object(row.payload)
     # positional: a third cheaper than keywords, in a loop over every stored event
     at, actor = _stored_time(row.at), _actor(row.actor)
     return Event(incident_id, row.seq, _event_type(row.type), at, actor, payload, row.prev_hash, row.hash)
+
+
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A stored JSON object: one C call for the texts the engine writes (`json.loads` is three
+    Python calls around the same scanner, a sixth of a stored event's reading); `json.loads`,
+    which reads surrounding whitespace and raises on anything else, for any other text."""
+    try:
+        value, end = _SCAN(text, 0)
+    except StopIteration:
+        value, end = None, -1
+    if end != len(text):
+        value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("actor and payload must be JSON objects")
+    return value
 
 
 _EVENT_TYPES = {kind.value: kind for kind in EventType}
@@ -92,10 +108,7 @@ def _event_type(text: str) -> EventType:
 @lru_cache(maxsize=256)
 def _actor(text: str) -> Actor:
     """Actors repeat on every row of a timeline, and an Actor is immutable: parse each text once."""
-    actor = json.loads(text)
-    if not isinstance(actor, dict):
-        raise ValueError("actor and payload must be JSON objects")
-    return Actor.from_dict(actor)
+    return Actor.from_dict(_json_object(text))
 
 
 def _stored_time(text: str) -> datetime:

@@ -3,12 +3,21 @@ engine seals and stores, that shortcut must give exactly the hash `event_hash` g
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from runbook_engine.timeline.chain import RawRow, _texts_are_canonical, parse_row, seal, verify_rows
+from runbook_engine.timeline.chain import (
+    RawRow,
+    _json_object,
+    _texts_are_canonical,
+    parse_row,
+    seal,
+    verify_rows,
+)
 from runbook_engine.timeline.events import GENESIS_HASH, Actor, EventType, NewEvent, canonical_json, iso_utc
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
@@ -48,3 +57,17 @@ def test_every_sealed_and_stored_chain_verifies(incident: str, events: list[Seal
     assert report.ok, report.reason
     parsed = [parse_row(incident, row) for row in rows]
     assert all(_texts_are_canonical(row, event) for row, event in zip(rows, parsed, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [('{"a":[1,"x"]}', {"a": [1, "x"]}), (' {"a": 1}\n', {"a": 1}), ("{}", {})],
+)
+def test_a_stored_object_reads_as_json_loads_reads_it(text: str, read: dict[str, object]) -> None:
+    assert _json_object(text) == read == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a":1} x', '{"a":1}{}', "[1]", '"a"', "", "{not json", '{"a":1'])
+def test_anything_else_is_a_value_error(text: str) -> None:
+    with pytest.raises(ValueError):
+        _json_object(text)
