@@ -128,3 +128,40 @@ def test_a_damaged_marker_validates_again(runbook: Path, tmp_path: Path) -> None
     marker.write_text("{not json", encoding="utf-8")
     assert load_validated(runbook, cache) == first
     assert isinstance(json.loads(marker.read_text(encoding="utf-8")), dict)
+
+
+def _plant(cache: Path, runbook: Path) -> Path:
+    """Validate once, then change the kept data's first step title (a planted marker)."""
+    load_validated(runbook, cache)
+    (marker,) = (cache / CACHE_FOLDER).iterdir()
+    marker.write_text(marker.read_text(encoding="utf-8").replace("Redis", "PLANTED"), encoding="utf-8")
+    return marker
+
+
+def test_a_marker_others_may_write_is_not_believed(runbook: Path, tmp_path: Path) -> None:
+    """The walk shows and runs what a marker holds: one that another account could have written
+    is validated again instead."""
+    cache = tmp_path / "cache"
+    marker = _plant(cache, runbook)
+    assert "PLANTED" in load_validated(runbook, cache).title  # this account's own: kept
+    marker.chmod(0o666)
+    assert "PLANTED" not in load_validated(runbook, cache).title
+
+
+def test_nothing_is_read_from_or_kept_in_a_folder_others_may_write(runbook: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _plant(cache, runbook)
+    (cache / CACHE_FOLDER).chmod(0o777)
+    assert "PLANTED" not in load_validated(runbook, cache).title
+    other = tmp_path / "shared"
+    (other / CACHE_FOLDER).mkdir(parents=True, mode=0o777)
+    (other / CACHE_FOLDER).chmod(0o777)
+    load_validated(runbook, other)
+    assert list((other / CACHE_FOLDER).iterdir()) == []
+
+
+def test_markers_are_made_private(runbook: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_validated(runbook, cache)
+    (marker,) = (cache / CACHE_FOLDER).iterdir()
+    assert (marker.stat().st_mode & 0o777, (cache / CACHE_FOLDER).stat().st_mode & 0o777) == (0o600, 0o700)

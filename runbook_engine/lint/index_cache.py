@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from runbook_engine.cache_dir import default_cache_dir
+from runbook_engine.cache_dir import default_cache_dir, is_private_file, private_folder
 from runbook_engine.findings import Position
 from runbook_engine.format.files import DRILL_SUFFIXES, NOT_RUNBOOKS, YAML_SUFFIXES, is_runbook_name
 from runbook_engine.format.loader import LoadError, load_bytes
@@ -75,7 +75,7 @@ def _stat(path: Path | str) -> os.stat_result | None:
 def _database(path: Path) -> Iterator[sqlite3.Connection]:
     """The cache database, or an in-memory one when the cache folder is unusable (nothing is kept)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _claim(path)
         db = _open_or_replace(path)
     except (OSError, sqlite3.Error):
         db = _open(":memory:")
@@ -84,6 +84,19 @@ def _database(path: Path) -> Iterator[sqlite3.Connection]:
         db.commit()
     finally:
         db.close()
+
+
+def _claim(path: Path) -> None:
+    """Make the database 0600 if missing; OSError unless it and its folder are this account's
+    alone (a planted index could hide a link's target: see cache_dir.py)."""
+    if not private_folder(path.parent):
+        raise OSError(f"{path.parent} may be written by others")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if not is_private_file(os.fstat(fd)):
+            raise OSError(f"{path} is not this account's alone")
+    finally:
+        os.close(fd)
 
 
 def _open_or_replace(path: Path) -> sqlite3.Connection:

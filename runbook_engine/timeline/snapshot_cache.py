@@ -8,18 +8,18 @@ a snapshot is believed only when this account wrote it: the database is made 060
 folder, and one owned by someone else or writable by others is not read. The chain still
 decides: a snapshot is used only while the event at its seq has its hash (`snapshot.resume`).
 
-A cache, so every failure means "fold from the start": nothing here raises.
+A cache, so every failure means "fold from the start": nothing here raises. (cache_dir.py says
+which files and folders count as this account's.)
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from runbook_engine.cache_dir import default_cache_dir
+from runbook_engine.cache_dir import default_cache_dir, is_private_file, private_folder
 from runbook_engine.policy import Policy
 from runbook_engine.timeline import snapshot
 from runbook_engine.timeline.snapshot import Snapshot
@@ -114,12 +114,11 @@ class PrivateSnapshots:
 def _open_private(path: Path) -> sqlite3.Connection | None:
     """The cache database, made private on first use; None when it is not provably this account's."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _safe_folder(path.parent.stat()):
+        if not private_folder(path.parent):
             return None
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
-            if not _only_mine(os.fstat(fd)):
+            if not is_private_file(os.fstat(fd)):
                 return None
         finally:
             os.close(fd)
@@ -129,21 +128,3 @@ def _open_private(path: Path) -> sqlite3.Connection | None:
         return db
     except (OSError, sqlite3.Error):
         return None
-
-
-def _safe_folder(found: os.stat_result) -> bool:
-    """A folder where no one else can swap the file: this account's and not writable by others,
-    or sticky (as /tmp), where others cannot rename or remove what is not theirs."""
-    if os.name != "posix":
-        return True
-    shared = found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-    return found.st_uid == os.geteuid() and (not shared or bool(found.st_mode & stat.S_ISVTX))
-
-
-def _only_mine(found: os.stat_result) -> bool:
-    """A regular file of this account that no one else may write (nor, on POSIX, read)."""
-    if not stat.S_ISREG(found.st_mode):
-        return False
-    if os.name != "posix":
-        return True
-    return found.st_uid == os.geteuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)

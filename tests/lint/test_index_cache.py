@@ -98,11 +98,7 @@ def test_a_settled_entry_is_used_without_reading_the_file(tmp_path: Path, settle
     assert listing(cache, other.parent)["signatures"]["other.yaml"] == (
         stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
     )
-    changed = listing(cache, other.parent)
-    changed["files"]["other.yaml"] = ("from-the-index", changed["files"]["other.yaml"][1])
-    store(cache, other.parent, changed)
-    digest = changed["files"]["other.yaml"][1]
-    sql(cache, "UPDATE contents SET id = 'from-the-index' WHERE digest = ?", digest)
+    _planted(cache, other)
     assert other_id(other, cache) == "from-the-index"
     other.write_text(patched("id: demo", "id: ohter"), encoding="utf-8")
     assert other_id(other, cache) == "ohter"
@@ -223,3 +219,33 @@ def test_linting_a_file_again_finds_its_folder_unchanged(
 
     monkeypatch.setattr(index_cache, "_update", changed)
     assert [e.path for e in library_entries([other.parent], IDS, cache, skip=[demo])] == [str(other)]
+
+
+def _planted(cache: Path, other: Path) -> None:
+    """The index says other.yaml's id is 'from-the-index' (what another account could plant)."""
+    list(library_entries([other.parent], IDS, cache))
+    changed = listing(cache, other.parent)
+    digest = changed["files"]["other.yaml"][1]
+    changed["files"]["other.yaml"] = ("from-the-index", digest)
+    store(cache, other.parent, changed)
+    sql(cache, "UPDATE contents SET id = 'from-the-index' WHERE digest = ?", digest)
+
+
+def test_an_index_others_may_write_is_not_read(tmp_path: Path, settled: None) -> None:
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    _planted(cache, other)
+    assert other_id(other, cache) == "from-the-index"  # this account's own index is believed
+    (cache / "library-index.sqlite3").chmod(0o664)
+    assert other_id(other, cache) == "other"
+    (cache / "library-index.sqlite3").chmod(0o600)
+    cache.chmod(0o777)
+    assert other_id(other, cache) == "other"
+
+
+def test_the_index_is_made_private(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, other = library(tmp_path / "lib")
+    other_id(other, cache)
+    modes = [path.stat().st_mode & 0o777 for path in (cache / "library-index.sqlite3", cache)]
+    assert modes == [0o600, 0o700]
