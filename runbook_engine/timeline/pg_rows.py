@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, cast
 
 from runbook_engine.timeline.chain import RawRow
 from runbook_engine.timeline.events import Event, canonical_json, iso_utc
-from runbook_engine.timeline.snapshot import Snapshot
 
 if TYPE_CHECKING:
     import psycopg
@@ -82,23 +81,6 @@ def next_number(conn: Connection, day: str) -> int:
         "SELECT COALESCE(MAX(number), 0) + 1 FROM runbook.incidents WHERE day = %s", (day,)
     ).fetchone()
     return int(str(row[0])) if row else 1
-
-
-def latest_snapshot(conn: Connection, incident_id: str, fingerprint: str, head_seq: int) -> Snapshot | None:
-    """The newest snapshot of this fold code and policy at or before the head."""
-    row = conn.execute(
-        "SELECT incident_id, seq, hash, fingerprint, state FROM runbook.snapshots"
-        " WHERE incident_id = %s AND fingerprint = %s AND seq <= %s ORDER BY seq DESC LIMIT 1",
-        (incident_id, fingerprint, head_seq),
-    ).fetchone()
-    return None if row is None else Snapshot(str(row[0]), int(str(row[1])), *(str(v) for v in row[2:]))
-
-
-def insert_snapshot(conn: Connection, taken: Snapshot) -> None:
-    conn.execute(
-        "INSERT INTO runbook.snapshots VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (taken.incident_id, taken.seq, taken.hash, taken.fingerprint, taken.state),
-    )
 
 
 def orphans(conn: Connection) -> list[str]:

@@ -1,10 +1,11 @@
-"""A folded incident state kept beside the chain, so a command folds only the events after it.
+"""A folded incident state kept aside, so a command folds only the events after it.
 
-Pure and backend-neutral: any store keeps a `Snapshot` row per incident and calls `resume` and
-`take`. A snapshot is only a shortcut, never trusted over the chain: it is used only when the
-event at its seq still has its hash, when it was made by the same fold code and policy (the
-fingerprint), and when it decodes to a state whose last seq and hash are its own. Anything else
-and the store folds from the first event, as it would without one.
+Pure and backend-neutral: `snapshot_cache.py` keeps them in each account's own cache (never in
+the store, where others could write one) and calls `resume` and `take`. A snapshot is only a
+shortcut, never trusted over the chain: it is used only when the event at its seq still has its
+hash, when it was made by the same fold code and policy (the fingerprint), and when it decodes
+to a state whose last seq and hash are its own. Anything else and the store folds from the first
+event, as it would without one.
 """
 
 from __future__ import annotations

@@ -66,8 +66,8 @@ _SNAPSHOTS = """CREATE TABLE IF NOT EXISTS snapshots (
     fingerprint TEXT NOT NULL,
     state TEXT NOT NULL
 )"""
-"""Folded states (timeline/snapshot.py): a shortcut beside the chain, replaced freely, never
-trusted over it."""
+"""Where versions before snapshot_cache.py kept folded states; no longer read or written (anyone
+who may write the store could have put a state here), created still so the schema stays one."""
 
 _STORE_LOG = """CREATE TABLE IF NOT EXISTS store_log (
     at TEXT NOT NULL,
