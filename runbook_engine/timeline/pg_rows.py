@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from runbook_engine.timeline.chain import RawRow
 from runbook_engine.timeline.events import Event, canonical_json, iso_utc
@@ -28,7 +28,10 @@ def rows(conn: Connection, incident_id: str, after: int) -> list[RawRow]:
         f"SELECT {COLUMNS} FROM runbook.events WHERE incident_id = %s AND seq > %s ORDER BY seq",  # noqa: S608
         (incident_id, after),
     )
-    return [_raw(row) for row in cursor.fetchall()]
+    found = cursor.fetchall()
+    if found and _as_stored(found[0]):  # one loader per column: as the first row, so all
+        return [RawRow._make(row) for row in found]
+    return [_raw(row) for row in found]
 
 
 def hash_at(conn: Connection, incident_id: str, seq: int) -> str | None:
@@ -92,9 +95,12 @@ def orphans(conn: Connection) -> list[str]:
     return [str(row[0]) for row in found]
 
 
+def _as_stored(row: tuple[object, ...]) -> bool:
+    """Whether psycopg gave the columns as the int and texts a RawRow holds (it does for the
+    schema's bigint and text columns; anything else is converted row by row)."""
+    return type(row[0]) is int and all(type(value) is str for value in row[1:])
+
+
 def _raw(row: tuple[object, ...]) -> RawRow:
-    """The row as read: the columns are integer and text, which psycopg gives as int and str
-    (converted only when not, so a long timeline is not copied string by string)."""
     seq, *rest = row
-    texts = rest if all(type(value) is str for value in rest) else [str(value) for value in rest]
-    return RawRow(seq if type(seq) is int else int(str(seq)), *cast("list[str]", texts))
+    return RawRow(int(str(seq)), *(str(value) for value in rest))
