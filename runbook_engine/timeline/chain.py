@@ -68,6 +68,13 @@ def seal(incident_id: str, seq: int, prev_hash: str, new: NewEvent, at: datetime
     return Event(incident_id, seq, new.type, at, new.actor, payload, prev_hash, digest)
 
 
+def stored_row(event: Event) -> RawRow:
+    """The texts a store writes for `event`: every store writes these, and verification's
+    shortcut (`_stored_hash`) relies on rows holding exactly them."""
+    actor, payload = canonical_json(event.actor.to_dict()), canonical_json(dict(event.payload))
+    return RawRow(event.seq, event.type.value, iso_utc(event.at), actor, payload, event.prev_hash, event.hash)
+
+
 def parse_row(incident_id: str, row: RawRow) -> Event:
     """An Event from a stored row; raises ValueError (or KeyError) on a corrupt one."""
     payload = _json_object(row.payload)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from runbook_engine.timeline.chain import RawRow
-from runbook_engine.timeline.events import Event, canonical_json, iso_utc
+from runbook_engine.timeline.chain import RawRow, stored_row
+from runbook_engine.timeline.events import Event
 
 if TYPE_CHECKING:
     import psycopg
@@ -52,21 +52,12 @@ def by_event_id(conn: Connection, event_id: uuid.UUID) -> tuple[str, RawRow] | N
 
 def insert(conn: Connection, event: Event, event_id: uuid.UUID) -> None:
     """One event, in the texts it was hashed in; the server stamps the login and moves the head."""
+    seq, *texts = stored_row(event)
     conn.execute(
         "INSERT INTO runbook.events"
         " (incident_id, seq, event_id, type, at, actor, payload, prev_hash, hash)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (
-            event.incident_id,
-            event.seq,
-            event_id,
-            event.type.value,
-            iso_utc(event.at),
-            canonical_json(event.actor.to_dict()),
-            canonical_json(dict(event.payload)),
-            event.prev_hash,
-            event.hash,
-        ),
+        (event.incident_id, seq, event_id, *texts),
     )
 
 

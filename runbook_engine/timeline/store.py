@@ -18,13 +18,20 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from runbook_engine.errors import InputError, StoreUnavailable
 from runbook_engine.policy import Policy, load_policy
-from runbook_engine.timeline.chain import RawRow, StoreCheck, VerifyReport, parse_row, seal, verified_events
+from runbook_engine.timeline.chain import (
+    RawRow,
+    StoreCheck,
+    VerifyReport,
+    parse_row,
+    seal,
+    stored_row,
+    verified_events,
+)
 from runbook_engine.timeline.doorbell import Doorbell, PollingDoorbell
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
     Event,
     NewEvent,
-    canonical_json,
     format_incident_id,
     incident_id_prefix,
     iso_utc,
@@ -346,19 +353,8 @@ class SqliteStore:
             yield RawRow(*row)
 
     def _insert(self, event: Event) -> None:
-        self._db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                event.incident_id,
-                event.seq,
-                event.type.value,
-                iso_utc(event.at),
-                canonical_json(event.actor.to_dict()),
-                canonical_json(dict(event.payload)),
-                event.prev_hash,
-                event.hash,
-            ),
-        )
+        row = (event.incident_id, *stored_row(event))
+        self._db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
 
     @contextmanager
     def _immediate(self) -> Iterator[None]:

@@ -16,9 +16,10 @@ from runbook_engine.timeline.chain import (
     _texts_are_canonical,
     parse_row,
     seal,
+    stored_row,
     verify_rows,
 )
-from runbook_engine.timeline.events import GENESIS_HASH, Actor, EventType, NewEvent, canonical_json, iso_utc
+from runbook_engine.timeline.events import GENESIS_HASH, Actor, EventType, NewEvent
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 JSON = st.recursive(
@@ -34,9 +35,7 @@ INCIDENT = st.sampled_from(["INC-20260101-0001", "DEMO-20261128-0042", "ops_2026
 
 def _stored(incident: str, seq: int, prev_hash: str, new: NewEvent, at: datetime) -> RawRow:
     """The row as both stores write it."""
-    event = seal(incident, seq, prev_hash, new, at)
-    actor, payload = canonical_json(event.actor.to_dict()), canonical_json(dict(event.payload))
-    return RawRow(seq, event.type.value, iso_utc(event.at), actor, payload, event.prev_hash, event.hash)
+    return stored_row(seal(incident, seq, prev_hash, new, at))
 
 
 @given(
