@@ -12,12 +12,7 @@ import pytest
 
 from runbook_engine.cli import incident_context
 from runbook_engine.timeline.clock import FakeClock
-from tests.incident.cli_helpers import Cli, make_cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
+from tests.incident.cli_helpers import Cli
 
 
 @pytest.fixture

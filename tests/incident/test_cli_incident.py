@@ -12,12 +12,7 @@ from runbook_engine.policy import load_policy
 from runbook_engine.timeline.clock import FakeClock
 from runbook_engine.timeline.events import EventType
 from runbook_engine.timeline.store import SqliteStore
-from tests.incident.cli_helpers import Cli, make_cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
+from tests.incident.cli_helpers import Cli
 
 
 @pytest.fixture

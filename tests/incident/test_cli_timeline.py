@@ -12,14 +12,9 @@ from pathlib import Path
 import pytest
 
 from runbook_engine.timeline.events import os_account
-from tests.incident.cli_helpers import Cli, make_cli
+from tests.incident.cli_helpers import Cli
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 @pytest.fixture

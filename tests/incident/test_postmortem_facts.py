@@ -4,18 +4,12 @@ denial, pending risky changes, and suggested follow-ups decided with one command
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 
 from runbook_engine.cli import incident_context
 from runbook_engine.timeline.clock import FakeClock
-from tests.incident.cli_helpers import Cli, make_cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
+from tests.incident.cli_helpers import Cli
 
 
 @pytest.fixture

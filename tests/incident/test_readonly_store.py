@@ -6,16 +6,10 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.incident.cli_helpers import Cli, make_cli
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
+from tests.incident.cli_helpers import Cli
 
 
 @pytest.fixture

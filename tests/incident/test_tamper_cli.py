@@ -11,19 +11,13 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from runbook_engine.timeline.store import SqliteStore
-from tests.incident.cli_helpers import Cli, make_cli
+from tests.incident.cli_helpers import Cli
 
 NOTES = 5
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 @pytest.fixture

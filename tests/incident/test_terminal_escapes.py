@@ -20,14 +20,9 @@ from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import SqliteStore
 from tests.conftest import REPO
-from tests.incident.cli_helpers import Cli, make_cli
+from tests.incident.cli_helpers import Cli
 
 ATTACK = "\x1b]0;PWNED\x07\x1b[2J\x1b]52;c;cm0gLXJm\x07\x9b8m\u202eevil"
-
-
-@pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return make_cli(tmp_path, capsys, monkeypatch)
 
 
 def assert_inert(text: str) -> None:
