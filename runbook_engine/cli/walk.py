@@ -16,6 +16,7 @@ from runbook_engine.cli.args import parser as new_parser
 from runbook_engine.cli.incident_context import actor_of, add_common_options, policy_of
 from runbook_engine.errors import UsageError
 from runbook_engine.format.model import Runbook
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.board import checklist_text
 from runbook_engine.timeline.clock import SystemClock
@@ -58,7 +59,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass(frozen=True)
+@frozen
 class Terminal:
     """Where the screen reads keys and draws (None: the real terminal)."""
 

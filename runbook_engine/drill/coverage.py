@@ -9,14 +9,14 @@ runbook whose every node is visited through the same answers still hides untried
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from runbook_engine.format.model import Runbook
+from runbook_engine.frozen import frozen
 
 from .result import DrillResult
 
 
-@dataclass(frozen=True)
+@frozen
 class EdgeRef:
     source: str
     label: str
@@ -26,7 +26,7 @@ class EdgeRef:
         return f"{self.source} --{self.label}--> {self.target}"
 
 
-@dataclass(frozen=True)
+@frozen
 class RunbookCoverage:
     runbook: str
     path: str

@@ -15,6 +15,7 @@ from runbook_engine.errors import EngineError, InputError
 from runbook_engine.format.library import RunbookInvalid, discover, load_runbook
 from runbook_engine.format.model import Runbook
 from runbook_engine.format.reading import ReadRefused, read_limited
+from runbook_engine.frozen import frozen
 from runbook_engine.render.dot import DotOptions, runbook_dot
 from runbook_engine.render.escape import code_fence, markdown, page_link
 from runbook_engine.render.index import MAP_PAGE, index_page
@@ -30,7 +31,7 @@ MAP_KEY = "(library map)"
 ImageRenderer = Callable[[str, str], bytes]
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteOptions:
     diagrams: str = "svg"
     """`svg` (rendered with dot) or `mermaid` (code blocks the wiki draws itself)."""

@@ -4,8 +4,7 @@ for a risky change applied by hand."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.values import IncidentState
 
 DEFAULTS = (
@@ -21,7 +20,7 @@ DEFAULTS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggestion:
     key: str
     bucket: str

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import Any
 
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy, PolicyError, SeverityRule, cached_policy, policy_from_pinned
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.posts import Post
@@ -16,7 +17,7 @@ PHASES = ("open", "mitigated", "monitoring", "resolved")
 CHANGE_STATUSES = ("proposed", "approved", "denied", "in_flight", "done")
 
 
-@dataclass(frozen=True)
+@frozen
 class RoleChange:
     """One assignment or handover of a role: who took it, who gave it, by whose hand and why."""
 
@@ -29,7 +30,7 @@ class RoleChange:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class SeverityChange:
     seq: int
     at: datetime
@@ -39,7 +40,7 @@ class SeverityChange:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Hypothesis:
     id: str
     text: str
@@ -53,7 +54,7 @@ class Hypothesis:
         return self.dropped_at is None
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """A change to production from proposal to measured result (`status` follows CHANGE_STATUSES)."""
 
@@ -104,7 +105,7 @@ class Change:
         return self.status == "proposed" and self.approval_requested_at is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class Visit:
     """One stop on a walker's path through a runbook."""
 
@@ -117,7 +118,7 @@ class Visit:
     """At a gather node: (check, evidence) for each check answered so far, in the order given."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Walk:
     walker: str
     runbook: str
@@ -128,7 +129,7 @@ class Walk:
         return self.path[-1].node if self.path else None
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusUpdate:
     seq: int
     at: datetime
@@ -138,7 +139,7 @@ class StatusUpdate:
     next_update_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ActionItem:
     seq: int
     at: datetime
@@ -149,7 +150,7 @@ class ActionItem:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Override:
     """An IC's logged decision to set a rule aside once, with the reason."""
 
@@ -160,7 +161,7 @@ class Override:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PinnedPolicy:
     """A policy as an incident pinned it: the sha256 and the canonical JSON it was taken over."""
 
@@ -179,7 +180,7 @@ class PinnedPolicy:
             raise ValueError(str(exc)) from None
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandClaim:
     """A responder asking to take command from an absent IC, waiting for a second responder."""
 
@@ -189,7 +190,7 @@ class CommandClaim:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Task:
     """Delegated work: delegated only once its owner acknowledged it (seed 002)."""
 
@@ -209,7 +210,7 @@ class Task:
         return self.done_at is None
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditFlag:
     """Something the postmortem must point out (e.g. an approval from the change's own account)."""
 
@@ -219,7 +220,7 @@ class AuditFlag:
     detail: str
 
 
-@dataclass(frozen=True)
+@frozen
 class IncidentState:
     incident_id: str = ""
     title: str = ""

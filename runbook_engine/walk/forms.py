@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from runbook_engine.frozen import frozen
+
 Check = Callable[[str], "str | None"]
 """Returns a message saying what is wrong with a value, or None when it is fine."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
     name: str
     prompt: str
