@@ -47,6 +47,8 @@ class PolicyError(Exception):
 
 @frozen
 class SeverityRule:
+    """What one severity demands: response start, update cadence, roles, approvals, windows."""
+
     name: str
     description: str
     response_start_s: int | None
@@ -70,6 +72,8 @@ class Delegation:
 
 @frozen
 class Policy:
+    """The team's severity policy: severities, channels, people, authority and delegation."""
+
     severities: Mapping[str, SeverityRule]
     channels: Channels = field(default_factory=Channels)
     """Where status updates go, per stakeholder group (see `channels`)."""

@@ -69,6 +69,8 @@ class Terminal:
 
 @dataclass
 class Setup:
+    """What a walk works with: the runbook, the policy, the opened store and who is walking."""
+
     runbook: Runbook
     policy: Policy
     store: Store

@@ -162,6 +162,8 @@ class SeedFields:
 
 @frozen
 class _Extras:
+    """The parts of an update draft that come from the timeline rather than the template."""
+
     impact: str
     actions: tuple[ActionLine, ...]
     next_update_at: datetime | None

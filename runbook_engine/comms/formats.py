@@ -12,6 +12,8 @@ from runbook_engine.frozen import frozen
 
 @frozen
 class Format:
+    """One channel format: how a message becomes its payload, and how a payload is checked."""
+
     name: str
     payload: Callable[[Message], dict[str, Any]]
     problems: Callable[[dict[str, Any]], list[str]]

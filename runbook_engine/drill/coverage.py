@@ -18,6 +18,8 @@ from .result import DrillResult
 
 @frozen
 class EdgeRef:
+    """One edge of a runbook: from a node, by an answer's label, to a node."""
+
     source: str
     label: str
     target: str
@@ -28,6 +30,8 @@ class EdgeRef:
 
 @frozen
 class RunbookCoverage:
+    """How much of one runbook its drills walk: totals and what no drill reached."""
+
     runbook: str
     path: str
     drills: int

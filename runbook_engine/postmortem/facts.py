@@ -28,6 +28,8 @@ _DEGRADE = re.compile(
 
 @frozen
 class Context:
+    """What every postmortem fact is drawn from: the events, their folded state, the policy, now."""
+
     events: Sequence[Event]
     state: IncidentState
     policy: Policy

@@ -39,6 +39,8 @@ SYMPTOM_ID = "(symptom)"
 
 @frozen
 class DotOptions:
+    """How a runbook is drawn: direction, legend, clusters, link targets, connectors above."""
+
     direction: str = "TB"
     legend: bool = True
     clusters: bool = True

@@ -21,6 +21,8 @@ SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "
 
 @frozen
 class RenderRequest:
+    """One rendering asked for: the output format, the drawing options, an incident's overlay."""
+
     fmt: str = "svg"
     options: DotOptions = field(default_factory=DotOptions)
     overlay: Overlay | None = None

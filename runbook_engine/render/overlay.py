@@ -28,6 +28,8 @@ class PathStep:
 
 @frozen
 class NodeMark:
+    """A node an incident visited: its place in the walk and when."""
+
     order: int
     at: datetime | None
 
@@ -38,6 +40,8 @@ class NodeMark:
 
 @frozen
 class EdgeMark:
+    """An answer an incident took: its place in the walk, the answer, when, who approved it."""
+
     order: int
     answer: str
     at: datetime | None

@@ -33,6 +33,8 @@ ImageRenderer = Callable[[str, str], bytes]
 
 @frozen
 class SiteOptions:
+    """How a documentation site is written: diagram format, direction and link style."""
+
     diagrams: str = "svg"
     """`svg` (rendered with dot) or `mermaid` (code blocks the wiki draws itself)."""
     direction: str = "TB"
@@ -47,6 +49,8 @@ class SiteOptions:
 
 @dataclass
 class SiteReport:
+    """What writing a site did: pages rendered, left unchanged, removed, and problems met."""
+
     rendered: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

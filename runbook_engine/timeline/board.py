@@ -26,6 +26,8 @@ from runbook_engine.timeline.values import (
 
 @frozen
 class ChecklistItem:
+    """One line of the incident checklist and whether it is done."""
+
     key: str
     text: str
     done: bool

@@ -22,6 +22,8 @@ DEFAULTS = (
 
 @frozen
 class Suggestion:
+    """A follow-up the timeline suggests: its key, its bucket and its text."""
+
     key: str
     bucket: str
     text: str

@@ -24,6 +24,8 @@ _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 @frozen
 class Migration:
+    """One numbered, forward-only step of the PostgreSQL schema."""
+
     version: int
     name: str
     sql: str

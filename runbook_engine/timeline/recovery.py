@@ -22,6 +22,8 @@ from runbook_engine.timeline.store import Store
 
 @frozen
 class Continuation:
+    """A damaged timeline continued in a new one: both ids, where the damage starts and why."""
+
     damaged: str
     continued: str
     last_good_seq: int

@@ -32,6 +32,8 @@ EVERY = 64
 
 @frozen
 class Snapshot:
+    """An incident's folded state as stored text, tied to the chain's head it was folded up to."""
+
     incident_id: str
     seq: int
     hash: str

@@ -60,6 +60,8 @@ EventSource = NewEvent | Callable[[IncidentState], NewEvent]
 
 @frozen
 class IncidentSummary:
+    """One incident as a listing shows it: title, severity, phase, times and event count."""
+
     incident_id: str
     title: str
     severity: str

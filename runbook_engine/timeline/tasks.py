@@ -18,6 +18,8 @@ from runbook_engine.timeline.values import IncidentState, Task, effective_policy
 
 @frozen
 class TaskFlag:
+    """Something about the incident's tasks that needs attention: its kind, task and detail."""
+
     kind: str
     """`unacknowledged`, `eta_passed` or `nothing_in_progress`."""
     task_id: str | None

@@ -32,6 +32,8 @@ class RoleChange:
 
 @frozen
 class SeverityChange:
+    """One change of the incident's severity: from, to, why and by whom."""
+
     seq: int
     at: datetime
     before: str
@@ -42,6 +44,8 @@ class SeverityChange:
 
 @frozen
 class Hypothesis:
+    """A hypothesis stated during the incident, and when and why it was dropped, if it was."""
+
     id: str
     text: str
     stated_by: str
@@ -120,6 +124,8 @@ class Visit:
 
 @frozen
 class Walk:
+    """One person's walk of a runbook: the nodes visited in order."""
+
     walker: str
     runbook: str
     path: tuple[Visit, ...] = ()
@@ -131,6 +137,8 @@ class Walk:
 
 @frozen
 class StatusUpdate:
+    """A status update given during the incident, and when the next one is due."""
+
     seq: int
     at: datetime
     by: str
@@ -141,6 +149,8 @@ class StatusUpdate:
 
 @frozen
 class ActionItem:
+    """A follow-up action recorded during the incident: what, who owns it, when it is due."""
+
     seq: int
     at: datetime
     text: str
@@ -222,6 +232,8 @@ class AuditFlag:
 
 @frozen
 class IncidentState:
+    """An incident's whole state, folded from its events."""
+
     incident_id: str = ""
     title: str = ""
     severity: str = ""

@@ -17,6 +17,8 @@ Check = Callable[[str], "str | None"]
 
 @frozen
 class Field:
+    """One input of a form: its prompt, default, choices, whether required and its check."""
+
     name: str
     prompt: str
     default: str = ""

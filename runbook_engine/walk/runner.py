@@ -76,6 +76,8 @@ class CommandPlan:
 
 @frozen
 class CommandResult:
+    """What running (or dry-running) a runbook command gave: argv, exit code, output, duration."""
+
     argv: tuple[str, ...]
     exit_code: int
     output: str

@@ -74,6 +74,8 @@ class GateItem:
 
 @frozen
 class NodeView:
+    """Everything the screen shows for the current node, computed from the walk's state."""
+
     runbook_id: str
     node: Node
     phase: Phase
