@@ -95,7 +95,6 @@ class Walker:
             change=change,
             notice=gates.notice(node, state, self.name, self.policy)
             or steps.wait_nudge(node, self._seconds_waited(node, state, now), self.policy, state.severity),
-            trail=self.trail(state),
             asks_evidence=steps.asks_evidence(node) and phase is Phase.QUESTION,
             seconds_left=self._seconds_left(node, state, now),
             seconds_waited=self._seconds_waited(node, state, now),
