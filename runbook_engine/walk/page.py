@@ -1,7 +1,7 @@
 """The rows the walk screen shows above its input line, fitted to the terminal's height (pure).
 
-The screen draws them as one window of ready-made rows: prompt-toolkit then has one window to
-lay out and copy instead of one per part, and no heights to share out row by row on each drawing.
+The screen paints them as ready-made rows (rows_container.py): prompt-toolkit then has one part to
+place instead of one window per part, and no heights to share out row by row on each drawing.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from prompt_toolkit.formatted_text import OneStyleAndTextTuple, StyleAndTextTuples
 from prompt_toolkit.formatted_text.utils import split_lines
+from prompt_toolkit.utils import get_cwidth
 
 Row = StyleAndTextTuples
 MESSAGE_LINES = 2
@@ -36,7 +37,7 @@ def clamp_scroll(scroll: int, body: Sequence[Row]) -> int:
 
 def fit(
     header: Row, body: Sequence[Row], choices: Sequence[Row], messages: Sequence[Row], height: int
-) -> Row:
+) -> list[Row]:
     """`height` rows: the header, the body (from its scroll position, with a hint when it goes on
     below), then the choices and the messages at the bottom.
 
@@ -49,8 +50,30 @@ def fit(
     if len(body) > room >= 2:
         top = [*body[: room - 1], MORE]
     top += [[] for _ in range(room - len(top))]
-    rows = [header, *top, *picks, *shown][:height]
-    out: Row = []
-    for number, row in enumerate(rows):
-        out += [*row, ("", "\n")] if number < len(rows) - 1 else row
-    return out
+    return [header, *top, *picks, *shown][:height]
+
+
+def bar(fragments: Iterable[tuple[str, str]], style: str, width: int, height: int) -> list[Row]:
+    """A bar `height` rows high in `style` (under each fragment's own): the text broken wherever
+    a row is full, as a wrapping window breaks it, cut after the last row, and padded to the edge."""
+    rows: list[Row] = [[]]
+    used = [0]
+    for own, text in fragments:
+        for char in text:
+            cells = get_cwidth(char)
+            if used[-1] + cells > width:
+                rows.append([])
+                used.append(0)
+            _put(rows[-1], f"{style} {own}", char)
+            used[-1] += cells
+    rows += [[] for _ in range(height - len(rows))]
+    used += [0] * (height - len(used))
+    return [[*row, (style, " " * (width - taken))] for row, taken in zip(rows[:height], used, strict=False)]
+
+
+def _put(row: Row, style: str, char: str) -> None:
+    """Add a character to a row, in the row's last fragment when it has the same style."""
+    if row and row[-1][0] == style:
+        row[-1] = (style, row[-1][1] + char)
+    else:
+        row.append((style, char))

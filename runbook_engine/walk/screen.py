@@ -19,8 +19,7 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.input import Input
 from prompt_toolkit.layout import Float, FloatContainer, HSplit, Layout, Window
-from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
-from prompt_toolkit.layout.dimension import Dimension
+from prompt_toolkit.layout.controls import BufferControl
 from prompt_toolkit.layout.menus import CompletionsMenu
 from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import ColorDepth, Output
@@ -33,6 +32,7 @@ from runbook_engine.timeline.state import IncidentState
 from runbook_engine.walk import commands, page, render
 from runbook_engine.walk.bindings import load_walk_bindings
 from runbook_engine.walk.controller import Controller
+from runbook_engine.walk.rows_container import RowsContainer
 from runbook_engine.walk.toolbar import toolbar
 from runbook_engine.walk.view import NodeView
 
@@ -110,6 +110,7 @@ class WalkScreen:
         self._drawn: tuple[int, IncidentState, NodeView] | None = None
         self._sized: tuple[int, Size] | None = None
         self._rows: dict[Hashable, list[page.Row]] = {}
+        self._bar: tuple[Hashable, list[page.Row]] | None = None
         runbook, name = controller.session.walker.runbook, controller.session.walker.name
         title = visible_line(f" {runbook.title}  ({runbook.id})  as @{name}")
         self._title = title + (f"   {header}" if header else "")
@@ -192,16 +193,11 @@ class WalkScreen:
     def _layout(self) -> Layout:
         body = HSplit(
             [
-                Window(FormattedTextControl(self._page), height=self._page_height),
+                RowsContainer(self._page, self._page_height),
                 # The prompt is drawn before the input by the buffer's own window: a row of two
                 # windows would make prompt-toolkit share out its width column by column per draw.
                 Window(BufferControl(self.buffer, input_processors=[BeforeInput(self._prompt)]), height=1),
-                Window(
-                    FormattedTextControl(self._toolbar),
-                    wrap_lines=True,
-                    height=self._toolbar_height,
-                    style="class:toolbar",
-                ),
+                RowsContainer(self._toolbar_rows, self._toolbar_height),
             ]
         )
         menu = Float(xcursor=True, ycursor=True, content=CompletionsMenu(max_height=8))
@@ -220,16 +216,15 @@ class WalkScreen:
             self._sized = (counter, self.app.output.get_size())
         return self._sized[1]
 
-    def _toolbar_height(self) -> Dimension:
-        return Dimension.exact(TOOLBAR_LINES if self._size().rows >= SMALL_SCREEN else 1)
+    def _toolbar_height(self) -> int:
+        return TOOLBAR_LINES if self._size().rows >= SMALL_SCREEN else 1
 
-    def _page_height(self) -> Dimension:
+    def _page_height(self) -> int:
         """Every row the input line and the toolbar leave: the heights are all exact, so that
         prompt-toolkit has nothing to share out."""
-        toolbar = self._toolbar_height().preferred
-        return Dimension.exact(max(0, self._size().rows - 1 - toolbar))
+        return max(0, self._size().rows - 1 - self._toolbar_height())
 
-    def _page(self) -> StyleAndTextTuples:
+    def _page(self) -> list[page.Row]:
         """Header, body, choices and messages fitted to the rows above the input line."""
         size = self._size()
         width = max(20, size.columns - 1)
@@ -237,10 +232,10 @@ class WalkScreen:
         self._scroll = page.clamp_scroll(self._scroll, body)
         choices = self._choices(width) if self.controller.panel is None else []
         messages = page.last_messages(self._messages(width))
-        height = self._page_height().preferred
+        height = self._page_height()
         return page.fit(self._header(size.columns), body[self._scroll :], choices, messages, height)
 
-    def frame(self) -> StyleAndTextTuples:
+    def frame(self) -> list[page.Row]:
         """The rows above the input line as they would be drawn now (for tests and measuring)."""
         return self._page()
 
@@ -301,3 +296,11 @@ class WalkScreen:
         session = self.controller.session
         parts = toolbar(session.state, session.now(), session.walker.name)
         return [(style, visible_line(text)) for style, text in parts]
+
+    def _toolbar_rows(self) -> list[page.Row]:
+        """The toolbar as a reverse bar across the screen, below the input line."""
+        fragments = tuple((style, text) for style, text, *_ in self._toolbar())
+        size = (self._size().columns, self._toolbar_height())
+        if self._bar is None or self._bar[0] != (fragments, size):
+            self._bar = ((fragments, size), page.bar(fragments, "class:toolbar", *size))
+        return self._bar[1]

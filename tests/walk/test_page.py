@@ -13,6 +13,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 
 from runbook_engine.walk import page
 from runbook_engine.walk.controller import Controller
+from runbook_engine.walk.rows_container import cells_of
 from runbook_engine.walk.screen import WalkScreen
 from runbook_engine.walk.session import WalkSession
 from tests.walk.conftest import World
@@ -30,7 +31,7 @@ def fitted(body: int, choices: int, messages: int, height: int) -> list[str]:
         page.last_messages([[("", f"message {n}")] for n in range(messages)]),
         height,
     )
-    return [text(row) for row in page.rows_of(rows)]
+    return [text(row) for row in rows]
 
 
 def test_a_short_body_is_padded_so_the_choices_and_messages_stay_at_the_bottom() -> None:
@@ -136,3 +137,20 @@ def test_control_characters_in_messages_are_shown_as_text(world: World) -> None:
     session.begin()
     screens = Painted(session, 80, 24).run([("say", "pasted \x1b]0;PWNED\x07 here")])
     assert any("pasted ^[]0;PWNED^G here" in line for line in screens[-1])
+
+
+def test_a_bar_breaks_where_a_row_is_full_and_pads_every_row_to_the_edge() -> None:
+    rows = page.bar([("class:a", "abcd"), ("class:b", "efg")], "class:bar", 5, 2)
+    assert [text(row) for row in rows] == ["abcde", "fg   "]
+    assert rows[0] == [("class:bar class:a", "abcd"), ("class:bar class:b", "e"), ("class:bar", "")]
+    assert [text(row) for row in page.bar([("", "x" * 12)], "s", 5, 2)] == ["xxxxx", "xxxxx"]
+    assert [text(row) for row in page.bar([("", "x")], "s", 3, 2)] == ["x  ", "   "]
+
+
+def test_cells_take_wide_characters_as_two_columns_and_join_combining_ones() -> None:
+    cells = cells_of([("class:x", "a\u5b57b"), ("", "e\u0301")], 6)
+    assert [(x, cell.char) for x, cell in sorted(cells.items())] == [
+        (0, "a"), (1, "\u5b57"), (2, ""), (3, "b"), (4, "e\u0301")
+    ]
+    assert cells[0].style == "class:x" and cells[4].style == ""
+    assert sorted(cells_of([("", "ab\u5b57")], 3)) == [0, 1]  # a wide character that does not fit
