@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import shlex
 import shutil
@@ -102,9 +103,12 @@ def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
 
 
 def _setup(args: argparse.Namespace) -> Setup:
-    from runbook_engine.format.validation_cache import load_validated
+    from runbook_engine.format.validation_ahead import ValidationAhead
 
-    runbook = load_validated(args.runbook)
+    with ValidationAhead(args.runbook) as ahead:
+        if ahead.running:  # import the screen while the runbook is validated in the other process
+            importlib.import_module("runbook_engine.walk.screen")
+        runbook = ahead.runbook()
     policy = policy_of(args)
     if args.demo and args.policy is None:
         from runbook_engine.walk.demo import demo_policy, demo_runbook

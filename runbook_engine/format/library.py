@@ -14,7 +14,7 @@ from runbook_engine.format.files import (
     neighbour_folders,
     runbook_names,
 )
-from runbook_engine.format.loader import Document, LoadError, load_path
+from runbook_engine.format.loader import Document, LoadError, load_bytes, load_path
 from runbook_engine.format.model import Runbook, runbook_from_data
 from runbook_engine.gc_pause import gc_paused
 from runbook_engine.lint.config import LintConfig
@@ -100,16 +100,18 @@ def load_runbook(path: str | Path) -> Runbook:
     return runbook_from_data(checked_document(path).data, str(path))
 
 
-def checked_document(path: str | Path) -> Document:
+def checked_document(path: str | Path, raw: bytes | None = None) -> Document:
     """The loaded file of a runbook fit to walk; raises RunbookInvalid with positioned findings.
 
     Runs the linter's blocking checks (loader, schema, unknown start, dangling references, owner,
     severity) with their default severities, so `lint` and `walk` never disagree about them.
+    `raw`: the file's bytes when the caller read them already (a validation marker is keyed by
+    them, so the bytes checked must be those, not whatever the file holds a moment later).
     """
     name = str(path)
     with gc_paused():
         try:
-            document = load_path(path)
+            document = load_path(path) if raw is None else load_bytes(raw, name)
         except LoadError as exc:
             raise RunbookInvalid([Finding(name, exc.position, exc.code, exc.message, exc.hint)]) from None
         outcome = lint_document(document, LintConfig(), codes=BLOCKING)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from runbook_engine import __version__
 from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
@@ -33,12 +34,12 @@ def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
     try:
         raw = read_limited(path)
     except ReadRefused:
-        return _validate(path, None)
+        return _validate(path, None, None)
     marker = cache_dir / CACHE_FOLDER / validation_key(raw)
     data = read_marker(marker)
     if isinstance(data, dict):
         return runbook_from_data(data, str(path), lazy=True)
-    return _validate(path, marker)
+    return _validate(path, raw, marker)
 
 
 def validation_key(raw: bytes) -> str:
@@ -49,10 +50,16 @@ def validation_key(raw: bytes) -> str:
     return digest.hexdigest()
 
 
-def _validate(path: Path, marker: Path | None) -> Runbook:
+def validate_into(path: Path, raw: bytes | None, marker: Path | None) -> Any:
+    """Validate `raw` (the bytes `marker` is keyed by; None: read `path`) in full and leave the
+    marker; the loaded data, or RunbookInvalid."""
     from runbook_engine.format.library import checked_document
 
-    document = checked_document(path)
+    document = checked_document(path, raw)
     if marker is not None:
         write_marker(marker, document.data)
-    return runbook_from_data(document.data, str(path), lazy=True)
+    return document.data
+
+
+def _validate(path: Path, raw: bytes | None, marker: Path | None) -> Runbook:
+    return runbook_from_data(validate_into(path, raw, marker), str(path), lazy=True)

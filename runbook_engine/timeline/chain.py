@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -118,9 +119,13 @@ def _actor(text: str) -> Actor:
     return Actor.from_dict(_json_object(text))
 
 
+_ISO_UTC_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", re.ASCII).fullmatch
+"""The form `iso_utc` writes, and no other: a time read from such a text gives that text back."""
+
+
 def _stored_time(text: str) -> datetime:
     """Rows hold `iso_utc` text, which `fromisoformat` reads as UTC directly; anything else the slow way."""
-    if len(text) == 32 and text.endswith("+00:00"):
+    if _ISO_UTC_TEXT(text):
         parsed = datetime.fromisoformat(text)
         if parsed.tzinfo is timezone.utc:
             return parsed
@@ -234,7 +239,8 @@ def _stored_hash(incident_id: str, row: RawRow, event: Event) -> str:
 
 def _texts_are_canonical(row: RawRow, event: Event) -> bool:
     actor_ok = _canonical_actor(row.actor)
-    return actor_ok and row.at == iso_utc(event.at) and canonical_json(event.payload) == row.payload
+    # `event.at` was read from `row.at`: a text of iso_utc's form is what iso_utc gives for it
+    return actor_ok and _ISO_UTC_TEXT(row.at) is not None and canonical_json(event.payload) == row.payload
 
 
 @lru_cache(maxsize=8)

@@ -8,9 +8,10 @@ import json
 import os
 import re
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from enum import Enum
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from runbook_engine.frozen import frozen
@@ -160,9 +161,22 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
 """Built once: `json.dumps` with options builds a new encoder on every call, a third of its cost."""
 
 
+# arguments: markers, default, string encoder, indent, separators, sort_keys, skipkeys, allow_nan
+_C_ENCODE: Callable[[Any, int], list[str]] | None = c_make_encoder and c_make_encoder(
+    None, _CANONICAL.default, encode_basestring, None, ":", ",", True, False, False
+)
+"""`_CANONICAL`'s own C encoder, made once: `encode` makes one per call (with its cycle-marker
+dict), half the cost of encoding a stored event's payload. Same arguments, so the same text."""
+
+
 def canonical_json(obj: Any) -> str:
     """One fixed text for a JSON value: sorted keys, no spaces, UTF-8 kept as is."""
-    return _CANONICAL.encode(obj)
+    if _C_ENCODE is None:
+        return _CANONICAL.encode(obj)
+    try:
+        return "".join(_C_ENCODE(obj, 0))
+    except RecursionError:  # made without cycle markers: let the encoder name the cycle
+        return _CANONICAL.encode(obj)
 
 
 def event_hash(
@@ -191,7 +205,8 @@ def iso_utc(at: datetime) -> str:
     """ISO 8601 in UTC with microseconds, the one form times are stored and hashed in."""
     if at.tzinfo is None:
         raise ValueError("timeline times must be timezone-aware")
-    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    utc = at if at.tzinfo is timezone.utc else at.astimezone(timezone.utc)
+    return utc.isoformat(timespec="microseconds")
 
 
 def parse_utc(text: str) -> datetime:

@@ -207,7 +207,7 @@ class Controller:
         """At a handoff, say exactly how to go on: the other runbook within this incident, or the
         outside document to open."""
         session = self.session
-        node = session.view().node
+        node = session.walker.runbook.node(session.walker.position(session.state))
         if node.document:
             self.say(f"continue in: {node.document}")
         if node.link is None:

@@ -8,43 +8,41 @@ background task so approvals and other terminals' events appear without a key pr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import fields
 from typing import Any
 
 from prompt_toolkit.application import Application
 from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.completion import Completer, DynamicCompleter, WordCompleter
-from prompt_toolkit.filters import Condition
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.formatted_text import StyleAndTextTuples
-from prompt_toolkit.formatted_text.utils import split_lines
 from prompt_toolkit.input import Input
-from prompt_toolkit.layout import (
-    ConditionalContainer,
-    Float,
-    FloatContainer,
-    HSplit,
-    Layout,
-    Window,
-)
-from prompt_toolkit.layout.controls import BufferControl, FormattedTextControl
-from prompt_toolkit.layout.dimension import Dimension
+from prompt_toolkit.layout import Float, FloatContainer, HSplit, Layout, Window
+from prompt_toolkit.layout.controls import BufferControl
 from prompt_toolkit.layout.menus import CompletionsMenu
 from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import ColorDepth, Output
 from prompt_toolkit.styles import Style
+from prompt_toolkit.utils import get_cwidth
 
 from runbook_engine.errors import EngineError
 from runbook_engine.terminal_text import visible_line
 from runbook_engine.timeline.state import IncidentState
-from runbook_engine.walk import commands, render
-from runbook_engine.walk.bindings import load_walk_bindings, panel_open
+from runbook_engine.walk import commands, page, render
+from runbook_engine.walk.bindings import load_walk_bindings
 from runbook_engine.walk.controller import Controller
+from runbook_engine.walk.rows_container import RowsContainer
 from runbook_engine.walk.toolbar import toolbar
 from runbook_engine.walk.view import NodeView
 
 POLL_INTERVAL_S = 0.5
-MESSAGE_LINES = 2
-MORE = "  ... more below: PgDn (PgUp to go back)"
+TOOLBAR_LINES = 2
+SMALL_SCREEN = 10
+"""Below this many rows the toolbar gets one row, leaving the rest to the node."""
+MEMO_ENTRIES = 16
+VIEW_FIELDS = tuple(field.name for field in fields(NodeView) if field.name != "node")
+"""What a node's rows depend on besides the node (which is keyed by its id)."""
 
 STYLE = Style.from_dict(
     {
@@ -110,7 +108,12 @@ class WalkScreen:
         self._field: tuple[int, int] | None = None
         self._place: tuple[int, str] | None = None
         self._drawn: tuple[int, IncidentState, NodeView] | None = None
-        """The panel and node shown: scrolling starts again at the top when either changes."""
+        self._sized: tuple[int, Size] | None = None
+        self._rows: dict[Hashable, list[page.Row]] = {}
+        self._bar: tuple[Hashable, list[page.Row]] | None = None
+        runbook, name = controller.session.walker.runbook, controller.session.walker.name
+        title = visible_line(f" {runbook.title}  ({runbook.id})  as @{name}")
+        self._title = title + (f"   {header}" if header else "")
         self.app: Application[None] = Application(
             layout=self._layout(),
             key_bindings=load_walk_bindings(self),
@@ -181,51 +184,20 @@ class WalkScreen:
             self.app.exit()
         self.app.invalidate()
 
-    def frame(self) -> list[StyleAndTextTuples]:
-        """The text of every part of the screen as it would be drawn now (for measuring)."""
-        parts = (self._header, self._body, self._choices, self._messages, self._prompt, self._toolbar)
-        return [part() for part in parts]
-
     def scroll(self, lines: int) -> None:
         self._scroll = max(0, self._scroll + lines)
         self.app.invalidate()
 
     # -- layout ------------------------------------------------------------------------------
 
-    def _clipped(self) -> bool:
-        info = self.body_window.render_info
-        return info is not None and info.content_height > info.window_height
-
     def _layout(self) -> Layout:
-        self.body_window = Window(FormattedTextControl(self._body), wrap_lines=True)
-        narrow = Dimension(min=1, max=2)
         body = HSplit(
             [
-                Window(FormattedTextControl(self._header), height=1, style="class:header"),
-                self.body_window,
-                ConditionalContainer(
-                    Window(FormattedTextControl(MORE), height=1, style="class:hint"),
-                    filter=Condition(self._clipped),
-                ),
-                ConditionalContainer(
-                    Window(FormattedTextControl(self._choices), wrap_lines=True, dont_extend_height=True),
-                    filter=~panel_open(self),
-                ),
-                Window(
-                    FormattedTextControl(self._messages),
-                    wrap_lines=True,
-                    height=Dimension(max=MESSAGE_LINES),
-                    dont_extend_height=True,
-                ),
+                RowsContainer(self._page, self._page_height),
                 # The prompt is drawn before the input by the buffer's own window: a row of two
                 # windows would make prompt-toolkit share out its width column by column per draw.
                 Window(BufferControl(self.buffer, input_processors=[BeforeInput(self._prompt)]), height=1),
-                Window(
-                    FormattedTextControl(self._toolbar),
-                    wrap_lines=True,
-                    height=narrow,
-                    style="class:toolbar",
-                ),
+                RowsContainer(self._toolbar_rows, self._toolbar_height),
             ]
         )
         menu = Float(xcursor=True, ycursor=True, content=CompletionsMenu(max_height=8))
@@ -237,30 +209,63 @@ class WalkScreen:
             return WordCompleter(list(form.current.choices))
         return WordCompleter(commands.words(self.controller.session.view()), sentence=True)
 
-    def _header(self) -> StyleAndTextTuples:
-        session = self.controller.session
-        text = f" {session.walker.runbook.title}  ({session.walker.runbook.id})  as @{session.walker.name}"
-        return [("", visible_line(text) + (f"   {self.header}" if self.header else ""))]
+    def _size(self) -> Size:
+        """The terminal's size, asked once per drawing (every part is fitted to the same one)."""
+        counter = self.app.render_counter
+        if self._sized is None or self._sized[0] != counter:
+            self._sized = (counter, self.app.output.get_size())
+        return self._sized[1]
 
-    def _body(self) -> StyleAndTextTuples:
+    def _toolbar_height(self) -> int:
+        return TOOLBAR_LINES if self._size().rows >= SMALL_SCREEN else 1
+
+    def _page_height(self) -> int:
+        """Every row the input line and the toolbar leave: the heights are all exact, so that
+        prompt-toolkit has nothing to share out."""
+        return max(0, self._size().rows - 1 - self._toolbar_height())
+
+    def _page(self) -> list[page.Row]:
+        """Header, body, choices and messages fitted to the rows above the input line."""
+        size = self._size()
+        width = max(20, size.columns - 1)
+        body = self._body(width)
+        self._scroll = page.clamp_scroll(self._scroll, body)
+        choices = self._choices(width) if self.controller.panel is None else []
+        messages = page.last_messages(self._messages(width))
+        height = self._page_height()
+        return page.fit(self._header(size.columns), body[self._scroll :], choices, messages, height)
+
+    def frame(self) -> list[page.Row]:
+        """The rows above the input line as they would be drawn now (for tests and measuring)."""
+        return self._page()
+
+    def _wrapped(self, key: Hashable, make: Callable[[], render.Fragments], width: int) -> list[page.Row]:
+        """Rows made once for what they show: a drawing that shows the same node, panel or
+        messages again reuses them instead of wrapping and sanitising the same text again."""
+        rows = self._rows.get((key, width))
+        if rows is None:
+            if len(self._rows) >= MEMO_ENTRIES:
+                del self._rows[next(iter(self._rows))]
+            rows = self._rows[(key, width)] = page.rows_of(render.wrap(make(), width))
+        return rows
+
+    def _header(self, columns: int) -> page.Row:
+        """The title bar, padded so that its style covers the whole row."""
+        return [("class:header", self._title + " " * max(0, columns - get_cwidth(self._title)))]
+
+    def _body(self, width: int) -> list[page.Row]:
         panel = self.controller.panel
-        fragments: render.Fragments
         if panel is not None:
             title, lines = panel
-            fragments = [("class:section", title + "\n")]
-            fragments += [("", line + "\n") for line in lines]
-        else:
-            session = self.controller.session
-            fragments = list(render.node_body(self._view(), session.can_run, self._width()))
-        rows = list(split_lines(render.wrap(fragments, self._width())))
-        self._scroll = min(self._scroll, max(0, len(rows) - 1))
-        visible: StyleAndTextTuples = []
-        for row in rows[self._scroll :]:
-            visible += [*row, ("", "\n")]
-        return visible
+            shown = [("class:section", title + "\n"), *(("", line + "\n") for line in lines)]
+            return self._wrapped(("panel", title, tuple(lines)), lambda: shown, width)
+        view, can_run = self._view(), self.controller.session.can_run
+        key = ("node", view.node.id, *(getattr(view, name) for name in VIEW_FIELDS), can_run)
+        return self._wrapped(key, lambda: render.node_body(view, can_run, width), width)
 
-    def _choices(self) -> StyleAndTextTuples:
-        return list(render.wrap(render.choices_block(self._view()), self._width()))
+    def _choices(self, width: int) -> list[page.Row]:
+        view = self._view()
+        return self._wrapped(("choices", view.choices), lambda: render.choices_block(view), width)
 
     def _view(self) -> NodeView:
         """The node view, worked out once per drawing (the body and the choices both show it)."""
@@ -270,21 +275,18 @@ class WalkScreen:
             drawn = self._drawn = (counter, state, self.controller.session.view())
         return drawn[2]
 
-    def _width(self) -> int:
-        return max(20, self.app.output.get_size().columns - 1)
+    def _messages(self, width: int) -> list[page.Row]:
+        """The messages (and the command running), wrapped: the page shows the newest rows."""
+        key = ("messages", tuple(self.controller.messages), self.controller.running)
+        return self._wrapped(key, self._message_fragments, width)
 
-    def _messages(self) -> StyleAndTextTuples:
-        """The newest messages, wrapped, keeping only the lines that fit (newest at the bottom)."""
+    def _message_fragments(self) -> render.Fragments:
         fragments: render.Fragments = []
         for style, text in self.controller.messages:
             fragments += [(f"class:message.{style}", text), ("", "\n")]
         if self.controller.running:
             fragments += [("class:hint", f"running: {self.controller.running}"), ("", "\n")]
-        rows = list(split_lines(render.wrap(fragments[:-1], self._width())))
-        shown: StyleAndTextTuples = []
-        for row in rows[-MESSAGE_LINES:]:
-            shown += [*row, ("", "\n")]
-        return shown[:-1]
+        return fragments[:-1]
 
     def _prompt(self) -> StyleAndTextTuples:
         form = self.controller.form
@@ -294,3 +296,11 @@ class WalkScreen:
         session = self.controller.session
         parts = toolbar(session.state, session.now(), session.walker.name)
         return [(style, visible_line(text)) for style, text in parts]
+
+    def _toolbar_rows(self) -> list[page.Row]:
+        """The toolbar as a reverse bar across the screen, below the input line."""
+        fragments = tuple((style, text) for style, text, *_ in self._toolbar())
+        size = (self._size().columns, self._toolbar_height())
+        if self._bar is None or self._bar[0] != (fragments, size):
+            self._bar = ((fragments, size), page.bar(fragments, "class:toolbar", *size))
+        return self._bar[1]

@@ -84,7 +84,6 @@ class NodeView:
     change: Change | None = None
     notice: str = ""
     """A warning the walker must see, e.g. that the IC cannot approve their own change."""
-    trail: tuple[str, ...] = ()
     asks_evidence: bool = False
     seconds_left: float | None = None
     """Time left on a wait node's duration or the monitoring window (negative once past)."""

@@ -61,9 +61,11 @@ class Walker:
         trail: list[str] = []
         index: dict[str, int] = {}
         for visit in walk.path if walk is not None else ():
-            if visit.node in index:
-                del trail[index[visit.node] + 1 :]
-                index = {node: i for i, node in enumerate(trail)}
+            at = index.get(visit.node)
+            if at is not None:  # cut back to it: forget only what was cut (a long walk stays linear)
+                for dropped in trail[at + 1 :]:
+                    del index[dropped]
+                del trail[at + 1 :]
                 continue
             index[visit.node] = len(trail)
             trail.append(visit.node)
@@ -95,7 +97,6 @@ class Walker:
             change=change,
             notice=gates.notice(node, state, self.name, self.policy)
             or steps.wait_nudge(node, self._seconds_waited(node, state, now), self.policy, state.severity),
-            trail=self.trail(state),
             asks_evidence=steps.asks_evidence(node) and phase is Phase.QUESTION,
             seconds_left=self._seconds_left(node, state, now),
             seconds_waited=self._seconds_waited(node, state, now),

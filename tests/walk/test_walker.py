@@ -118,6 +118,25 @@ def test_back_returns_to_the_previous_node_and_trail_unwinds(world: World) -> No
     assert session.walker.back(session.state) == []
 
 
+def test_the_trail_is_cut_back_wherever_the_walk_re_enters_a_node(world: World) -> None:
+    session = world.session()
+    session.begin()
+    walker = session.walker
+    for label in ("at-limit", "one-service-over-its-pool"):
+        session.append(walker.answer(session.state, label))
+    three = walker.trail(session.state)
+    assert len(three) == 3
+    for _ in range(2):
+        session.append(walker.back(session.state))
+    assert walker.trail(session.state) == three[:1]
+    session.append(walker.answer(session.state, "at-limit"))
+    session.append(walker.answer(session.state, "many-long-idle"))
+    trail = walker.trail(session.state)
+    assert trail[:2] == three[:2] and trail[2] != three[2] and len(trail) == 3
+    session.append(walker.back(session.state))
+    assert walker.trail(session.state) == three[:2]
+
+
 def test_a_new_session_resumes_at_the_same_node_and_pending_state(world: World) -> None:
     walk_to_rollback(world)
     first = world.session()

@@ -1,0 +1,110 @@
+"""Validating a runbook in a second process while the walk starts up.
+
+A walk of a runbook whose bytes never passed before (no validation marker) must parse and check
+it in full, and must also import prompt-toolkit and its own screen: two independent pieces of
+work of similar size for a runbook of a few hundred nodes. On a machine with two or more cores
+the validation runs in a forked child, which leaves the marker `load_validated` reads; the walk
+meanwhile imports its screen, then waits for the child and loads the runbook from that marker,
+exactly as on a warm start. Nothing is trusted that a warm start would not trust: the marker is
+the same private file, written only after the same full validation. When the child could not
+leave a marker (an invalid runbook, a crash, an interrupt), the walk validates here and reports
+what it finds as it always did.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+from pathlib import Path
+from types import TracebackType
+
+from runbook_engine.cache_dir import default_cache_dir, private_folder
+from runbook_engine.format.model import Runbook
+from runbook_engine.format.reading import ReadRefused, read_limited
+from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated, validate_into, validation_key
+
+
+class ValidationAhead:
+    """A context: `runbook()` is the validated runbook; leaving it early stops the child."""
+
+    def __init__(self, path: str | Path, cache_dir: Path | None = None) -> None:
+        self.path = Path(path)
+        self.cache_dir = default_cache_dir() if cache_dir is None else cache_dir
+        self.child: int | None = None
+
+    def __enter__(self) -> ValidationAhead:
+        missing = self._missing_marker()
+        if missing is not None and _cores() >= 2:
+            self.child = _fork_validation(self.path, *missing)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self.child is not None:  # left before `runbook()`: the child's work is not wanted
+            os.kill(self.child, signal.SIGTERM)
+            self._reap()
+
+    @property
+    def running(self) -> bool:
+        """Whether the validation runs in a child (the caller has time for other work)."""
+        return self.child is not None
+
+    def runbook(self) -> Runbook:
+        """The runbook, once the child (if any) is done: from its marker, else validated here."""
+        self._reap()
+        return load_validated(self.path, self.cache_dir)
+
+    def _missing_marker(self) -> tuple[bytes, Path] | None:
+        """The file's bytes and the marker a child should leave for them: None when the marker is
+        there already, the file cannot be read, or the cache folder is not private (a marker
+        there would not be read back)."""
+        try:
+            raw = read_limited(self.path)
+        except (ReadRefused, OSError):
+            return None
+        marker = self.cache_dir / CACHE_FOLDER / validation_key(raw)
+        if marker.exists() or not private_folder(marker.parent):
+            return None
+        return raw, marker
+
+    def _reap(self) -> None:
+        if self.child is None:
+            return
+        child, self.child = self.child, None
+        with contextlib.suppress(ChildProcessError):  # already reaped by someone else
+            os.waitpid(child, 0)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _fork_validation(path: Path, raw: bytes, marker: Path) -> int | None:
+    """The child's pid; None where processes cannot fork (the caller then validates itself)."""
+    if not hasattr(os, "fork"):
+        return None
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child, which leaves by os._exit
+        _validate_in_child(path, raw, marker)
+    return child
+
+
+def _validate_in_child(path: Path, raw: bytes, marker: Path) -> None:
+    """Validate and leave the marker; never write to the terminal, never return."""
+    status = 1
+    try:
+        gc.disable()  # the child exits right after: a collection could only find garbage to drop
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        validate_into(path, raw, marker)
+        status = 0
+    finally:  # whatever went wrong: no marker, and the parent validates again and reports it
+        os._exit(status)
