@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from runbook_engine.cli.args import emit
+from runbook_engine.cli.args import parser as new_parser
 from runbook_engine.errors import EXIT_OK, UsageError
 from runbook_engine.format.files import neighbour_folders
 from runbook_engine.format.library import discover, not_a_runbook
@@ -20,9 +21,9 @@ LIST_FORMATS = ("text", "markdown")
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="Validate and lint runbooks. Exit 0 clean, 1 errors (or warnings with --strict), "
+    parser = new_parser(
+        prog,
+        "Validate and lint runbooks. Exit 0 clean, 1 errors (or warnings with --strict), "
         "2 usage error or unreadable input, 3 internal error.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="runbook files, directories or globs")
