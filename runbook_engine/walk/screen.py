@@ -23,7 +23,6 @@ from prompt_toolkit.layout.controls import BufferControl
 from prompt_toolkit.layout.menus import CompletionsMenu
 from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import ColorDepth, Output
-from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
 from runbook_engine.errors import EngineError
@@ -33,6 +32,7 @@ from runbook_engine.walk import commands, page, render
 from runbook_engine.walk.bindings import load_walk_bindings
 from runbook_engine.walk.controller import Controller
 from runbook_engine.walk.rows_container import RowsContainer
+from runbook_engine.walk.style import STYLE
 from runbook_engine.walk.toolbar import toolbar
 from runbook_engine.walk.view import NodeView
 
@@ -43,42 +43,6 @@ SMALL_SCREEN = 10
 MEMO_ENTRIES = 16
 VIEW_FIELDS = tuple(field.name for field in fields(NodeView) if field.name != "node")
 """What a node's rows depend on besides the node (which is keyed by its id)."""
-
-STYLE = Style.from_dict(
-    {
-        "header": "reverse bold",
-        "kind": "reverse bold",
-        "title": "bold",
-        "badge.safe": "bg:ansigreen fg:ansiblack bold",
-        "badge.risky": "bg:ansiyellow fg:ansiblack bold reverse",
-        "badge.irreversible": "bg:ansired fg:ansiwhite bold reverse",
-        "label": "bold",
-        "section": "bold underline",
-        "command": "fg:ansicyan",
-        "link": "fg:ansiblue underline",
-        "ok": "fg:ansigreen bold",
-        "missing": "fg:ansired bold",
-        "notice": "fg:ansired bold",
-        "change": "bold",
-        "hint": "italic",
-        "key": "reverse bold",
-        "answer": "bold",
-        "message.info": "",
-        "message.error": "fg:ansired bold",
-        "message.warning": "fg:ansiyellow bold",
-        "message.event": "fg:ansimagenta",
-        "prompt": "bold",
-        "toolbar": "reverse",
-        "toolbar.incident": "reverse bold",
-        "toolbar.sev": "reverse bold",
-        "toolbar.sev1": "bg:ansired fg:ansiwhite bold",
-        "toolbar.overdue": "bg:ansired fg:ansiwhite bold",
-        "toolbar.change": "reverse bold",
-        "toolbar.pending": "bg:ansiyellow fg:ansiblack bold",
-        "toolbar.phase": "reverse bold",
-        "toolbar.sep": "reverse",
-    }
-)
 
 
 def color_depth(environ: Mapping[str, str]) -> ColorDepth | None:
