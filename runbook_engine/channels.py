@@ -8,17 +8,18 @@ itself never appears in the policy, so the policy can be committed and printed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from runbook_engine.format.durations import parse_duration
+from runbook_engine.frozen import frozen
 
 SERVICES = ("slack", "mattermost", "teams", "webhook")
 DEFAULT_TIMEOUT_S = 5.0
 
 
-@dataclass(frozen=True)
+@frozen
 class Channel:
     """One destination: its name (what the timeline records), service and where its URL is kept."""
 
@@ -28,7 +29,7 @@ class Channel:
     url_secret: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CommsSettings:
     """Delivery settings: the secrets file, the IC's group for reminders, the request timeout."""
 
@@ -38,7 +39,7 @@ class CommsSettings:
     attempts: int = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class Channels:
     """The `channels` and `comms` sections of a policy."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+
+from runbook_engine.frozen import frozen
 
 
 class Severity(str, enum.Enum):
@@ -15,7 +16,7 @@ class Severity(str, enum.Enum):
     OFF = "off"
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Position:
     """A 1-based line and column in a source file."""
 
@@ -23,7 +24,7 @@ class Position:
     column: int = 1
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One problem at one place: `path:line:col: CODE message`, with a hint on how to fix it."""
 
@@ -42,7 +43,7 @@ class Finding:
 DocPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Issue:
     """What a rule reports: where in the document (a data path) and what; the engine adds the rest.
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
+from runbook_engine.frozen import frozen
 
 MAX_HANDLE = 64
 _PUNCTUATION_OK = frozenset("._-@' ")
@@ -48,7 +48,7 @@ _LOOKALIKES: dict[str, str] = {
 Full-width forms need no entry: NFKC folds them to ASCII before any comparison."""
 
 
-@dataclass(frozen=True)
+@frozen
 class NameProblem:
     """Why a name cannot be used (`rule` names the rule) and what to do instead."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marke
 from runbook_engine.channels import Channels, channel_problems, channels_from_data
 from runbook_engine.format.durations import parse_duration
 from runbook_engine.format.reading import ReadRefused, read_text_limited
+from runbook_engine.frozen import frozen
 from runbook_engine.identity import People, people_problem
 from runbook_engine.resources import DEFAULT_POLICY, SCHEMAS_DIR
 
@@ -44,8 +45,10 @@ class PolicyError(Exception):
     """A policy file that cannot be used; the message names the file and the problem."""
 
 
-@dataclass(frozen=True)
+@frozen
 class SeverityRule:
+    """What one severity demands: response start, update cadence, roles, approvals, windows."""
+
     name: str
     description: str
     response_start_s: int | None
@@ -59,7 +62,7 @@ class SeverityRule:
     first_update_within_s: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Delegation:
     """When delegated work is flagged: unacknowledged, and nothing in progress."""
 
@@ -67,8 +70,10 @@ class Delegation:
     idle_after_s: int = 600
 
 
-@dataclass(frozen=True)
+@frozen
 class Policy:
+    """The team's severity policy: severities, channels, people, authority and delegation."""
+
     severities: Mapping[str, SeverityRule]
     channels: Channels = field(default_factory=Channels)
     """Where status updates go, per stakeholder group (see `channels`)."""

@@ -20,6 +20,7 @@ from runbook_engine.errors import (
     EXIT_USAGE,
     EngineError,
 )
+from runbook_engine.gc_pause import gc_paused
 from runbook_engine.terminal_text import visible, visible_line
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -85,7 +86,8 @@ def _report(name: str, exc: EngineError) -> None:
 def _run_guarded(name: str, rest: list[str]) -> int:
     """The one error handler: user errors get a message, anything else exit 3 and no traceback."""
     try:
-        module: CommandModule = importlib.import_module(COMMANDS[name][0])
+        with gc_paused():  # a command's modules live as long as the process: nothing to collect
+            module: CommandModule = importlib.import_module(COMMANDS[name][0])
         parser = module.build_parser(f"runbook {name}")
         parsed = parser.parse_args(rest)
         return module.run(parsed)

@@ -17,6 +17,8 @@ from runbook_engine.cli.args import parser as new_parser
 from runbook_engine.cli.incident_context import actor_of, add_common_options, policy_of
 from runbook_engine.errors import UsageError
 from runbook_engine.format.model import Runbook
+from runbook_engine.frozen import frozen
+from runbook_engine.gc_pause import gc_paused
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.board import checklist_text
 from runbook_engine.timeline.clock import SystemClock
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
     from runbook_engine.comms.worker import OutboxWorker
     from runbook_engine.walk.demo import SimulatedIC
+    from runbook_engine.walk.screen import WalkScreen
+    from runbook_engine.walk.session import WalkSession
 
 
 def build_parser(prog: str) -> argparse.ArgumentParser:
@@ -59,7 +63,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
     return parser
 
 
-@dataclass(frozen=True)
+@frozen
 class Terminal:
     """Where the screen reads keys and draws (None: the real terminal)."""
 
@@ -69,6 +73,8 @@ class Terminal:
 
 @dataclass
 class Setup:
+    """What a walk works with: the runbook, the policy, the opened store and who is walking."""
+
     runbook: Runbook
     policy: Policy
     store: Store
@@ -84,14 +90,14 @@ def run(args: argparse.Namespace) -> int:
 
 def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
     """The walk itself; tests pass a `Terminal` made of a pipe input and a dummy output."""
-    setup = _setup(args)
+    # Start-up (the runbook, the policy, the modules) builds what lives as long as the walk:
+    # collecting while it is built only walks those objects again and again (~7 ms before the
+    # first screen); the collector is paused for it and resumes when the screen runs.
+    with gc_paused():
+        setup = _setup(args)
     try:
         incident_id = _incident(args, setup, terminal or Terminal())
-        if terminal is None:
-            # The runbook, policy and modules live as long as the walk: keep the collector from
-            # walking them again on every full collection (a pause in the middle of an answer).
-            gc.freeze()
-        return _walk(args, setup, incident_id, terminal or Terminal())
+        return _walk(args, setup, incident_id, terminal)
     finally:
         setup.store.close()
 
@@ -138,9 +144,34 @@ def _alert_severity(runbook: Runbook, alert: str) -> str:
     return severity
 
 
-def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Terminal) -> int:
-    from runbook_engine.walk.controller import Controller
-    from runbook_engine.walk.screen import WalkScreen, color_depth
+def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Terminal | None) -> int:
+    with gc_paused():  # see walk()
+        session = _session(args, setup, incident_id)
+    simulated = _start_demo_ic(args, setup, incident_id)
+    outbox = _start_outbox(setup, incident_id)
+    if outbox is not None:
+        session.posts_queued = outbox.kick
+    try:
+        with gc_paused():
+            screen = _screen(args, session, incident_id, terminal or Terminal())
+            if terminal is None:
+                # All that lives as long as the walk is built by now: frozen out of the
+                # collector, full collections never walk it again (a pause in an answer).
+                gc.freeze()
+        screen.run()
+    finally:
+        if outbox is not None:
+            outbox.stop()
+        if simulated is not None:
+            simulated.stop()
+            _report_demo_failure(simulated)
+    node = session.walker.position(session.state)
+    print(f"Left {incident_id} at {node}; everything is in the timeline.")
+    print(f"Resume: {resume_command(args, incident_id, session.walker.name)}")
+    return 0
+
+
+def _session(args: argparse.Namespace, setup: Setup, incident_id: str) -> WalkSession:
     from runbook_engine.walk.session import WalkSession
     from runbook_engine.walk.walker import Walker
 
@@ -154,33 +185,23 @@ def _walk(args: argparse.Namespace, setup: Setup, incident_id: str, terminal: Te
         dry_run=args.dry_run,
     )
     session.begin()
-    simulated = _start_demo_ic(args, setup, incident_id)
-    outbox = _start_outbox(setup, incident_id)
-    if outbox is not None:
-        session.posts_queued = outbox.kick
-    try:
-        header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
-        controller = Controller(session)
-        controller.say(_welcome(args, incident_id))
-        controller.say(checklist_text(session.state))
-        screen = WalkScreen(
-            controller,
-            input=terminal.input,
-            output=terminal.output,
-            color_depth=color_depth(os.environ),
-            header=header,
-        )
-        screen.run()
-    finally:
-        if outbox is not None:
-            outbox.stop()
-        if simulated is not None:
-            simulated.stop()
-            _report_demo_failure(simulated)
-    node = walker.position(session.state)
-    print(f"Left {incident_id} at {node}; everything is in the timeline.")
-    print(f"Resume: {resume_command(args, incident_id, walker.name)}")
-    return 0
+    return session
+
+
+def _screen(
+    args: argparse.Namespace, session: WalkSession, incident_id: str, terminal: Terminal
+) -> WalkScreen:
+    from runbook_engine.walk.controller import Controller
+    from runbook_engine.walk.screen import WalkScreen, color_depth
+
+    controller = Controller(session)
+    controller.say(_welcome(args, incident_id))
+    controller.say(checklist_text(session.state))
+    header = "DEMO" if args.demo else ("DRY RUN" if args.dry_run else "")
+    return WalkScreen(
+        controller, input=terminal.input, output=terminal.output, color_depth=color_depth(os.environ),
+        header=header,
+    )
 
 
 def resume_command(args: argparse.Namespace, incident_id: str, name: str) -> str:

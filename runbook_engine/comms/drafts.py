@@ -7,7 +7,7 @@ cause) come in through `DraftInputs`; every other line is derived from the state
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from runbook_engine.comms.wording import (
     root_cause_as_known,
     status_word,
 )
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.render.escape import markdown as escape_markdown
 from runbook_engine.timeline.events import Event, EventType, iso_utc
@@ -34,7 +35,7 @@ from runbook_engine.timeline.state import IncidentState, severity_rule
 KINDS = ("initial", "update", "resolution")
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftInputs:
     """What the people running the incident add to (or correct in) a draft."""
 
@@ -60,7 +61,7 @@ class DraftInputs:
     """The decision needed now (seed 001's command loop)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusDraft:
     """A status update ready to post: labelled lines in order, plus the structured fields."""
 
@@ -149,7 +150,7 @@ def build_draft(
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class SeedFields:
     """The seeds' fields the timeline answers, worked out once per draft."""
 
@@ -159,8 +160,10 @@ class SeedFields:
     stakeholders: str
 
 
-@dataclass(frozen=True)
+@frozen
 class _Extras:
+    """The parts of an update draft that come from the timeline rather than the template."""
+
     impact: str
     actions: tuple[ActionLine, ...]
     next_update_at: datetime | None

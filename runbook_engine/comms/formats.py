@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from runbook_engine.comms import mattermost, slack, teams, webhook
 from runbook_engine.comms.message import Message
+from runbook_engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Format:
+    """One channel format: how a message becomes its payload, and how a payload is checked."""
+
     name: str
     payload: Callable[[Message], dict[str, Any]]
     problems: Callable[[dict[str, Any]], list[str]]

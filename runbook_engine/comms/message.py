@@ -10,16 +10,17 @@ holds that text (`runbook timeline verify ID --expect-head SEQ:HASH`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.events import Event, EventType
 
 SHORT_HASH = 12
 """Hex digits of the hash a receipt shows: 48 bits, beyond guessing for a forger."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Receipt:
     """The timeline head when the message was recorded: sequence number and hash."""
 
@@ -39,7 +40,7 @@ class Receipt:
         return f"runbook timeline verify {self.incident_id} --expect-head {self.head}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Message:
     """One message as every format needs it: header, labelled lines, plain text and receipt."""
 

@@ -13,7 +13,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import timedelta
 
 from runbook_engine.channels import Channel
@@ -23,6 +23,7 @@ from runbook_engine.comms.response import Response
 from runbook_engine.comms.retry import Outcome, RetryPolicy, backoff_s, deliver
 from runbook_engine.comms.secrets import SecretError, webhook_url
 from runbook_engine.errors import Refused
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.events import Actor, EventType, NewEvent, iso_utc
 from runbook_engine.timeline.posts import Post
 from runbook_engine.timeline.service import IncidentService
@@ -38,7 +39,7 @@ def _post_json(url: str, body: bytes, headers: Mapping[str, str], timeout_s: flo
     return post_json(url, body, headers, timeout_s)
 
 
-@dataclass(frozen=True)
+@frozen
 class Sender:
     """Where URLs come from and how requests are made and retried (tests inject `sleep`)."""
 
@@ -50,7 +51,7 @@ class Sender:
     """Overrides the policy's request timeout (None: the policy's `comms: timeout`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Sent:
     """What happened to one post in this run (`skipped`: another sender holds it)."""
 

@@ -3,10 +3,10 @@ retries, and every command that may post, does not load the standard library's H
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from runbook_engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Response:
     """What one request came to: a status (None when no answer came), Retry-After, or a reason."""
 

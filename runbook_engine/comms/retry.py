@@ -10,12 +10,12 @@ A `Retry-After` the server sends is honoured: waited out when short, or carried 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from runbook_engine.comms.response import Response
+from runbook_engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class RetryPolicy:
     """How hard one try pushes: requests per try, backoff base and cap, longest wait in place."""
 
@@ -26,7 +26,7 @@ class RetryPolicy:
     """Longest pause between tries when a message stays queued (backoff across commands)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """One try: delivered or not, requests made, the last status and reason, when to try again."""
 

@@ -6,13 +6,13 @@ is running has no effect yet; only a person (through `DraftInputs.root_cause`) s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.state import Change, Hypothesis, IncidentState
 
 
-@dataclass(frozen=True)
+@frozen
 class ActionLine:
     """Something in progress and the one person who owns it."""
 

@@ -9,15 +9,17 @@ runbook whose every node is visited through the same answers still hides untried
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from runbook_engine.format.model import Runbook
+from runbook_engine.frozen import frozen
 
 from .result import DrillResult
 
 
-@dataclass(frozen=True)
+@frozen
 class EdgeRef:
+    """One edge of a runbook: from a node, by an answer's label, to a node."""
+
     source: str
     label: str
     target: str
@@ -26,8 +28,10 @@ class EdgeRef:
         return f"{self.source} --{self.label}--> {self.target}"
 
 
-@dataclass(frozen=True)
+@frozen
 class RunbookCoverage:
+    """How much of one runbook its drills walk: totals and what no drill reached."""
+
     runbook: str
     path: str
     drills: int

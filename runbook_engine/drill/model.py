@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from runbook_engine.findings import Position
+from runbook_engine.frozen import frozen
 
 ACTIONS = (
     "answer",
@@ -42,7 +43,7 @@ DEFAULT_START = "2026-01-05T14:00Z"
 """When the fake clock starts if the scenario does not say: a fixed moment keeps drills reproducible."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Expectation:
     """One thing that must hold: a check name (`node`, `phase`, `timeline`...) and its value."""
 
@@ -51,7 +52,7 @@ class Expectation:
     position: Position = field(default_factory=Position)
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One thing that happens during the drill.
 
@@ -78,7 +79,7 @@ class Step:
         return f"{self.action} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Scenario:
     """The pretend incident and its cast."""
 
@@ -105,7 +106,7 @@ class Scenario:
         return self.walker or self.roles.get("ops") or self.roles.get("primary") or self.ic
 
 
-@dataclass(frozen=True)
+@frozen
 class Drill:
     """A parsed drill file."""
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TextIO
 
+from runbook_engine.frozen import frozen
 from runbook_engine.report.github import annotation, workflow_command
 from runbook_engine.terminal_text import visible
 
@@ -19,7 +19,7 @@ from .coverage import RunbookCoverage
 from .result import ERROR, FAILED, PASSED, DrillResult, Failure
 
 
-@dataclass(frozen=True)
+@frozen
 class DrillReport:
     """Everything a reporter prints: results, and coverage when it was asked for."""
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Position
+from runbook_engine.frozen import frozen
 
 PASSED = "passed"
 FAILED = "failed"
@@ -13,7 +14,7 @@ ERROR = "error"
 """A drill that could not run: its file or its runbook is unreadable or invalid."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Failure:
     """One expectation that did not hold: what, where in the drill and how far the walk had got.
 
@@ -31,7 +32,7 @@ class Failure:
         return f"step {self.step} ({self.step_text})" if self.step is not None else "final expect"
 
 
-@dataclass(frozen=True)
+@frozen
 class DrillResult:
     """One drill's run: status, failures and the walk it made (for coverage)."""
 

@@ -7,10 +7,12 @@ be tested without a store; `drill.observe` fills it from the real incident.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from runbook_engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Refusal:
     """A step the engine refused: which step, the rule and its reason."""
 
@@ -24,7 +26,7 @@ class Refusal:
         return wanted == self.rule.lower() or wanted in self.reason.lower()
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot:
     """The incident as the drill sees it after a step."""
 

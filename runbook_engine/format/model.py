@@ -7,7 +7,6 @@ graph rules can still run on a runbook whose prose has schema problems.
 from __future__ import annotations
 
 from collections.abc import ItemsView, Iterator, Mapping, ValuesView
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from runbook_engine.format.raw import duration as _duration
@@ -36,6 +35,7 @@ from runbook_engine.format.steps import (
     stage_from,
     step_from,
 )
+from runbook_engine.frozen import frozen
 
 if TYPE_CHECKING:
     from runbook_engine.findings import DocPath
@@ -52,7 +52,7 @@ EDGE_FIELDS = {
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3", "SEV-4")
 
 
-@dataclass(frozen=True)
+@frozen
 class Link:
     """A reference to another runbook, optionally to one of its nodes (`id#node`)."""
 
@@ -68,7 +68,7 @@ class Link:
         return f"{self.runbook}#{self.node}" if self.node else self.runbook
 
 
-@dataclass(frozen=True)
+@frozen
 class Edge:
     """An exit of a node: the answer label, the target node and where it is written."""
 
@@ -79,7 +79,7 @@ class Edge:
 
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     """One node of the decision tree: what it says, where it leads and what it runs."""
 
@@ -155,7 +155,7 @@ class Node:
         return next((edge.target for edge in self.edges if edge.label == label), None)
 
 
-@dataclass(frozen=True)
+@frozen
 class Symptom:
     """What pages: the summary, the alerts and their variants, the impact."""
 
@@ -166,7 +166,7 @@ class Symptom:
     """Every alert as written, with the threshold, `for` and severity a variant declares."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Runbook:
     """A whole runbook: its identity, its owners and severity, its symptom and its nodes."""
 

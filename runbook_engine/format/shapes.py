@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from runbook_engine.format.raw import duration as _duration
+from runbook_engine.frozen import frozen
 
 EFFECTS = ("change", "coordination", "observation")
 """What an action does: only a `change` touches production and is under change control."""
@@ -14,7 +14,7 @@ EFFECTS = ("change", "coordination", "observation")
 DOCUMENT_PREFIXES = ("http://", "https://", "wiki:")
 
 
-@dataclass(frozen=True)
+@frozen
 class Approval:
     """Who approves a step: roles in order of preference (fallbacks after the first), and how many."""
 
@@ -26,7 +26,7 @@ class Approval:
         return roles if self.count == 1 else f"{self.count} distinct approvers from {roles}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Repeat:
     """A change repeated under one approval: up to `times`, or until a condition holds."""
 
@@ -41,7 +41,7 @@ class Repeat:
         return text + (f", every {self.every_s}s" if self.every_s else "")
 
 
-@dataclass(frozen=True)
+@frozen
 class AlertVariant:
     """One variant of an alert: its name, what fires it, for how long, and at which severity."""
 

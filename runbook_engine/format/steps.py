@@ -4,14 +4,14 @@ gather node's checks, as frozen values built tolerantly from loaded YAML."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from runbook_engine.format.command_line import copyable
 from runbook_engine.format.raw import duration, items, text
+from runbook_engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Signal:
     """Where to look: a metric, query, log search or dashboard, and what to expect there."""
 
@@ -26,7 +26,7 @@ SHELL = ("/bin/sh", "-c")
 """How a declared `shell` step runs; nothing else ever goes through a shell."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """What to do. Commands are argv lists; only a declared `shell` step runs through /bin/sh -c."""
 
@@ -55,7 +55,7 @@ class Step:
         return self.url or self.query or self.code or self.text
 
 
-@dataclass(frozen=True)
+@frozen
 class Stage:
     """One stage of a staged action: its name, its step and how to verify it."""
 
@@ -64,7 +64,7 @@ class Stage:
     verify: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Rollback:
     """How to undo a risky action: what to do, and the step that does it."""
 
@@ -72,7 +72,7 @@ class Rollback:
     step: Step | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Irreversible:
     """What cannot be undone after an action, and what to check before it."""
 
@@ -80,7 +80,7 @@ class Irreversible:
     precheck: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Gather:
     """One piece of evidence a gather node asks for: its name, what to find out, where to look."""
 

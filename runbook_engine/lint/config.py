@@ -18,7 +18,7 @@ import importlib
 import sys
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +27,14 @@ from runbook_engine.errors import UsageError
 from runbook_engine.findings import Severity
 from runbook_engine.format.loader import LoadError, load_data_text
 from runbook_engine.format.reading import ReadRefused, read_text_limited
+from runbook_engine.frozen import frozen
 
 CONFIG_FILES = (".runbook.yaml", ".runbook.yml")
 KEYS = ("ignore", "rules", "min-drill-coverage")
 LEVELS = {level.value: level for level in Severity}
 
 
-@dataclass(frozen=True)
+@frozen
 class LintConfig:
     """Severity overrides by rule code and ignored path patterns; the default is empty."""
 

@@ -8,12 +8,12 @@ each within a timeout. `wiki:` paths are the team wiki's and are not checked.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Position, Severity
 from runbook_engine.format.loader import Document, LoadError, load_path
 from runbook_engine.format.model import runbook_from_data
+from runbook_engine.frozen import frozen
 
 CODE = "RB210"
 NAME = "unreachable-document"
@@ -25,7 +25,7 @@ PARALLEL = 8
 """Requests in flight at once: enough for a library's few dozen links, polite to one wiki."""
 
 
-@dataclass(frozen=True)
+@frozen
 class DocumentRef:
     """One outside document as written: in which file, at which position, on which node."""
 

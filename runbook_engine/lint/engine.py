@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from runbook_engine.findings import Finding, Issue, Severity
 from runbook_engine.format.loader import Document, LoadError, load_path, load_text
 from runbook_engine.format.schema import fast_check
+from runbook_engine.frozen import frozen
 from runbook_engine.gc_pause import gc_paused
 from runbook_engine.lint.config import LintConfig
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
@@ -28,7 +28,7 @@ PARALLEL_MIN_FILES = 64
 CHUNK = 16
 
 
-@dataclass(frozen=True)
+@frozen
 class FileOutcome:
     """What linting one file leaves behind."""
 

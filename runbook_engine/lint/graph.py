@@ -7,10 +7,11 @@ the rules need only successors, a reverse, and Tarjan's components.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+from runbook_engine.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Graph:
     """Directed graph; `edges[node]` lists its distinct successors in insertion order."""
 

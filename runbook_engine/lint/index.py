@@ -6,14 +6,13 @@ entries, with positions already resolved, stay in memory for the rules that span
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from runbook_engine.findings import Position
 from runbook_engine.format.model import Link
+from runbook_engine.frozen import frozen
 from runbook_engine.lint.context import RunbookContext, suppressed_codes
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class LinkRef:
     """A `runbook:` reference from one node, where it is written and what the node suppresses."""
 
@@ -23,7 +22,7 @@ class LinkRef:
     suppressed: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen(slots=True)
 class IndexEntry:
     """One runbook file as the library sees it.
 
@@ -43,7 +42,7 @@ class IndexEntry:
         return self.node_ids is None or f"\n{node_id}\n" in f"\n{self.node_ids}\n"
 
 
-@dataclass(frozen=True)
+@frozen
 class Located:
     """A library rule's finding before the engine adds code and severity."""
 

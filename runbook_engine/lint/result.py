@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from runbook_engine.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from runbook_engine.findings import Finding, Severity
+from runbook_engine.frozen import frozen
 
 UNREADABLE = "RB011"
 """The loader code for a file that cannot be read: the run exits 2 like any unusable input."""
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleInfo:
     """What reporters need to know about a rule (SARIF lists them; docs describe them)."""
 
@@ -23,7 +24,7 @@ class RuleInfo:
     doc: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class LintResult:
     """Every finding of a run, sorted by file and position, and the files that were checked."""
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import Event
 from runbook_engine.timeline.state import Change, IncidentState, severity_rule
@@ -26,15 +26,17 @@ _DEGRADE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
+    """What every postmortem fact is drawn from: the events, their folded state, the policy, now."""
+
     events: Sequence[Event]
     state: IncidentState
     policy: Policy
     now: datetime
 
 
-@dataclass(frozen=True)
+@frozen
 class Metrics:
     """Response times in seconds (None when the timeline has not reached that point)."""
 

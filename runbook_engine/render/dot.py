@@ -6,11 +6,11 @@ diff of two renders shows exactly what changed in review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from runbook_engine.format.model import Link, Node, Runbook
+from runbook_engine.frozen import frozen
 from runbook_engine.render.escape import dot_quote, dot_tooltip, wrap
 from runbook_engine.render.labels import edge_label, header_label, node_label, simple_label
 from runbook_engine.render.structure import EdgeKey, back_edges, cause_branches, connector_edges
@@ -37,8 +37,10 @@ SYMPTOM_ID = "(symptom)"
 """Ids outside the schema's `[a-z0-9][a-z0-9_-]*`, so they never collide with a runbook node."""
 
 
-@dataclass(frozen=True)
+@frozen
 class DotOptions:
+    """How a runbook is drawn: direction, legend, clusters, link targets, connectors above."""
+
     direction: str = "TB"
     legend: bool = True
     clusters: bool = True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runbook_engine.format.model import Runbook
+from runbook_engine.frozen import frozen
 from runbook_engine.render.dot import DotOptions, runbook_dot
 
 if TYPE_CHECKING:
@@ -18,8 +19,10 @@ SUFFIXES = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "
             ".mmd": "mermaid", ".mermaid": "mermaid"}
 
 
-@dataclass(frozen=True)
+@frozen
 class RenderRequest:
+    """One rendering asked for: the output format, the drawing options, an incident's overlay."""
+
     fmt: str = "svg"
     options: DotOptions = field(default_factory=DotOptions)
     overlay: Overlay | None = None

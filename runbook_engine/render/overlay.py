@@ -7,14 +7,15 @@ does not depend on how the timeline stores events; `incident.py` adapts the time
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timezone
 
 from runbook_engine.format.model import Node, Runbook
+from runbook_engine.frozen import frozen
 from runbook_engine.render.structure import EdgeKey
 
 
-@dataclass(frozen=True)
+@frozen
 class PathStep:
     """One visit of one node during an incident, in the order the walk made them."""
 
@@ -25,8 +26,10 @@ class PathStep:
     approvers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class NodeMark:
+    """A node an incident visited: its place in the walk and when."""
+
     order: int
     at: datetime | None
 
@@ -35,8 +38,10 @@ class NodeMark:
         return clock(self.at)
 
 
-@dataclass(frozen=True)
+@frozen
 class EdgeMark:
+    """An answer an incident took: its place in the walk, the answer, when, who approved it."""
+
     order: int
     answer: str
     at: datetime | None
@@ -47,7 +52,7 @@ class EdgeMark:
         return clock(self.at)
 
 
-@dataclass(frozen=True)
+@frozen
 class Overlay:
     """Visited nodes and edges with their step numbers; everything else is drawn faded."""
 

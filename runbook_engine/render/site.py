@@ -15,6 +15,7 @@ from runbook_engine.errors import EngineError, InputError
 from runbook_engine.format.library import RunbookInvalid, discover, load_runbook
 from runbook_engine.format.model import Runbook
 from runbook_engine.format.reading import ReadRefused, read_limited
+from runbook_engine.frozen import frozen
 from runbook_engine.render.dot import DotOptions, runbook_dot
 from runbook_engine.render.escape import code_fence, markdown, page_link
 from runbook_engine.render.index import MAP_PAGE, index_page
@@ -30,8 +31,10 @@ MAP_KEY = "(library map)"
 ImageRenderer = Callable[[str, str], bytes]
 
 
-@dataclass(frozen=True)
+@frozen
 class SiteOptions:
+    """How a documentation site is written: diagram format, direction and link style."""
+
     diagrams: str = "svg"
     """`svg` (rendered with dot) or `mermaid` (code blocks the wiki draws itself)."""
     direction: str = "TB"
@@ -46,6 +49,8 @@ class SiteOptions:
 
 @dataclass
 class SiteReport:
+    """What writing a site did: pages rendered, left unchanged, removed, and problems met."""
+
     rendered: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

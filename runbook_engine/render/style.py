@@ -6,15 +6,15 @@ colour-blind readers; risky and irreversible actions also say so in words on the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from runbook_engine.format.model import Node
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import PolicyError, load_policy
 from runbook_engine.timeline.format import role_name
 
 
-@dataclass(frozen=True)
+@frozen
 class Look:
     """How one kind of node is drawn in DOT and in Mermaid, and how the legend names it."""
 

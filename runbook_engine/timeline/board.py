@@ -4,10 +4,10 @@ text board and the walk read the same values."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.due import update_urgency
 from runbook_engine.timeline.events import iso_utc
@@ -24,8 +24,10 @@ from runbook_engine.timeline.values import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class ChecklistItem:
+    """One line of the incident checklist and whether it is done."""
+
     key: str
     text: str
     done: bool

@@ -12,11 +12,11 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.events import (
     GENESIS_HASH,
     Actor,
@@ -30,7 +30,7 @@ from runbook_engine.timeline.events import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class VerifyReport:
     """The verdict on one incident's chain; `first_bad_seq` names where it breaks."""
 
@@ -40,7 +40,7 @@ class VerifyReport:
     events_checked: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class StoreCheck:
     """Store-wide findings beside the chains: `problems` mean tampering or damage (verify fails),
     `notices` record what the store repaired by itself (worth a look, not a failure)."""

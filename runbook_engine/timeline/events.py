@@ -9,11 +9,12 @@ import os
 import re
 import socket
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
+
+from runbook_engine.frozen import frozen
 
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of an incident's first event."""
@@ -85,7 +86,7 @@ class EventType(str, Enum):
     UPDATE_REMINDER = "update_reminder"
 
 
-@dataclass(frozen=True)
+@frozen
 class Actor:
     """Who did it: the handle resolved from the account (see `identity.resolve`), the account the
     engine established (OS account, or database login on the team store) and the host."""
@@ -107,7 +108,7 @@ class Actor:
         return cls(name=str(raw["name"]), account=str(raw["account"]), host=str(raw["host"]))
 
 
-@dataclass(frozen=True)
+@frozen
 class NewEvent:
     """What a caller appends; the store adds incident id, seq, time and hashes."""
 
@@ -116,7 +117,7 @@ class NewEvent:
     payload: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """One recorded timeline event, chained to the previous one by `prev_hash`."""
 

@@ -4,8 +4,7 @@ for a risky change applied by hand."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.values import IncidentState
 
 DEFAULTS = (
@@ -21,8 +20,10 @@ DEFAULTS = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggestion:
+    """A follow-up the timeline suggests: its key, its bucket and its text."""
+
     key: str
     bucket: str
     text: str

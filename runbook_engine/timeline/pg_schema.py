@@ -7,10 +7,11 @@ advisory lock, so two `runbook store init` at once apply each migration exactly 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from runbook_engine.frozen import frozen
 
 if TYPE_CHECKING:
     import psycopg
@@ -21,8 +22,10 @@ MIGRATION_LOCK = 0x52424B54
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Migration:
+    """One numbered, forward-only step of the PostgreSQL schema."""
+
     version: int
     name: str
     sql: str

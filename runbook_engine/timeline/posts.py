@@ -8,14 +8,15 @@ I/O; the sender in `comms.outbox` reads these values and appends the events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from runbook_engine.frozen import frozen
 
 POSTABLE = ("status_update", "update_reminder")
 """Event types whose payload may queue posts."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Post:
     """One message for one channel, from queued to delivered."""
 

@@ -10,18 +10,20 @@ protocol, so every backend offers it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from runbook_engine.errors import Refused
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.events import Actor, Event, EventType, NewEvent
 from runbook_engine.timeline.refusal import Refusal
 from runbook_engine.timeline.state import IncidentState
 from runbook_engine.timeline.store import Store
 
 
-@dataclass(frozen=True)
+@frozen
 class Continuation:
+    """A damaged timeline continued in a new one: both ids, where the damage starts and why."""
+
     damaged: str
     continued: str
     last_good_seq: int

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from runbook_engine.errors import EXIT_USAGE, Refused
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.events import NewEvent
 from runbook_engine.timeline.values import IncidentState
 
 
-@dataclass(frozen=True)
+@frozen
 class Refusal:
     """Why an action is not allowed now (`rule` names the rule) and what to do about it."""
 

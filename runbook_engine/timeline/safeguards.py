@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from runbook_engine.frozen import frozen
 
 
 class Level(str, Enum):
@@ -12,7 +13,7 @@ class Level(str, Enum):
     PROBLEM = "problem"
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One thing looked at: what (`topic`), how it stands, in words, and what to do about it."""
 

@@ -14,13 +14,14 @@ import hashlib
 import json
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.values import IncidentState
 
@@ -29,8 +30,10 @@ EVERY = 64
 """Events between snapshots: a command folds at most this many, and a snapshot is rarely written."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot:
+    """An incident's folded state as stored text, tied to the chain's head it was folded up to."""
+
     incident_id: str
     seq: int
     hash: str

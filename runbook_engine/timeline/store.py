@@ -10,13 +10,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from runbook_engine.errors import InputError, StoreUnavailable
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy, load_policy
 from runbook_engine.timeline.chain import (
     RawRow,
@@ -58,8 +58,10 @@ EventSource = NewEvent | Callable[[IncidentState], NewEvent]
 """A ready event, or a builder called with the current state inside the transaction (for ids)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class IncidentSummary:
+    """One incident as a listing shows it: title, severity, phase, times and event count."""
+
     incident_id: str
     title: str
     severity: str

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.store import Store
 
 
-@dataclass(frozen=True)
+@frozen
 class Copied:
     """What became of one incident: `copied`, `already there`, or `refused` and why."""
 

@@ -3,9 +3,10 @@ for work nobody acknowledged, an ETA that passed, and nothing in progress (seed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy
 from runbook_engine.timeline.authority import authority_refusal, person_refusal
 from runbook_engine.timeline.change_reducers import Reducer
@@ -15,8 +16,10 @@ from runbook_engine.timeline.refusal import Check, Refusal, missing
 from runbook_engine.timeline.values import IncidentState, Task, effective_policy, evolve
 
 
-@dataclass(frozen=True)
+@frozen
 class TaskFlag:
+    """Something about the incident's tasks that needs attention: its kind, task and detail."""
+
     kind: str
     """`unacknowledged`, `eta_passed` or `nothing_in_progress`."""
     task_id: str | None

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import Any
 
+from runbook_engine.frozen import frozen
 from runbook_engine.policy import Policy, PolicyError, SeverityRule, cached_policy, policy_from_pinned
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.posts import Post
@@ -16,7 +17,7 @@ PHASES = ("open", "mitigated", "monitoring", "resolved")
 CHANGE_STATUSES = ("proposed", "approved", "denied", "in_flight", "done")
 
 
-@dataclass(frozen=True)
+@frozen
 class RoleChange:
     """One assignment or handover of a role: who took it, who gave it, by whose hand and why."""
 
@@ -29,8 +30,10 @@ class RoleChange:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class SeverityChange:
+    """One change of the incident's severity: from, to, why and by whom."""
+
     seq: int
     at: datetime
     before: str
@@ -39,8 +42,10 @@ class SeverityChange:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Hypothesis:
+    """A hypothesis stated during the incident, and when and why it was dropped, if it was."""
+
     id: str
     text: str
     stated_by: str
@@ -53,7 +58,7 @@ class Hypothesis:
         return self.dropped_at is None
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """A change to production from proposal to measured result (`status` follows CHANGE_STATUSES)."""
 
@@ -104,7 +109,7 @@ class Change:
         return self.status == "proposed" and self.approval_requested_at is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class Visit:
     """One stop on a walker's path through a runbook."""
 
@@ -117,8 +122,10 @@ class Visit:
     """At a gather node: (check, evidence) for each check answered so far, in the order given."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Walk:
+    """One person's walk of a runbook: the nodes visited in order."""
+
     walker: str
     runbook: str
     path: tuple[Visit, ...] = ()
@@ -128,8 +135,10 @@ class Walk:
         return self.path[-1].node if self.path else None
 
 
-@dataclass(frozen=True)
+@frozen
 class StatusUpdate:
+    """A status update given during the incident, and when the next one is due."""
+
     seq: int
     at: datetime
     by: str
@@ -138,8 +147,10 @@ class StatusUpdate:
     next_update_at: datetime | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ActionItem:
+    """A follow-up action recorded during the incident: what, who owns it, when it is due."""
+
     seq: int
     at: datetime
     text: str
@@ -149,7 +160,7 @@ class ActionItem:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Override:
     """An IC's logged decision to set a rule aside once, with the reason."""
 
@@ -160,7 +171,7 @@ class Override:
     by: str
 
 
-@dataclass(frozen=True)
+@frozen
 class PinnedPolicy:
     """A policy as an incident pinned it: the sha256 and the canonical JSON it was taken over."""
 
@@ -179,7 +190,7 @@ class PinnedPolicy:
             raise ValueError(str(exc)) from None
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandClaim:
     """A responder asking to take command from an absent IC, waiting for a second responder."""
 
@@ -189,7 +200,7 @@ class CommandClaim:
     reason: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Task:
     """Delegated work: delegated only once its owner acknowledged it (seed 002)."""
 
@@ -209,7 +220,7 @@ class Task:
         return self.done_at is None
 
 
-@dataclass(frozen=True)
+@frozen
 class AuditFlag:
     """Something the postmortem must point out (e.g. an approval from the change's own account)."""
 
@@ -219,8 +230,10 @@ class AuditFlag:
     detail: str
 
 
-@dataclass(frozen=True)
+@frozen
 class IncidentState:
+    """An incident's whole state, folded from its events."""
+
     incident_id: str = ""
     title: str = ""
     severity: str = ""

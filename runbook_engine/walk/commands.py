@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from runbook_engine.frozen import frozen
 from runbook_engine.walk.view import Choice, NodeView
 
 COMMANDS: dict[str, str] = {
@@ -33,7 +32,7 @@ KEYS_HELP = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Typed:
     """What a line means: a command with its argument, a choice, or nothing recognised."""
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from runbook_engine.frozen import frozen
+
 Check = Callable[[str], "str | None"]
 """Returns a message saying what is wrong with a value, or None when it is fine."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
+    """One input of a form: its prompt, default, choices, whether required and its check."""
+
     name: str
     prompt: str
     default: str = ""

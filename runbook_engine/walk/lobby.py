@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import Completer, WordCompleter
 from prompt_toolkit.input import Input
@@ -12,11 +10,12 @@ from prompt_toolkit.validation import Validator
 
 from runbook_engine.errors import UsageError
 from runbook_engine.format.model import Runbook
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.events import Actor
 from runbook_engine.timeline.service import IncidentService
 
 
-@dataclass(frozen=True)
+@frozen
 class Asker:
     """One fresh prompt per question: a PromptSession would carry a validator over to the next."""
 

@@ -15,13 +15,13 @@ import re
 import subprocess
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from runbook_engine.errors import Refused
 from runbook_engine.format.command_line import copyable
 from runbook_engine.format.model import Node
 from runbook_engine.format.placeholders import ALLOWED, PLACEHOLDER, allowed_list
 from runbook_engine.format.steps import Step
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.events import MAIN_COMMAND_PART
 
 DEFAULT_TIMEOUT_S = 60
@@ -38,7 +38,7 @@ MAIN_PART = MAIN_COMMAND_PART
 ROLLBACK_PART = "rollback"
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandPart:
     """One command a node holds: its main step, a stage of a staged change, or its rollback."""
 
@@ -61,7 +61,7 @@ def command_parts(node: Node) -> tuple[CommandPart, ...]:
     return tuple(part for part in parts if part.step.runs)
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandPlan:
     """Exactly what would run: the filled argv and its timeout, and which part of the node it is."""
 
@@ -74,8 +74,10 @@ class CommandPlan:
         return copyable(self.argv)
 
 
-@dataclass(frozen=True)
+@frozen
 class CommandResult:
+    """What running (or dry-running) a runbook command gave: argv, exit code, output, duration."""
+
     argv: tuple[str, ...]
     exit_code: int
     output: str

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from runbook_engine.format.model import Node
+from runbook_engine.frozen import frozen
 from runbook_engine.timeline.state import Change
 
 ANSWER_KEYS = "123456789"
@@ -49,7 +49,7 @@ class Move(str, Enum):
     """Answer one check of a gather node with its evidence (any order)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Choice:
     """One thing the walker can do now: the key that does it, and for answers where it leads."""
 
@@ -63,7 +63,7 @@ class Choice:
     """For a run: which of the node's commands (`step`, `stage N`, `rollback`)."""
 
 
-@dataclass(frozen=True)
+@frozen
 class GateItem:
     """One condition a risky change must meet before it may start."""
 
@@ -72,8 +72,10 @@ class GateItem:
     detail: str
 
 
-@dataclass(frozen=True)
+@frozen
 class NodeView:
+    """Everything the screen shows for the current node, computed from the walk's state."""
+
     runbook_id: str
     node: Node
     phase: Phase

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Set
-from dataclasses import dataclass
 
 from runbook_engine.format.model import Node
+from runbook_engine.frozen import frozen
 from runbook_engine.lint.context import RunbookContext, descendants
 
 
-@dataclass(frozen=True)
+@frozen
 class SkippedCleanup:
     """A cleanup owed at `node` (its `index`-th) that a path to `ending` never passes."""
 
