@@ -66,3 +66,16 @@ def emit(output: Path | None, write: Callable[[TextIO], object]) -> None:
             write(stream)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """`--store`, `--policy` and `--as HANDLE` (checked against the account: see `identity.resolve`)."""
+    add_store_option(parser)
+    add_policy_option(parser)
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        default=None,
+        metavar="HANDLE",
+        help="your handle; must be one your OS account maps to in the policy's people (default: it)",
+    )

@@ -9,12 +9,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
+from runbook_engine.cli.args import add_common_options
 from runbook_engine.cli.board_follow import follow_board
 from runbook_engine.cli.incident_args import BUCKET_DAYS, SUBCOMMANDS
 from runbook_engine.cli.incident_authority import AUTHORITY_HANDLERS
 from runbook_engine.cli.incident_context import (
     actor_of,
-    add_common_options,
     open_service,
     parse_when,
     pinned_policy,

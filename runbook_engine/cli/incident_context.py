@@ -1,4 +1,4 @@
-"""What the incident, timeline and postmortem commands share: store, policy, clock and actor options."""
+"""What the incident, timeline, postmortem and walk commands share: the store, policy, times, actor."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 import socket
 from datetime import datetime, timedelta
 
-from runbook_engine.cli.args import add_policy_option, add_store_option
 from runbook_engine.errors import InputError, UsageError
 from runbook_engine.identity import resolve
 from runbook_engine.policy import Policy, PolicyError, load_policy
@@ -19,19 +18,6 @@ from runbook_engine.timeline.service import IncidentService
 from runbook_engine.timeline.store import Store
 
 _HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
-
-
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """`--store`, `--policy` and `--as HANDLE` (checked against the account: see `identity.resolve`)."""
-    add_store_option(parser)
-    add_policy_option(parser)
-    parser.add_argument(
-        "--as",
-        dest="actor",
-        default=None,
-        metavar="HANDLE",
-        help="your handle; must be one your OS account maps to in the policy's people (default: it)",
-    )
 
 
 def policy_of(args: argparse.Namespace) -> Policy:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from runbook_engine.cli.args import emit
-from runbook_engine.cli.incident_context import add_common_options, open_service
+from runbook_engine.cli.args import add_common_options, emit
+from runbook_engine.cli.incident_context import open_service
 from runbook_engine.cli.integrity import add_allow_broken, checked_events, markdown_banner
 from runbook_engine.errors import EXIT_OK
 from runbook_engine.postmortem import render_postmortem

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from runbook_engine.cli.args import emit
-from runbook_engine.cli.incident_context import actor_of, add_common_options, open_store, policy_of
+from runbook_engine.cli.args import add_common_options, emit
+from runbook_engine.cli.incident_context import actor_of, open_store, policy_of
 from runbook_engine.cli.incident_posts import send_reminder
 from runbook_engine.cli.integrity import add_allow_broken, broken_line, checked_events, markdown_banner
 from runbook_engine.cli.recovery import add_recovery_parser, continue_chain

@@ -13,25 +13,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from runbook_engine.cli.args import add_common_options
 from runbook_engine.cli.args import parser as new_parser
-from runbook_engine.cli.incident_context import actor_of, add_common_options, policy_of
 from runbook_engine.errors import UsageError
-from runbook_engine.format.model import Runbook
+from runbook_engine.format.validation_ahead import ValidationAhead
 from runbook_engine.frozen import frozen
 from runbook_engine.gc_pause import gc_paused
-from runbook_engine.policy import Policy
-from runbook_engine.timeline.board import checklist_text
-from runbook_engine.timeline.clock import SystemClock
-from runbook_engine.timeline.events import Actor
-from runbook_engine.timeline.locate import open_store
-from runbook_engine.timeline.service import IncidentService
-from runbook_engine.timeline.store import Store
 
+# What only this process needs (the store, the timeline, the screen) is imported inside the
+# functions, after the runbook's validation has started in a child process (see walk()): on a
+# cold start those imports then overlap the validation instead of delaying it.
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
     from runbook_engine.comms.worker import OutboxWorker
+    from runbook_engine.format.model import Runbook
+    from runbook_engine.policy import Policy
+    from runbook_engine.timeline.events import Actor
+    from runbook_engine.timeline.service import IncidentService
+    from runbook_engine.timeline.store import Store
     from runbook_engine.walk.demo import SimulatedIC
     from runbook_engine.walk.screen import WalkScreen
     from runbook_engine.walk.session import WalkSession
@@ -93,8 +94,8 @@ def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
     # Start-up (the runbook, the policy, the modules) builds what lives as long as the walk:
     # collecting while it is built only walks those objects again and again (~7 ms before the
     # first screen); the collector is paused for it and resumes when the screen runs.
-    with gc_paused():
-        setup = _setup(args)
+    with ValidationAhead(args.runbook) as ahead, gc_paused():
+        setup = _setup(args, ahead)
     try:
         incident_id = _incident(args, setup, terminal or Terminal())
         return _walk(args, setup, incident_id, terminal)
@@ -102,13 +103,15 @@ def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
         setup.store.close()
 
 
-def _setup(args: argparse.Namespace) -> Setup:
-    from runbook_engine.format.validation_ahead import ValidationAhead
+def _setup(args: argparse.Namespace, ahead: ValidationAhead) -> Setup:
+    from runbook_engine.cli.incident_context import actor_of, policy_of
+    from runbook_engine.timeline.clock import SystemClock
+    from runbook_engine.timeline.locate import open_store
+    from runbook_engine.timeline.service import IncidentService
 
-    with ValidationAhead(args.runbook) as ahead:
-        if ahead.running:  # import the screen while the runbook is validated in the other process
-            importlib.import_module("runbook_engine.walk.screen")
-        runbook = ahead.runbook()
+    if ahead.running:  # import the screen too while the runbook is validated in the other process
+        importlib.import_module("runbook_engine.walk.screen")
+    runbook = ahead.runbook()
     policy = policy_of(args)
     if args.demo and args.policy is None:
         from runbook_engine.walk.demo import demo_policy, demo_runbook
@@ -191,6 +194,7 @@ def _session(args: argparse.Namespace, setup: Setup, incident_id: str) -> WalkSe
 def _screen(
     args: argparse.Namespace, session: WalkSession, incident_id: str, terminal: Terminal
 ) -> WalkScreen:
+    from runbook_engine.timeline.board import checklist_text
     from runbook_engine.walk.controller import Controller
     from runbook_engine.walk.screen import WalkScreen, color_depth
 

@@ -53,9 +53,9 @@ def fit(
     return [header, *top, *picks, *shown][:height]
 
 
-def bar(fragments: Iterable[tuple[str, str]], style: str, width: int, height: int) -> list[Row]:
-    """A bar `height` rows high in `style` (under each fragment's own): the text broken wherever
-    a row is full, as a wrapping window breaks it, cut after the last row, and padded to the edge."""
+def bar(fragments: Iterable[tuple[str, str]], style: str, width: int, most: int) -> list[Row]:
+    """A bar in `style` (under each fragment's own): the text broken wherever a row is full, as a
+    wrapping window breaks it, at most `most` rows, each padded to the edge."""
     rows: list[Row] = [[]]
     used = [0]
     for own, text in fragments:
@@ -66,9 +66,7 @@ def bar(fragments: Iterable[tuple[str, str]], style: str, width: int, height: in
                 used.append(0)
             _put(rows[-1], f"{style} {own}", char)
             used[-1] += cells
-    rows += [[] for _ in range(height - len(rows))]
-    used += [0] * (height - len(used))
-    return [[*row, (style, " " * (width - taken))] for row, taken in zip(rows[:height], used, strict=False)]
+    return [[*row, (style, " " * (width - taken))] for row, taken in zip(rows[:most], used, strict=False)]
 
 
 def _put(row: Row, style: str, char: str) -> None:

@@ -23,7 +23,6 @@ from prompt_toolkit.layout.controls import BufferControl
 from prompt_toolkit.layout.menus import CompletionsMenu
 from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.output import ColorDepth, Output
-from prompt_toolkit.styles import Style
 from prompt_toolkit.utils import get_cwidth
 
 from runbook_engine.errors import EngineError
@@ -33,52 +32,18 @@ from runbook_engine.walk import commands, page, render
 from runbook_engine.walk.bindings import load_walk_bindings
 from runbook_engine.walk.controller import Controller
 from runbook_engine.walk.rows_container import RowsContainer
+from runbook_engine.walk.style import STYLE
 from runbook_engine.walk.toolbar import toolbar
 from runbook_engine.walk.view import NodeView
 
 POLL_INTERVAL_S = 0.5
 TOOLBAR_LINES = 2
+"""The most rows the toolbar takes (its text wraps on a narrow screen)."""
 SMALL_SCREEN = 10
 """Below this many rows the toolbar gets one row, leaving the rest to the node."""
 MEMO_ENTRIES = 16
 VIEW_FIELDS = tuple(field.name for field in fields(NodeView) if field.name != "node")
 """What a node's rows depend on besides the node (which is keyed by its id)."""
-
-STYLE = Style.from_dict(
-    {
-        "header": "reverse bold",
-        "kind": "reverse bold",
-        "title": "bold",
-        "badge.safe": "bg:ansigreen fg:ansiblack bold",
-        "badge.risky": "bg:ansiyellow fg:ansiblack bold reverse",
-        "badge.irreversible": "bg:ansired fg:ansiwhite bold reverse",
-        "label": "bold",
-        "section": "bold underline",
-        "command": "fg:ansicyan",
-        "link": "fg:ansiblue underline",
-        "ok": "fg:ansigreen bold",
-        "missing": "fg:ansired bold",
-        "notice": "fg:ansired bold",
-        "change": "bold",
-        "hint": "italic",
-        "key": "reverse bold",
-        "answer": "bold",
-        "message.info": "",
-        "message.error": "fg:ansired bold",
-        "message.warning": "fg:ansiyellow bold",
-        "message.event": "fg:ansimagenta",
-        "prompt": "bold",
-        "toolbar": "reverse",
-        "toolbar.incident": "reverse bold",
-        "toolbar.sev": "reverse bold",
-        "toolbar.sev1": "bg:ansired fg:ansiwhite bold",
-        "toolbar.overdue": "bg:ansired fg:ansiwhite bold",
-        "toolbar.change": "reverse bold",
-        "toolbar.pending": "bg:ansiyellow fg:ansiblack bold",
-        "toolbar.phase": "reverse bold",
-        "toolbar.sep": "reverse",
-    }
-)
 
 
 def color_depth(environ: Mapping[str, str]) -> ColorDepth | None:
@@ -110,7 +75,7 @@ class WalkScreen:
         self._drawn: tuple[int, IncidentState, NodeView] | None = None
         self._sized: tuple[int, Size] | None = None
         self._rows: dict[Hashable, list[page.Row]] = {}
-        self._bar: tuple[Hashable, list[page.Row]] | None = None
+        self._bar: tuple[int, Hashable, list[page.Row]] | None = None
         runbook, name = controller.session.walker.runbook, controller.session.walker.name
         title = visible_line(f" {runbook.title}  ({runbook.id})  as @{name}")
         self._title = title + (f"   {header}" if header else "")
@@ -217,7 +182,7 @@ class WalkScreen:
         return self._sized[1]
 
     def _toolbar_height(self) -> int:
-        return TOOLBAR_LINES if self._size().rows >= SMALL_SCREEN else 1
+        return len(self._toolbar_rows())
 
     def _page_height(self) -> int:
         """Every row the input line and the toolbar leave: the heights are all exact, so that
@@ -298,9 +263,14 @@ class WalkScreen:
         return [(style, visible_line(text)) for style, text in parts]
 
     def _toolbar_rows(self) -> list[page.Row]:
-        """The toolbar as a reverse bar across the screen, below the input line."""
+        """The toolbar as a reverse bar across the screen below the input line, in as many rows
+        as its text needs (two at most, one on a small screen), worked out once per drawing."""
+        counter, bar = self.app.render_counter, self._bar
+        if bar is not None and bar[0] == counter:
+            return bar[2]
         fragments = tuple((style, text) for style, text, *_ in self._toolbar())
-        size = (self._size().columns, self._toolbar_height())
-        if self._bar is None or self._bar[0] != (fragments, size):
-            self._bar = ((fragments, size), page.bar(fragments, "class:toolbar", *size))
-        return self._bar[1]
+        size = self._size()
+        key = (fragments, size.columns, TOOLBAR_LINES if size.rows >= SMALL_SCREEN else 1)
+        rows = bar[2] if bar is not None and bar[1] == key else page.bar(fragments, "class:toolbar", *key[1:])
+        self._bar = (counter, key, rows)
+        return rows

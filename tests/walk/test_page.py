@@ -110,6 +110,15 @@ def test_the_drawn_screen_has_header_node_choices_prompt_and_toolbar(world: Worl
     assert painted.terminal.buffer[23][79].reverse  # the toolbar's second row is part of the bar
 
 
+def test_on_a_wide_screen_the_toolbar_takes_one_row(world: World) -> None:
+    session = world.session()
+    session.begin()
+    painted = Painted(session, 120, 40)
+    (lines,) = painted.run([])
+    assert lines[-2] == ">" and world.incident_id in lines[-1] and lines[-6].startswith("What next?")
+    assert painted.terminal.buffer[39][119].reverse and not painted.terminal.buffer[38][119].reverse
+
+
 def test_each_drawing_shows_what_the_timeline_says_now(world: World) -> None:
     session = world.session()
     session.begin()
@@ -139,12 +148,12 @@ def test_control_characters_in_messages_are_shown_as_text(world: World) -> None:
     assert any("pasted ^[]0;PWNED^G here" in line for line in screens[-1])
 
 
-def test_a_bar_breaks_where_a_row_is_full_and_pads_every_row_to_the_edge() -> None:
+def test_a_bar_breaks_where_a_row_is_full_and_pads_each_of_its_rows_to_the_edge() -> None:
     rows = page.bar([("class:a", "abcd"), ("class:b", "efg")], "class:bar", 5, 2)
     assert [text(row) for row in rows] == ["abcde", "fg   "]
     assert rows[0] == [("class:bar class:a", "abcd"), ("class:bar class:b", "e"), ("class:bar", "")]
     assert [text(row) for row in page.bar([("", "x" * 12)], "s", 5, 2)] == ["xxxxx", "xxxxx"]
-    assert [text(row) for row in page.bar([("", "x")], "s", 3, 2)] == ["x  ", "   "]
+    assert [text(row) for row in page.bar([("", "x")], "s", 3, 2)] == ["x  "]
 
 
 def test_cells_take_wide_characters_as_two_columns_and_join_combining_ones() -> None:
