@@ -75,31 +75,47 @@ def _folder_is_private(found: os.stat_result) -> bool:
 def read_marker(marker: Path) -> Any:
     """The JSON a marker holds, or None when it is missing, unreadable or not provably this
     account's (then the caller works it out)."""
+    raw = read_marker_bytes(marker)
+    if raw is None:
+        return None
+    try:
+        with gc_paused():  # a big runbook's data is ~100,000 acyclic values
+            return json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return None
+
+
+def read_marker_bytes(marker: Path) -> bytes | None:
+    """The bytes of a marker, or None when it is missing, unreadable or not provably this account's."""
     try:
         if not _folder_is_private(marker.parent.stat()):
             return None
         fd = os.open(marker, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as stream:
-            if not is_private_file(os.fstat(stream.fileno())):
-                return None
-            text = stream.read().decode("utf-8")
-        with gc_paused():  # a big runbook's data is ~100,000 acyclic values
-            return json.loads(text)
-    except (OSError, ValueError):
+            return stream.read() if is_private_file(os.fstat(stream.fileno())) else None
+    except OSError:
         return None
 
 
 def write_marker(marker: Path, data: Any) -> None:
+    """`data` as JSON, as `write_marker_bytes` writes."""
+    try:
+        text = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return
+    write_marker_bytes(marker, text)
+
+
+def write_marker_bytes(marker: Path, text: bytes) -> None:
     """Written (0600) beside and renamed into place, so a reader never sees half a marker; not
     at all into a folder others may write."""
     try:
         if not private_folder(marker.parent):
             return
         partial = marker.with_name(f"{marker.name}.{os.getpid()}.tmp")
-        text = json.dumps(data, ensure_ascii=False).encode("utf-8")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as stream:
             stream.write(text)
         partial.replace(marker)
-    except (OSError, TypeError, ValueError):
+    except OSError:
         return

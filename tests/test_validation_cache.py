@@ -13,6 +13,9 @@ import pytest
 from runbook_engine.cache_dir import _linux_cache_dir, default_cache_dir
 from runbook_engine.format import library
 from runbook_engine.format.library import RunbookInvalid
+from runbook_engine.format.loader import load_path
+from runbook_engine.format.marker import decode_marker, encode_marker
+from runbook_engine.format.model import LazyNodes, runbook_from_data
 from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated
 from tests.conftest import RUNBOOKS
 
@@ -127,14 +130,45 @@ def test_a_damaged_marker_validates_again(runbook: Path, tmp_path: Path) -> None
     (marker,) = (cache / CACHE_FOLDER).iterdir()
     marker.write_text("{not json", encoding="utf-8")
     assert load_validated(runbook, cache) == first
-    assert isinstance(json.loads(marker.read_text(encoding="utf-8")), dict)
+    assert decode_marker(marker.read_bytes()) is not None
+
+
+def test_a_marker_changed_after_it_was_written_validates_again(runbook: Path, tmp_path: Path) -> None:
+    """Node data is parsed only when shown, so the checksum stands for the parse: one changed byte
+    anywhere (here a node's text) and the marker is not believed."""
+    cache = tmp_path / "cache"
+    first = load_validated(runbook, cache)
+    (marker,) = (cache / CACHE_FOLDER).iterdir()
+    kept = marker.read_bytes()
+    changed = kept[:-10] + bytes([kept[-10] ^ 1]) + kept[-9:]  # one bit of the last node's text
+    marker.write_bytes(changed)
+    assert decode_marker(changed) is None
+    assert load_validated(runbook, cache) == first
+    assert marker.read_bytes() == kept
+
+
+def test_a_marker_holds_the_data_with_each_node_apart(runbook: Path, tmp_path: Path) -> None:
+    data = {"id": "x", "title": "Ünïcode ✓", "nodes": {"a": {"title": "é"}, "b": "no node", "c": {"n": [1]}}}
+    decoded = decode_marker(encode_marker(data))
+    assert decoded is not None
+    head, nodes = decoded
+    assert head == {"id": "x", "title": "Ünïcode ✓"}
+    assert list(nodes) == ["a", "c"] and "b" not in nodes
+    assert (nodes["a"], nodes["c"]) == ({"title": "é"}, {"n": [1]})
+    whole = load_validated(runbook, tmp_path / "cache")
+    assert isinstance(whole.nodes, LazyNodes)
+    assert whole == runbook_from_data(load_path(runbook).data, str(runbook))
 
 
 def _plant(cache: Path, runbook: Path) -> Path:
-    """Validate once, then change the kept data's first step title (a planted marker)."""
+    """Validate once, then change the kept data's title (a planted marker, written whole)."""
     load_validated(runbook, cache)
     (marker,) = (cache / CACHE_FOLDER).iterdir()
-    marker.write_text(marker.read_text(encoding="utf-8").replace("Redis", "PLANTED"), encoding="utf-8")
+    decoded = decode_marker(marker.read_bytes())
+    assert decoded is not None
+    head, nodes = decoded
+    planted = json.loads(json.dumps({**head, "nodes": dict(nodes)}).replace("Redis", "PLANTED"))
+    marker.write_bytes(encode_marker(planted))
     return marker
 
 

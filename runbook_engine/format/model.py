@@ -202,21 +202,20 @@ class Runbook:
         return [(node, node.link) for node in self.nodes.values() if node.link is not None]
 
 
-def runbook_from_data(data: Mapping[str, Any], source: str = "", *, lazy: bool = False) -> Runbook:
+def runbook_from_data(
+    data: Mapping[str, Any], source: str = "", *, lazy: bool = False, nodes: Mapping[str, Node] | None = None
+) -> Runbook:
     """Build a Runbook from loaded YAML; missing or odd fields become empty values.
 
     Loaded data is plain dicts and lists (from the loader or the JSON cache), so the checks below
     ask for `dict`: `isinstance(x, Mapping)` goes through the ABC machinery, several times slower,
     and this runs for every field of every node when a 5,000-node runbook is drawn. `lazy` builds
-    each node when first asked for (a walk shows a handful of a big runbook's nodes).
+    each node when first asked for (a walk shows a handful of a big runbook's nodes); `nodes`, when
+    given, are used instead of `data["nodes"]` (the validation cache's, parsed when first asked for).
     """
-    raw_nodes = data.get("nodes")
-    by_id = {
-        str(node_id): fields
-        for node_id, fields in (raw_nodes.items() if isinstance(raw_nodes, dict) else ())
-        if isinstance(fields, dict)
-    }
-    nodes = LazyNodes(by_id) if lazy else {key: node_from_data(key, fields) for key, fields in by_id.items()}
+    if nodes is None:
+        by_id = node_data(data)
+        nodes = LazyNodes(by_id) if lazy else {key: node_from_data(key, raw) for key, raw in by_id.items()}
     symptom = _mapping(data.get("symptom"))
     variants = alerts_from(symptom.get("alerts"))
     return Runbook(
@@ -239,10 +238,20 @@ def runbook_from_data(data: Mapping[str, Any], source: str = "", *, lazy: bool =
     )
 
 
+def node_data(data: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each node's loaded data by id: what is not a mapping is no node."""
+    raw_nodes = data.get("nodes")
+    return {
+        str(node_id): fields
+        for node_id, fields in (raw_nodes.items() if isinstance(raw_nodes, dict) else ())
+        if isinstance(fields, dict)
+    }
+
+
 class LazyNodes(Mapping[str, Node]):
     """Nodes by id, each built from its data on first access; iterating them all builds them all."""
 
-    def __init__(self, raw: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, raw: Mapping[str, Mapping[str, Any]]) -> None:
         self._raw = raw
         self._built: dict[str, Node] = {}
 

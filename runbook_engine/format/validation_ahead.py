@@ -33,6 +33,7 @@ class ValidationAhead:
         self.path = Path(path)
         self.cache_dir = default_cache_dir() if cache_dir is None else cache_dir
         self.child: int | None = None
+        self.read: tuple[bytes, Path] | None = None  # the file's bytes and marker, worked out once
 
     def __enter__(self) -> ValidationAhead:
         missing = self._missing_marker()
@@ -55,7 +56,7 @@ class ValidationAhead:
     def runbook(self) -> Runbook:
         """The runbook, once the child (if any) is done: from its marker, else validated here."""
         self._reap()
-        return load_validated(self.path, self.cache_dir)
+        return load_validated(self.path, self.cache_dir, self.read)
 
     def _missing_marker(self) -> tuple[bytes, Path] | None:
         """The file's bytes and the marker a child should leave for them: None when the marker is
@@ -66,6 +67,7 @@ class ValidationAhead:
         except (ReadRefused, OSError):
             return None
         marker = self.cache_dir / CACHE_FOLDER / validation_key(raw)
+        self.read = raw, marker
         if marker.exists() or not private_folder(marker.parent):
             return None
         return raw, marker

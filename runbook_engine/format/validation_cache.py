@@ -4,41 +4,51 @@
 the start-up time of `runbook walk` and of rendering a small runbook). The runbook a responder
 opens at 3 a.m. is almost always one that already passed, so a successful validation leaves a
 marker named by the hash of the file's bytes, the schema and the engine version, holding the
-loaded data as JSON; the next load of the same bytes reads that JSON and never imports or runs the
-YAML parser. Any edit to the file (or an upgrade) changes the key and validates again. Markers
-live in `$RUNBOOK_CACHE_DIR`, else in platformdirs' user cache folder for runbook-engine
-(`$XDG_CACHE_HOME/runbook-engine` or `~/.cache/runbook-engine` on Linux).
+loaded data as JSON (format/marker.py: each node's apart, parsed when first shown); the next
+load of the same bytes reads that and never imports or runs the YAML parser. Any edit to the
+file (or an upgrade) changes the key and validates again. Markers live in `$RUNBOOK_CACHE_DIR`,
+else in platformdirs' user cache folder for runbook-engine (`$XDG_CACHE_HOME/runbook-engine` or
+`~/.cache/runbook-engine` on Linux).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any
 
 from runbook_engine import __version__
-from runbook_engine.cache_dir import default_cache_dir, read_marker, write_marker
-from runbook_engine.format.model import Runbook, runbook_from_data
+from runbook_engine.cache_dir import default_cache_dir, read_marker_bytes, write_marker_bytes
+from runbook_engine.format.marker import decode_marker, encode_marker
+from runbook_engine.format.model import LazyNodes, Runbook, runbook_from_data
 from runbook_engine.format.reading import ReadRefused, read_limited
 from runbook_engine.resources import SCHEMAS_DIR
 
 CACHE_FOLDER = "validated"
-CACHE_FORMAT = b"data-json-1"
+CACHE_FORMAT = b"data-json-2"
 """Part of the key: bump it when what a marker holds changes."""
 
 
-def load_validated(path: str | Path, cache_dir: Path | None = None) -> Runbook:
-    """The runbook at `path`, validated in full unless these exact bytes passed before."""
+def load_validated(
+    path: str | Path, cache_dir: Path | None = None, read: tuple[bytes, Path] | None = None
+) -> Runbook:
+    """The runbook at `path`, validated in full unless these exact bytes passed before (`read`:
+    the file's bytes and their marker, when the caller has worked them out already)."""
     path = Path(path)
     cache_dir = default_cache_dir() if cache_dir is None else cache_dir
-    try:
-        raw = read_limited(path)
-    except ReadRefused:
-        return _validate(path, None, None)
-    marker = cache_dir / CACHE_FOLDER / validation_key(raw)
-    data = read_marker(marker)
-    if isinstance(data, dict):
-        return runbook_from_data(data, str(path), lazy=True)
+    if read is None:
+        try:
+            raw = read_limited(path)
+        except ReadRefused:
+            return _validate(path, None, None)
+        read = raw, cache_dir / CACHE_FOLDER / validation_key(raw)
+    raw, marker = read
+    kept = read_marker_bytes(marker)
+    decoded = None if kept is None else decode_marker(kept)
+    if decoded is not None:
+        data, nodes = decoded
+        return runbook_from_data(data, str(path), nodes=LazyNodes(nodes))
     return _validate(path, raw, marker)
 
 
@@ -57,7 +67,8 @@ def validate_into(path: Path, raw: bytes | None, marker: Path | None) -> Any:
 
     document = checked_document(path, raw)
     if marker is not None:
-        write_marker(marker, document.data)
+        with contextlib.suppress(TypeError, ValueError):  # data JSON cannot hold: no marker
+            write_marker_bytes(marker, encode_marker(document.data))
     return document.data
 
 
