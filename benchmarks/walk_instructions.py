@@ -126,9 +126,10 @@ def child(runbook: str, store_path: str, cycles: int) -> None:
                 def move_and_draw(move: str) -> None:
                     controller.pick(move) if move == "8" else controller.submit(move)
                     screen.after_action()
-                    with set_app(screen.app):
+                    with set_app(screen.app):  # as Application._redraw draws
                         screen.app.render_counter += 1
                         screen.app.renderer.render(screen.app, screen.app.layout)
+                        screen.app.after_render.fire()
 
                 for _ in range(cycles):
                     for move in ("8", "", "back"):

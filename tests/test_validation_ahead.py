@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from runbook_engine.format import library, validation_ahead
+from runbook_engine.format import validation_ahead
 from runbook_engine.format.library import RunbookInvalid
 from runbook_engine.format.validation_ahead import ValidationAhead
 from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated
 from tests.conftest import RUNBOOKS
+from tests.test_validation_cache import forbid_validation
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the child is forked")
 
@@ -43,13 +44,6 @@ def _wait_for_marker(cache: Path) -> Path:
     return marker
 
 
-def _forbid_validation_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object) -> None:
-        raise AssertionError("validated in the parent")
-
-    monkeypatch.setattr(library, "checked_document", refuse)
-
-
 def test_a_cold_runbook_is_validated_by_the_child_and_loaded_from_its_marker(
     runbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -57,7 +51,7 @@ def test_a_cold_runbook_is_validated_by_the_child_and_loaded_from_its_marker(
     with ValidationAhead(runbook, cache) as ahead:
         assert ahead.running
         _wait_for_marker(cache)  # written while this process did nothing
-        _forbid_validation_here(monkeypatch)
+        forbid_validation(monkeypatch)  # in this process
         loaded = ahead.runbook()
     monkeypatch.undo()
     assert loaded == load_validated(runbook, tmp_path / "elsewhere")

@@ -25,7 +25,9 @@ def runbook(tmp_path: Path) -> Path:
     return Path(shutil.copy(RUNBOOKS / "redis-max-connections.yaml", tmp_path))
 
 
-def _forbid_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+def forbid_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any full validation from now on fails the test (also used by test_validation_ahead.py)."""
+
     def refuse(*args: object) -> None:
         raise AssertionError("validated again")
 
@@ -38,7 +40,7 @@ def test_second_load_of_the_same_bytes_skips_validation(
     cache = tmp_path / "cache"
     first = load_validated(runbook, cache)
     assert len(list((cache / CACHE_FOLDER).iterdir())) == 1
-    _forbid_validation(monkeypatch)
+    forbid_validation(monkeypatch)
     assert load_validated(runbook, cache) == first
 
 
@@ -46,7 +48,7 @@ def test_an_edit_validates_again(runbook: Path, tmp_path: Path, monkeypatch: pyt
     cache = tmp_path / "cache"
     load_validated(runbook, cache)
     runbook.write_text(runbook.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    _forbid_validation(monkeypatch)
+    forbid_validation(monkeypatch)
     with pytest.raises(AssertionError, match="validated again"):
         load_validated(runbook, cache)
 

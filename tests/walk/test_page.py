@@ -9,6 +9,7 @@ import pyte
 from prompt_toolkit.application.current import set_app
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.layout.screen import Screen
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from runbook_engine.walk import page
@@ -70,12 +71,17 @@ class Painted:
         self.stream = pyte.Stream(self.terminal)
         self.sink = io.StringIO()
         self.size = Size(rows, columns)
+        self.screens: list[Screen] = []
 
     def draw(self, screen: WalkScreen) -> list[str]:
         screen.after_action()
-        with set_app(screen.app):
+        with set_app(screen.app):  # as Application._redraw does
             screen.app.render_counter += 1
             screen.app.renderer.render(screen.app, screen.app.layout)
+            screen.app.after_render.fire()
+        drawn = screen.app.renderer.last_rendered_screen
+        assert drawn is not None
+        self.screens.append(drawn)
         self.stream.feed(self.sink.getvalue())
         self.sink.seek(0)
         self.sink.truncate()
@@ -131,6 +137,17 @@ def test_each_drawing_shows_what_the_timeline_says_now(world: World) -> None:
     assert "CHECK  Connections at limit?" in back and "went back" in back
     assert "Commands (type them at any prompt)" in helped and "What next?" not in helped
     assert "What next?" in closed and "Commands" not in closed
+
+
+def test_only_the_last_screen_drawn_keeps_its_cells_for_the_next_comparison(world: World) -> None:
+    session = world.session()
+    session.begin()
+    painted = Painted(session, 80, 24)
+    screens = painted.run([("pick", "1"), ("submit", "ratio 1.0"), ("submit", "back")])
+    assert "CHECK  Connections at limit?" in "\n".join(screens[-1]) and "went back" in "\n".join(screens[-1])
+    *before, last = painted.screens
+    assert len(before) == 3 and all(not screen.data_buffer for screen in before)
+    assert len(last.data_buffer) > 10
 
 
 def test_a_body_too_long_for_the_screen_says_so_on_its_first_drawing(world: World) -> None:
