@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from prompt_toolkit.utils import get_cwidth
+
 from runbook_engine.format.durations import format_duration
 from runbook_engine.format.model import Node
 from runbook_engine.format.steps import Signal, Step
@@ -218,9 +220,10 @@ def _countdown(seconds: float) -> str:
 
 
 def wrap(fragments: Fragments, width: int) -> Fragments:
-    """Word-wrap styled text to `width`, continuing a labelled line under its value.
+    """Word-wrap styled text to `width` columns, continuing a labelled line under its value.
 
-    Control characters are made visible first, so they are counted at the width they show."""
+    Control characters are made visible first, so they are counted at the width they show; a
+    wide character (CJK, most emoji) counts two columns, a combining one none."""
     out: Fragments = []
     lines = _split([(style, visible(text)) for style, text in fragments])
     for number, line in enumerate(lines):
@@ -248,14 +251,35 @@ def _split(fragments: Fragments) -> list[Fragments]:
 
 def _rows(chars: list[tuple[str, str]], width: int, indent: int) -> list[list[tuple[str, str]]]:
     rows: list[list[tuple[str, str]]] = []
-    while len(chars) > width > indent + 10:
-        spaces = [i for i in range(indent + 1, width + 1) if i < len(chars) and chars[i][1] == " "]
-        cut = spaces[-1] if spaces else width
+    narrow = all(char.isascii() and char != "\t" for _, char in chars)  # one column each
+    while (len(chars) if narrow else _columns(chars)) > width > indent + 10:
+        fit = width if narrow else _fitting(chars, width)
+        spaces = [i for i in range(indent + 1, fit + 1) if i < len(chars) and chars[i][1] == " "]
+        cut = spaces[-1] if spaces else fit
         rows.append(chars[:cut])
         rest = chars[cut + 1 :] if spaces else chars[cut:]
         chars = [("", " ")] * indent + rest
     rows.append(chars)
     return rows
+
+
+def _columns(chars: list[tuple[str, str]]) -> int:
+    return sum(_cells(char) for _, char in chars)
+
+
+def _fitting(chars: list[tuple[str, str]], width: int) -> int:
+    """How many of `chars`, from the first, fit in `width` columns."""
+    used = 0
+    for count, (_, char) in enumerate(chars):
+        used += _cells(char)
+        if used > width:
+            return count
+    return len(chars)
+
+
+def _cells(char: str) -> int:
+    """The columns a character takes on screen (a tab is shown as ^I)."""
+    return 2 if char == "\t" else get_cwidth(char)
 
 
 def _join(chars: list[tuple[str, str]]) -> Fragments:

@@ -90,3 +90,12 @@ def test_wrapping_shows_escapes_and_bidi_overrides_as_text() -> None:
     shown = text(render.wrap([("class:text", "a\x1b]0;PWNED\x07 b\x9b2J \u202eevil\n")], 40))
     assert "^[]0;PWNED^G" in shown and "<9b>2J" in shown and "<U+202E>evil" in shown
     assert not any((ord(char) < 0x20 and char != "\n") or 0x7F <= ord(char) < 0xA0 for char in shown)
+
+
+def test_wrapping_counts_wide_characters_as_two_columns() -> None:
+    line = "\u5b57" * 30 + " end"
+    rows = text(render.wrap([("", line)], 40)).split("\n")
+    assert rows == ["\u5b57" * 20, "\u5b57" * 10 + " end"]
+    assert text(render.wrap([("", "e\u0301" * 30)], 40)) == "e\u0301" * 30  # combining: no column
+    tabbed = text(render.wrap([("", "a\tb " * 12)], 40)).split("\n")
+    assert tabbed[0] == "a\tb " * 7 + "a\tb"  # a tab is shown as ^I: two columns
