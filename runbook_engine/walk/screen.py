@@ -217,10 +217,6 @@ class WalkScreen:
         height = self._page_height()
         return page.fit(self._header(size.columns), body[self._scroll :], choices, messages, height)
 
-    def frame(self) -> list[page.Row]:
-        """The rows above the input line as they would be drawn now (for tests and measuring)."""
-        return self._page()
-
     def _wrapped(self, key: Hashable, make: Callable[[], render.Fragments], width: int) -> list[page.Row]:
         """Rows made once for what they show: a drawing that shows the same node, panel or
         messages again reuses them instead of wrapping and sanitising the same text again."""
