@@ -92,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
 def walk(args: argparse.Namespace, terminal: Terminal | None = None) -> int:
     """The walk itself; tests pass a `Terminal` made of a pipe input and a dummy output."""
     # Start-up (the runbook, the policy, the modules) builds what lives as long as the walk:
-    # collecting while it is built only walks those objects again and again (~7 ms before the
-    # first screen); the collector is paused for it and resumes when the screen runs.
+    # collecting while it is built only walks those objects again and again (~40 M instructions
+    # before the first screen); the collector is paused for it and resumes when the screen runs.
     with ValidationAhead(args.runbook) as ahead, gc_paused():
         setup = _setup(args, ahead)
     try:
