@@ -22,12 +22,14 @@ from typing import Any
 from runbook_engine.format.model import node_data
 
 Decoded = tuple[dict[str, Any], "EncodedNodes"]
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+"""`json.dumps(..., ensure_ascii=False)` without making an encoder per node (a fifth of the cost)."""
 
 
 def encode_marker(data: Mapping[str, Any]) -> bytes:
     """The marker for validated `data` (TypeError or ValueError when it is not JSON)."""
     nodes = node_data(data)
-    texts = [json.dumps(fields, ensure_ascii=False).encode("utf-8") for fields in nodes.values()]
+    texts = [_encode(fields).encode("utf-8") for fields in nodes.values()]
     head = {
         "data": {key: value for key, value in data.items() if key != "nodes"},
         "node_ids": list(nodes),
