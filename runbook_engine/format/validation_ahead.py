@@ -23,7 +23,7 @@ from types import TracebackType
 from runbook_engine.cache_dir import default_cache_dir, private_folder
 from runbook_engine.format.model import Runbook
 from runbook_engine.format.reading import ReadRefused, read_limited
-from runbook_engine.format.validation_cache import CACHE_FOLDER, load_validated, validate_into, validation_key
+from runbook_engine.format.validation_cache import load_validated, marker_path, validate_into
 
 
 class ValidationAhead:
@@ -36,9 +36,9 @@ class ValidationAhead:
         self.read: tuple[bytes, Path] | None = None  # the file's bytes and marker, worked out once
 
     def __enter__(self) -> ValidationAhead:
-        missing = self._missing_marker()
-        if missing is not None and _cores() >= 2:
-            self.child = _fork_validation(self.path, *missing)
+        self.read = _bytes_and_marker(self.path, self.cache_dir)
+        if self.read is not None and _worth_a_child(self.read[1]):
+            self.child = _fork_validation(self.path, *self.read)
         return self
 
     def __exit__(
@@ -58,26 +58,28 @@ class ValidationAhead:
         self._reap()
         return load_validated(self.path, self.cache_dir, self.read)
 
-    def _missing_marker(self) -> tuple[bytes, Path] | None:
-        """The file's bytes and the marker a child should leave for them: None when the marker is
-        there already, the file cannot be read, or the cache folder is not private (a marker
-        there would not be read back)."""
-        try:
-            raw = read_limited(self.path)
-        except (ReadRefused, OSError):
-            return None
-        marker = self.cache_dir / CACHE_FOLDER / validation_key(raw)
-        self.read = raw, marker
-        if marker.exists() or not private_folder(marker.parent):
-            return None
-        return raw, marker
-
     def _reap(self) -> None:
         if self.child is None:
             return
         child, self.child = self.child, None
         with contextlib.suppress(ChildProcessError):  # already reaped by someone else
             os.waitpid(child, 0)
+
+
+def _bytes_and_marker(path: Path, cache_dir: Path) -> tuple[bytes, Path] | None:
+    """The file's bytes and their marker; None when the file cannot be read (the load that
+    follows reports why)."""
+    try:
+        raw = read_limited(path)
+    except (ReadRefused, OSError):
+        return None
+    return raw, marker_path(cache_dir, raw)
+
+
+def _worth_a_child(marker: Path) -> bool:
+    """No marker yet, a private cache folder (a marker elsewhere would not be read back) and a
+    second core to run the child on."""
+    return not marker.exists() and private_folder(marker.parent) and _cores() >= 2
 
 
 def _cores() -> int:

@@ -42,7 +42,7 @@ def load_validated(
             raw = read_limited(path)
         except ReadRefused:
             return _validate(path, None, None)
-        read = raw, cache_dir / CACHE_FOLDER / validation_key(raw)
+        read = raw, marker_path(cache_dir, raw)
     raw, marker = read
     kept = read_marker_bytes(marker)
     decoded = None if kept is None else decode_marker(kept)
@@ -50,6 +50,11 @@ def load_validated(
         data, nodes = decoded
         return runbook_from_data(data, str(path), nodes=LazyNodes(nodes))
     return _validate(path, raw, marker)
+
+
+def marker_path(cache_dir: Path, raw: bytes) -> Path:
+    """Where the marker of these exact bytes lives (present or not)."""
+    return cache_dir / CACHE_FOLDER / validation_key(raw)
 
 
 def validation_key(raw: bytes) -> str:
